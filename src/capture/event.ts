@@ -1,0 +1,163 @@
+// One event of the stream, read in place. The reader reuses a single Event for every event it
+// delivers (a flyweight over its read buffer), so nothing is allocated per event: header fields are
+// read once, parameter offsets only when a parameter is first touched. Whoever needs an event after
+// the callback returns must copy it (copyFrom).
+import type { ThreadInfo, FdInfo } from '../state/types.js';
+
+const MAX_PARAMS = 64;
+const TWO32 = 4294967296;
+
+export class Event {
+  /** Buffer holding the event; valid only during the callback that delivered it. */
+  buf: Buffer = Buffer.alloc(0);
+  /** Offset of the event header in buf. */
+  off = 0;
+  /** 26 for current events; 22 for old (v1 block) events, whose header has no nparams. */
+  hdrLen = 26;
+  /** 2, or 4 for large-payload events. */
+  lenSize = 2;
+  nparams = 0;
+  /** Total length of the event, header included. */
+  len = 0;
+  type = 0;
+  cpu = 0;
+  /** Flags of EVF blocks (dump flags), 0 otherwise. */
+  dumpFlags = 0;
+  /** Sequence number in the stream, from 1 (evt.num). */
+  num = 0;
+  /** Timestamp in ns since the epoch, split in two exact 32-bit halves. */
+  tsHi = 0;
+  tsLo = 0;
+  tid = 0;
+
+  /** Filled in by the state engine before filters and formatters run. */
+  thread: ThreadInfo | undefined = undefined;
+  /** The fd the event is about (from its fd parameter, or the enter event's), -1 when none. */
+  fdNum = -1;
+  fd: FdInfo | undefined = undefined;
+
+  private decoded = false;
+  private readonly offsets = new Int32Array(MAX_PARAMS);
+  private readonly lengths = new Int32Array(MAX_PARAMS);
+  private owned: Buffer | undefined;
+
+  /** Point this event at a header in buf. nparams must already be known for v1 events. */
+  reset(buf: Buffer, off: number, hdrLen: number, lenSize: number, nparams: number): void {
+    this.buf = buf;
+    this.off = off;
+    this.hdrLen = hdrLen;
+    this.lenSize = lenSize;
+    this.nparams = nparams > MAX_PARAMS ? MAX_PARAMS : nparams;
+    this.tsLo = buf.readUInt32LE(off);
+    this.tsHi = buf.readUInt32LE(off + 4);
+    this.tid = buf.readInt32LE(off + 12) * TWO32 + buf.readUInt32LE(off + 8);
+    this.len = buf.readUInt32LE(off + 16);
+    this.type = buf.readUInt16LE(off + 20);
+    this.decoded = false;
+    this.thread = undefined;
+    this.fd = undefined;
+    this.fdNum = -1;
+  }
+
+  /** Timestamp as one exact bigint (ns since the epoch). */
+  ts(): bigint {
+    return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);
+  }
+
+  /** Timestamp as a number of ns; exact to about 256 ns, good for ordering and durations. */
+  tsNum(): number {
+    return this.tsHi * TWO32 + this.tsLo;
+  }
+
+  private decode(): void {
+    let p = this.off + this.hdrLen;
+    let data = p + this.nparams * this.lenSize;
+    const end = this.off + this.len;
+    for (let i = 0; i < this.nparams; i++) {
+      const l = this.lenSize === 2 ? this.buf.readUInt16LE(p) : this.buf.readUInt32LE(p);
+      p += this.lenSize;
+      // A length running past the event is cut to what is there (the reader has validated
+      // the totals; this only guards against reading a neighbour's bytes).
+      const len = data + l > end ? Math.max(0, end - data) : l;
+      this.offsets[i] = data;
+      this.lengths[i] = len;
+      data += len;
+    }
+    this.decoded = true;
+  }
+
+  /** Absolute offset in buf of parameter i. */
+  paramOffset(i: number): number {
+    if (!this.decoded) this.decode();
+    return this.offsets[i]!;
+  }
+
+  /** Byte length of parameter i (0 when the event has fewer parameters). */
+  paramLen(i: number): number {
+    if (i >= this.nparams) return 0;
+    if (!this.decoded) this.decode();
+    return this.lengths[i]!;
+  }
+
+  hasParam(i: number): boolean {
+    return i < this.nparams;
+  }
+
+  /** Parameter i as an unsigned integer of its own width (1, 2, 4 or 8 bytes). */
+  paramUint(i: number): number {
+    const o = this.paramOffset(i);
+    switch (this.paramLen(i)) {
+      case 1: return this.buf[o]!;
+      case 2: return this.buf.readUInt16LE(o);
+      case 4: return this.buf.readUInt32LE(o);
+      case 8: return this.buf.readUInt32LE(o + 4) * TWO32 + this.buf.readUInt32LE(o);
+      default: return 0;
+    }
+  }
+
+  /** Parameter i as a signed integer of its own width (1, 2, 4 or 8 bytes). */
+  paramInt(i: number): number {
+    const o = this.paramOffset(i);
+    switch (this.paramLen(i)) {
+      case 1: return this.buf.readInt8(o);
+      case 2: return this.buf.readInt16LE(o);
+      case 4: return this.buf.readInt32LE(o);
+      case 8: return this.buf.readInt32LE(o + 4) * TWO32 + this.buf.readUInt32LE(o);
+      default: return 0;
+    }
+  }
+
+  /** Parameter i as an exact 64-bit unsigned bigint. */
+  paramBigUint(i: number): bigint {
+    return this.paramLen(i) === 8 ? this.buf.readBigUInt64LE(this.paramOffset(i)) : BigInt(this.paramUint(i));
+  }
+
+  /** Parameter i as a string, up to its first NUL. */
+  paramStr(i: number): string {
+    const o = this.paramOffset(i);
+    const len = this.paramLen(i);
+    let end = this.buf.indexOf(0, o);
+    if (end < 0 || end > o + len) end = o + len;
+    return this.buf.toString('utf8', o, end);
+  }
+
+  /** Parameter i's raw bytes (a view: copy it to keep it). */
+  paramBytes(i: number): Buffer {
+    const o = this.paramOffset(i);
+    return this.buf.subarray(o, o + this.paramLen(i));
+  }
+
+  /** Make this event a private copy of another, valid after the other's buffer is reused. */
+  copyFrom(e: Event): void {
+    if (this.owned === undefined || this.owned.length < e.len) this.owned = Buffer.alloc(Math.max(256, e.len * 2));
+    e.buf.copy(this.owned, 0, e.off, e.off + e.len);
+    this.reset(this.owned, 0, e.hdrLen, e.lenSize, e.nparams);
+    this.len = e.len;
+    this.cpu = e.cpu;
+    this.dumpFlags = e.dumpFlags;
+    this.num = e.num;
+    this.thread = e.thread;
+    this.fd = e.fd;
+    this.fdNum = e.fdNum;
+  }
+}

@@ -1,0 +1,131 @@
+// The state ghostwatch rebuilds from the event stream: threads with their fd tables, users, groups,
+// containers. These are the domain types the fields read; the state engine keeps them current.
+
+/** fd types (scap_fd_type numbering), with the one-letter code sysdig prints in fd.typechar and in `fd=3(<f>/etc/passwd)`. */
+export const FdType = {
+  UNINITIALIZED: -1, UNKNOWN: 0, FILE: 1, DIRECTORY: 2, IPV4_SOCK: 3, IPV6_SOCK: 4, IPV4_SERVSOCK: 5,
+  IPV6_SERVSOCK: 6, FIFO: 7, UNIX_SOCK: 8, EVENT: 9, UNSUPPORTED: 10, SIGNALFD: 11, EVENTPOLL: 12,
+  INOTIFY: 13, TIMERFD: 14, NETLINK: 15, FILE_V2: 16, BPF: 17, USERFAULTFD: 18, IOURING: 19,
+  MEMFD: 20, PIDFD: 21,
+} as const;
+export type FdType = (typeof FdType)[keyof typeof FdType];
+
+export interface FdInfo {
+  type: FdType;
+  /** Open flags (PPM_O_* as carried by the event), 0 when unknown. */
+  openFlags: number;
+  /** The name sysdig shows in fd.name: a path, a socket tuple, a pipe id... */
+  name: string;
+  /** The name as the event carried it, before path resolution (fd.nameraw). */
+  nameRaw: string;
+  /** Sockets: IPv4 as a uint32 in host order / IPv6 as 16 bytes; ports; L4 protocol (SCAP_L4_*). */
+  sip: number | Uint8Array;
+  dip: number | Uint8Array;
+  sport: number;
+  dport: number;
+  l4proto: number;
+  /** Unix sockets: the source and destination kernel pointers. */
+  unixSource?: bigint;
+  unixDest?: bigint;
+  /** Whether the socket role is known: true when this process is the server side. */
+  isServer?: boolean;
+  isRoleClient?: boolean;
+  /** Set when a connect()/accept() completed (fd.connected). */
+  connected?: boolean;
+  /** Device and inode, when the capture carries them. */
+  dev: number;
+  ino: number;
+  mountId?: number;
+  /** Set when the fd's name changed during the event being processed (fd.name_changed). */
+  nameChanged?: boolean;
+}
+
+export interface ThreadInfo {
+  tid: number;
+  pid: number;
+  ptid: number;
+  sid: number;
+  vtid: number;
+  vpid: number;
+  vpgid: number;
+  pgid: number;
+  /** Command name (comm), e.g. 'bash'. */
+  comm: string;
+  /** argv[0]. */
+  exe: string;
+  /** Full executable path. */
+  exepath: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  root: string;
+  uid: number;
+  gid: number;
+  loginuid: number;
+  flags: number;
+  fdlimit: number;
+  tty: number;
+  capInheritable: bigint;
+  capPermitted: bigint;
+  capEffective: bigint;
+  /** [subsystem, path] pairs from /proc/PID/cgroup or the execve event. */
+  cgroups: [string, string][];
+  containerId: string;
+  /** Start time of the thread (clone/execve ts), ns since the epoch. */
+  cloneTs: number;
+  exeIno: number;
+  exeInoCtime: number;
+  exeInoMtime: number;
+  exeFromMemfd: boolean;
+  exeUpperLayer: boolean;
+  exeWritable: boolean;
+  vmsizeKb: number;
+  vmrssKb: number;
+  vmswapKb: number;
+  pfmajor: number;
+  pfminor: number;
+  /** The process's fd table; threads of one process share the main thread's table. */
+  fds: Map<number, FdInfo>;
+  /** Set when the thread was inferred from an event rather than seen in a process list or clone. */
+  incomplete: boolean;
+}
+
+export interface UserInfo { uid: number; gid: number; name: string; home: string; shell: string }
+export interface GroupInfo { gid: number; name: string }
+
+export interface ContainerInfo {
+  id: string;
+  type: string;
+  name: string;
+  image: string;
+  imageId: string;
+  imageRepo: string;
+  imageTag: string;
+  imageDigest: string;
+  privileged: boolean;
+  mounts: { source: string; dest: string; mode: string; rw: boolean; propagation: string }[];
+  labels: Record<string, string>;
+  startTs: number;
+}
+
+/**
+ * What the fields read from the state engine. Event-specific context (the event's thread and fd)
+ * is on the Event itself (evt.thread, evt.fd, evt.fdNum); this is the rest.
+ */
+export interface StateView {
+  thread(tid: number): ThreadInfo | undefined;
+  /** The main thread (tid == pid) of t's process, or t itself when unknown. */
+  mainThread(t: ThreadInfo): ThreadInfo;
+  /** The parent process's main thread, if known. */
+  parent(t: ThreadInfo): ThreadInfo | undefined;
+  /** For an exit event: the matching enter event of the same thread, if it was seen just before. */
+  enterEvent(t: ThreadInfo): import('../capture/event.js').Event | undefined;
+  /** Latency of the current exit event in ns (exit ts - enter ts), 0 when unknown. */
+  latency(t: ThreadInfo): number;
+  user(uid: number): UserInfo | undefined;
+  group(gid: number): GroupInfo | undefined;
+  container(id: string): ContainerInfo | undefined;
+  readonly hostname: string;
+  /** IPv4 addresses of the machine's interfaces, host order (for fd.lip/server-side guesses). */
+  readonly localIpv4: readonly number[];
+}
