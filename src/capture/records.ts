@@ -41,6 +41,7 @@ export interface FdRecord {
   unixSource: bigint; unixDest: bigint;
 }
 
+/** IPv4 addresses use the FdInfo encoding (the 4 bytes read little-endian). */
 export interface IfaceRecord { name: string; ipv4: number; netmask: number; bcast: number; linkspeed: number }
 export interface Iface6Record { name: string; addr: Uint8Array; netmask: Uint8Array; bcast: Uint8Array; linkspeed: number }
 export interface UserRecord { uid: number; gid: number; name: string; home: string; shell: string; container: string }

@@ -18,7 +18,8 @@ export interface FdInfo {
   name: string;
   /** The name as the event carried it, before path resolution (fd.nameraw). */
   nameRaw: string;
-  /** Sockets: IPv4 as a uint32 in host order / IPv6 as 16 bytes; ports; L4 protocol (SCAP_L4_*). */
+  /** Sockets: IPv4 as the 4 address bytes read as a little-endian uint32 (a.b.c.d = a + b<<8 + c<<16 + d<<24,
+   *  as the capture stores it), IPv6 as 16 bytes; ports; L4 protocol (SCAP_L4_*). */
   sip: number | Uint8Array;
   dip: number | Uint8Array;
   sport: number;
@@ -126,6 +127,6 @@ export interface StateView {
   group(gid: number): GroupInfo | undefined;
   container(id: string): ContainerInfo | undefined;
   readonly hostname: string;
-  /** IPv4 addresses of the machine's interfaces, host order (for fd.lip/server-side guesses). */
+  /** IPv4 addresses of the machine's interfaces, in the FdInfo encoding (for fd.lip/server-side guesses). */
   readonly localIpv4: readonly number[];
 }
