@@ -162,27 +162,24 @@ export async function readCapture(path: string, handlers: CaptureHandlers): Prom
     }
     const body = new Cursor(b, p + 8, p + total - 4);
     const shape = EVENT_BLOCKS.get(type);
+    if (shape === undefined && headerDelivered && type !== BlockType.SECTION_HEADER) {
+      fail(at, `unexpected block of type ${hex(type)} after the first event`);
+    }
     try {
-      if (shape !== undefined) {
-        if (!headerDelivered) {
-          handlers.header(header);
-          headerDelivered = true;
-        }
-        decodeEvent(evt, body, shape.v2, shape.hasFlags, type === BlockType.EVENT_V2_LARGE || type === BlockType.EVENT_FLAGS_V2_LARGE);
-        evt.num = ++num;
-        s.advance(total);
-        if (handlers.event(evt) === false) return;
-        continue;
-      }
-      if (headerDelivered && type !== BlockType.SECTION_HEADER) {
-        fail(at, `unexpected block of type ${hex(type)} after the first event`);
-      }
-      decodeHeaderBlock(type, body, header);
+      if (shape === undefined) decodeHeaderBlock(type, body, header);
+      else decodeEvent(evt, body, shape.v2, shape.hasFlags, type === BlockType.EVENT_V2_LARGE || type === BlockType.EVENT_FLAGS_V2_LARGE);
     } catch (err) {
       if (err instanceof RangeError) fail(at, `corrupt block of type ${hex(type)}: ${err.message}`);
       throw err;
     }
     s.advance(total);
+    if (shape === undefined) continue;
+    if (!headerDelivered) {
+      handlers.header(header);
+      headerDelivered = true;
+    }
+    evt.num = ++num;
+    if (handlers.event(evt) === false) return;
   }
   if (!headerDelivered) handlers.header(header);
 }

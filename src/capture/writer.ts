@@ -28,12 +28,12 @@ class Bytes {
     this.len += n;
     return p;
   }
-  u8(v: number): this { this.buf[this.room(1)] = v & 0xff; return this; }
-  u16(v: number): this { this.buf.writeUInt16LE(v & 0xffff, this.room(2)); return this; }
-  u32(v: number): this { this.buf.writeUInt32LE(v >>> 0, this.room(4)); return this; }
-  i64(v: number): this { this.buf.writeBigInt64LE(BigInt(Math.trunc(v)), this.room(8)); return this; }
-  u64(v: number | bigint): this { this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), this.room(8)); return this; }
-  bytes(b: Uint8Array): this { this.buf.set(b, this.room(b.length)); return this; }
+  u8(v: number): this { const p = this.room(1); this.buf[p] = v & 0xff; return this; }
+  u16(v: number): this { const p = this.room(2); this.buf.writeUInt16LE(v & 0xffff, p); return this; }
+  u32(v: number): this { const p = this.room(4); this.buf.writeUInt32LE(v >>> 0, p); return this; }
+  i64(v: number): this { const p = this.room(8); this.buf.writeBigInt64LE(BigInt(Math.trunc(v)), p); return this; }
+  u64(v: number | bigint): this { const p = this.room(8); this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), p); return this; }
+  bytes(b: Uint8Array): this { const p = this.room(b.length); this.buf.set(b, p); return this; }
   /** u16 length + bytes, as header blocks store strings. */
   lstr(s: string): this { const b = Buffer.from(s, 'utf8'); return this.u16(b.length).bytes(b); }
   /** NUL-terminated list with a u16 total length. */

@@ -1,0 +1,66 @@
+// The writer's output must be a capture sysdig reads exactly like the original.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCapture } from '../../src/capture/reader.js';
+import { CaptureWriter } from '../../src/capture/writer.js';
+import type { CaptureHeader } from '../../src/capture/records.js';
+import { SHARED_MISSING, sharedPath } from '../helpers.js';
+
+const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
+const hasSysdig = (() => {
+  try {
+    execFileSync('sysdig', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function copyCapture(src: string, dst: string, gzip: boolean): Promise<{ header: CaptureHeader; events: number }> {
+  const w = new CaptureWriter(dst, { gzip });
+  let header: CaptureHeader | undefined;
+  let events = 0;
+  await readCapture(src, {
+    header(h) {
+      header = h;
+      w.writeHeader(h);
+    },
+    event(e) {
+      events++;
+      w.writeEvent(e);
+    },
+  });
+  w.close();
+  return { header: header!, events };
+}
+
+const sysdig = (file: string, ...args: string[]) =>
+  execFileSync('sysdig', ['-r', file, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+for (const name of traces ? readdirSync(traces).filter((f) => f.endsWith('.scap')) : []) {
+  test(`a copy of ${name} reads back the same in ghostwatch`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
+    const copy = join(dir, name);
+    const first = await copyCapture(join(traces!, name), copy, false);
+    const second = await copyCapture(copy, join(dir, 'again.scap'), true);
+    assert.equal(second.events, first.events);
+    assert.deepEqual(second.header.procs, first.header.procs.map((p) => ({ ...p, loginuid: p.loginuid, pidnsInitStartTs: 0, tty: 0, capInheritable: 0n, capPermitted: 0n, capEffective: 0n, exeUpperLayer: false, exeIno: 0, exeInoCtime: 0, exeInoMtime: 0, exeFromMemfd: false, pgid: -1 })));
+    assert.deepEqual(second.header.fds.map((f) => [f.pid, f.fd, f.name]), first.header.fds.map((f) => [f.pid, f.fd, f.name]));
+    assert.deepEqual(second.header.users, first.header.users);
+    assert.deepEqual(second.header.ifaces, first.header.ifaces);
+  });
+
+  test(`sysdig prints a copy of ${name} exactly like the original`, { skip: !hasSysdig && 'sysdig is not installed (scripts/setup-debian.sh installs it)' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
+    const copy = join(dir, name);
+    await copyCapture(join(traces!, name), copy, false);
+    const fmt = '*%evt.num %evt.time %evt.cpu %proc.name %proc.exepath %proc.cmdline %proc.cwd %user.name (%thread.tid) %evt.dir %evt.type %fd.name %evt.info';
+    assert.equal(sysdig(copy, '-v', '-p', fmt), sysdig(join(traces!, name), '-v', '-p', fmt));
+  });
+}
+
+if (traces === undefined) test('writer round trips on the shared captures', { skip: SHARED_MISSING }, () => {});
