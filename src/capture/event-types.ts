@@ -52,4 +52,9 @@ export interface EventInfo {
   /** EventFlag bits. */
   readonly flags: number;
   readonly params: readonly ParamInfo[];
+  /**
+   * When newer drivers appended parameters: how many leading ones sysdig 0.29.3 (libs 2022) knows.
+   * It shows only those in evt.info / evt.args and finds only those by name. Absent: all of them.
+   */
+  readonly legacyParams?: number;
 }
