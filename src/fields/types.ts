@@ -2,12 +2,14 @@
 // the output formatter, `ghostwatch fields`. A field is declared once in a table; binding it to its
 // argument (evt.arg.fd, proc.aname[2]) gives an extractor that runs per event.
 import type { Event } from '../capture/event.js';
-import type { ParamType } from '../capture/event-types.js';
+import type { ParamType, PrintFormat } from '../capture/event-types.js';
 
 /**
  * What an extractor returns. undefined: the field has no value for this event (sysdig's <NA>).
- * Integers are numbers (64-bit values beyond 2^53 lose precision, which no field here needs);
- * IP addresses are numbers (IPv4, host order) or 16-byte Buffers (IPv6); byte buffers are Buffers.
+ * Integers are numbers (64-bit values beyond 2^53 lose precision in extract(); render() prints
+ * timestamps and other wide values exactly);
+ * IP addresses are numbers (IPv4, the FdInfo encoding: the 4 address bytes read little-endian)
+ * or 16-byte Buffers (IPv6); byte buffers are Buffers.
  * List fields return arrays.
  */
 export type FieldValue = string | number | boolean | Buffer | readonly (string | number)[] | undefined;
@@ -28,6 +30,10 @@ export interface FieldDef {
   readonly isList?: boolean;
   /** Hidden from `ghostwatch fields` (internal aliases). */
   readonly hidden?: boolean;
+  /** How numbers print (sysdig's print format: DEC, HEX, ID, PADDED_DEC...); NA when unset. */
+  readonly printFormat?: PrintFormat;
+  /** Usable in conditions only, not in output formats (fd.ip, fd.net...). */
+  readonly filterOnly?: boolean;
 }
 
 /** A field bound to its argument: ready to extract from events. */
@@ -37,16 +43,50 @@ export interface BoundField {
   readonly text: string;
   /** Value type after binding (evt.arg.X takes the type of the parameter it names where known). */
   readonly type: ParamType;
+  /** The parsed argument: a number for [N], a string for .key or [key]; undefined when none. */
+  readonly arg?: number | string;
   extract(evt: Event): FieldValue;
   /** The value as sysdig prints it in -p output; undefined for <NA>. */
   render(evt: Event): string | undefined;
+  /**
+   * For fields that stand for several values in conditions (fd.ip and fd.port: both ends of the
+   * connection; proc.aname and proc.apid without an index: every ancestor). When present, a
+   * condition compares each candidate instead of extract()'s value: the check holds when one
+   * candidate satisfies it, except `!=` on a field with `neAll`, which holds only when every
+   * candidate differs (sinsp's fd.ip/fd.port/fd.net). Fills `out` from index 0 and returns how many
+   * (0: the field has no value). Added for src/filter.
+   */
+  candidates?(evt: Event, out: FieldValue[]): number;
+  readonly neAll?: boolean;
+  /**
+   * Checks a literal that a condition compares this field with, beyond its type (evt.type: the
+   * name of an event or syscall, as sinsp's validate_filter_value); throws FieldError with sinsp's
+   * message ("unknown event type foo"). Added for src/filter.
+   */
+  checkValue?(text: string): void;
 }
 
 export class FieldError extends Error {}
 
+/** A field reference found inside a longer text (an output format), as sysdig's parser reads it. */
+export interface FieldMatch {
+  readonly field: BoundField;
+  /** Offset just past the field reference (may equal the start: sysdig accepts empty references). */
+  readonly end: number;
+}
+
 export interface FieldRegistry {
   /** All declared fields, in display order. */
   readonly defs: readonly FieldDef[];
-  /** Bind a field name and optional argument; throws FieldError for an unknown field or bad argument. */
+  /**
+   * Bind a field name and optional argument; throws FieldError for an unknown field or bad argument.
+   * Accepts both shapes a condition may carry: bind('proc.aname', '2') for proc.aname[2] and
+   * bind('evt.arg.fd', undefined) or bind('evt.arg', 'fd') for evt.arg.fd.
+   */
   bind(name: string, arg: string | undefined): BoundField;
+  /**
+   * Read the field reference that starts at text[pos] the way sysdig's output formats do (the longest
+   * field name that prefixes the text, then its argument); throws FieldError when none matches.
+   */
+  match(text: string, pos: number): FieldMatch;
 }

@@ -19,7 +19,10 @@ export interface FdInfo {
   /** The name as the event carried it, before path resolution (fd.nameraw). */
   nameRaw: string;
   /** Sockets: IPv4 as the 4 address bytes read as a little-endian uint32 (a.b.c.d = a + b<<8 + c<<16 + d<<24,
-   *  as the capture stores it), IPv6 as 16 bytes; ports; L4 protocol (SCAP_L4_*). */
+   *  as the capture stores it), IPv6 as 16 bytes; ports; L4 protocol (SCAP_L4_*).
+   *  Server sockets (IPV4_SERVSOCK/IPV6_SERVSOCK): sip/sport/l4proto are the bound address, dip/dport 0.
+   *  l4proto is what sinsp's get_l4proto() reports: SCAP_L4_NA (1) for non-sockets and for IPv4/IPv6
+   *  sockets that have no client/server role yet (unless raw). */
   sip: number | Uint8Array;
   dip: number | Uint8Array;
   sport: number;
@@ -39,6 +42,10 @@ export interface FdInfo {
   mountId?: number;
   /** Set when the fd's name changed during the event being processed (fd.name_changed). */
   nameChanged?: boolean;
+  /** sinsp's per-fd flag bits (FdFlag in src/state/flags.ts: role, connection state, cloned...). */
+  flags?: number;
+  /** pidfds: the process the fd refers to. */
+  pid?: number;
 }
 
 export interface ThreadInfo {
@@ -87,8 +94,13 @@ export interface ThreadInfo {
   pfminor: number;
   /** The process's fd table; threads of one process share the main thread's table. */
   fds: Map<number, FdInfo>;
-  /** Set when the thread was inferred from an event rather than seen in a process list or clone. */
+  /** Set when the thread was inferred from an event rather than seen in a process list or clone
+   *  (comm and exe are then "<NA>"); cleared when an execve fills it in. */
   incomplete: boolean;
+  /** Why the thread runs (Category in src/state/containers.ts): none, container, health/liveness/readiness probe. */
+  category?: number;
+  /** How many threads of this process keep its main thread alive (sinsp's m_nchilds). */
+  nchilds?: number;
 }
 
 export interface UserInfo { uid: number; gid: number; name: string; home: string; shell: string }
@@ -107,6 +119,18 @@ export interface ContainerInfo {
   mounts: { source: string; dest: string; mode: string; rw: boolean; propagation: string }[];
   labels: Record<string, string>;
   startTs: number;
+  /** sinsp_container_type number (ContainerType in src/state/containers.ts); `type` is its name. */
+  typeId?: number;
+  fullId?: string;
+  /** False when the runtime lookup failed (or never finished when the capture was written). */
+  lookupSuccessful?: boolean;
+  isPodSandbox?: boolean;
+  /** Creation time, seconds since the epoch, as the container JSON gives it. */
+  createdTime?: number;
+  /** The container's IPv4 address in the FdInfo encoding, 0 when unknown. */
+  ip?: number;
+  /** Health/liveness/readiness probes: the Category they give matching processes, and their command. */
+  probes?: { type: number; exe: string; args: string[] }[];
 }
 
 /**
@@ -115,9 +139,9 @@ export interface ContainerInfo {
  */
 export interface StateView {
   thread(tid: number): ThreadInfo | undefined;
-  /** The main thread (tid == pid) of t's process, or t itself when unknown. */
+  /** The main thread (tid == pid) of t's process; like sinsp, an unknown one is inferred ("<NA>"). */
   mainThread(t: ThreadInfo): ThreadInfo;
-  /** The parent process's main thread, if known. */
+  /** The thread that created t's process (tid == t.ptid, as sinsp's get_parent_thread), if known. */
   parent(t: ThreadInfo): ThreadInfo | undefined;
   /** For an exit event: the matching enter event of the same thread, if it was seen just before. */
   enterEvent(t: ThreadInfo): import('../capture/event.js').Event | undefined;

@@ -1,0 +1,87 @@
+// `ghostwatch events`: sysdig's capture inspector. Reader → state (which runs the filter where
+// sysdig runs it) → formatter → stdout, or → writer with -w. Events sysdig keeps to itself
+// (the internal category: procinfo, drops...) are not printed, as without sysdig -D.
+import { EventCategory, EVENT_TABLE } from '../capture/event-table.js';
+import { EventFlag } from '../capture/event-types.js';
+import type { Event } from '../capture/event.js';
+import { readCapture } from '../capture/reader.js';
+import type { BufferFormat } from '../capture/render.js';
+import { CaptureWriter } from '../capture/writer.js';
+import { DEFAULT_FORMAT, OutputFormat, unescapeFormat } from '../fields/format.js';
+import { createRegistry } from '../fields/registry.js';
+import { compileCondition, parseCondition } from '../filter/index.js';
+import { State } from '../state/state.js';
+import { reportError } from './errors.js';
+import { LineOutput } from './output.js';
+
+export interface EventsOptions {
+  file: string;
+  format?: string;
+  filter?: string;
+  write?: string;
+  compress?: boolean;
+  count?: number;
+  verbose?: boolean;
+  bufferFormat?: BufferFormat;
+}
+
+/** Dump flag: the event is in the capture to keep the state right, not to be shown (sysdig -F). */
+const STATE_ONLY = 1;
+const KEEPS_STATE = EventFlag.MODIFIES_STATE | EventFlag.CREATES_FD | EventFlag.DESTROYS_FD;
+
+/** Prints (or writes) the events of a capture; resolves to the exit status. */
+export async function runEvents(o: EventsOptions): Promise<number> {
+  const state = new State();
+  const registry = createRegistry(state, { verbose: o.verbose, bufferFormat: o.bufferFormat });
+  let format: OutputFormat;
+  try {
+    format = OutputFormat.parse(registry, unescapeFormat(o.format ?? DEFAULT_FORMAT));
+    if (o.filter !== undefined) state.filter = compileCondition(parseCondition(o.filter), registry);
+  } catch (err) {
+    reportError(err);
+    return 1;
+  }
+
+  const out = o.write === undefined ? new LineOutput() : undefined;
+  const writer = o.write === undefined ? undefined : new CaptureWriter(o.write, { gzip: o.compress });
+  const limit = o.count ?? Infinity;
+  let kept = 0;
+  const isInternal = (e: Event) => ((EVENT_TABLE[e.type]?.category ?? 0) & EventCategory.INTERNAL) !== 0;
+
+  try {
+    await readCapture(o.file, {
+      header(h) {
+        state.seed(h);
+        writer?.writeHeader(h);
+      },
+      event(e) {
+        const shown = state.process(e);
+        if (writer !== undefined) {
+          // Like sysdig -F: events the filter drops but the state needs stay in the capture, hidden.
+          if (shown) writer.writeEvent(e);
+          else if (((EVENT_TABLE[e.type]?.flags ?? 0) & KEEPS_STATE) !== 0 || isInternal(e)) {
+            const flags = e.dumpFlags;
+            e.dumpFlags = flags | STATE_ONLY;
+            writer.writeEvent(e);
+            e.dumpFlags = flags;
+          }
+        }
+        if (!shown) return;
+        kept++;
+        if (out !== undefined && !isInternal(e)) {
+          const line = format.format(e);
+          if (line !== undefined) out.line(line);
+        }
+        if (kept >= limit) return false;
+      },
+    });
+  } catch (err) {
+    out?.flush();
+    writer?.close();
+    reportError(err);
+    return 1;
+  }
+  out?.flush();
+  writer?.close();
+  return 0;
+}

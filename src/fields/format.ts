@@ -1,0 +1,90 @@
+// sysdig's output formats (-p): literal text with %field references, %N field to print a field in
+// exactly N columns (cut or padded with spaces), and a leading '*' to print every event, writing
+// <NA> for fields without a value. Without the '*', an event with any field lacking a value is not
+// printed at all. Every field is still evaluated on every event, printed or not, because some keep
+// state from one event to the next (evt.deltatime).
+import type { Event } from '../capture/event.js';
+import { FieldError, type BoundField, type FieldRegistry } from './types.js';
+
+/** sysdig's default line. */
+export const DEFAULT_FORMAT = '*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info';
+/** sysdig -pc (containers) and -pk (Kubernetes). */
+export const CONTAINER_FORMAT =
+  '*%evt.num %evt.outputtime %evt.cpu %container.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info';
+export const K8S_FORMAT =
+  '*%evt.num %evt.outputtime %evt.cpu %k8s.pod.name (%container.id) %proc.name (%thread.tid:%thread.vtid) %evt.dir %evt.type %evt.info';
+
+type Token = string | { readonly field: BoundField; readonly width: number };
+
+export class OutputFormat {
+  private constructor(
+    private readonly tokens: readonly Token[],
+    /** False when the format starts with '*': missing values print as <NA>. */
+    readonly requireAll: boolean,
+    readonly fields: readonly BoundField[],
+  ) {}
+
+  /** Parses a format; throws FieldError with sysdig's message when it is malformed. */
+  static parse(registry: FieldRegistry, format: string): OutputFormat {
+    if (format === '') throw new FieldError('empty formatting token');
+    const requireAll = format[0] !== '*';
+    const fmt = requireAll ? format : format.slice(1);
+    const tokens: Token[] = [];
+    const fields: BoundField[] = [];
+    let literalStart = 0;
+    let j = 0;
+    for (; j < fmt.length; j++) {
+      if (fmt[j] !== '%') continue;
+      if (literalStart !== j) tokens.push(fmt.slice(literalStart, j));
+      if (j === fmt.length - 1) throw new FieldError('invalid formatting syntax: formatting cannot end with a %');
+      let width = 0;
+      let k = j + 1;
+      if (isDigit(fmt[k])) {
+        while (isDigit(fmt[k])) k++;
+        if (k === fmt.length) throw new FieldError('invalid formatting syntax: formatting cannot end with a number');
+        width = Number.parseInt(fmt.slice(j + 1, k), 10);
+      }
+      const { field, end } = registry.match(fmt, k);
+      tokens.push({ field, width });
+      fields.push(field);
+      // An empty reference (end === k) leaves the name to print as literal text, as sysdig does.
+      j = end - 1;
+      literalStart = end;
+    }
+    if (literalStart !== j) tokens.push(fmt.slice(literalStart, j));
+    return new OutputFormat(tokens, requireAll, fields);
+  }
+
+  /** The line for this event; undefined when a value is missing and the format does not start with '*'. */
+  format(evt: Event): string | undefined {
+    let out = '';
+    let complete = true;
+    for (const t of this.tokens) {
+      if (typeof t === 'string') {
+        out += t;
+        continue;
+      }
+      let s = t.field.render(evt);
+      if (s === undefined) {
+        if (this.requireAll) complete = false;
+        s = '<NA>';
+      }
+      out += t.width === 0 ? s : fit(s, t.width);
+    }
+    return complete ? out : undefined;
+  }
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+/** Exactly `width` columns: cut, or padded on the right with spaces. */
+function fit(s: string, width: number): string {
+  return s.length >= width ? s.slice(0, width) : s.padEnd(width, ' ');
+}
+
+/** The escapes sysdig expands in a -p format before parsing it: \n, \t, \e and \\. */
+export function unescapeFormat(s: string): string {
+  return s.replace(/\\([nte\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'e' ? '\x1b' : '\\'));
+}

@@ -1,0 +1,211 @@
+// Compile a condition into one closure over events. Everything that can be done once is done
+// here: fields are bound through the registry, literals parsed to the field's type, patterns and
+// sets built, so that evaluating an event is a few calls and comparisons.
+//
+// As in sinsp, a field with no value for an event (extract() returns undefined) makes every
+// comparison on it false, `!=` included (so `not proc.name = x` and `proc.name != x` differ on
+// events without a process); `exists` is the only way to test for the value itself.
+import type { Event } from '../capture/event.js';
+import { FieldError, type BoundField, type FieldRegistry, type FieldValue } from '../fields/types.js';
+import type { Ast, BinaryCheck, Expr, FieldExpr, Operand, UnaryCheck } from './ast.js';
+import { literalTest, listLiteralTest, pairTest, type Test, type Value } from './compare.js';
+import { FilterCompileError } from './errors.js';
+import { expandReferences, type ReferenceResolvers } from './expand.js';
+import { isListOp, isNetType, operatorMismatch, typeName, valueClassOf } from './operators.js';
+import { printOperand } from './print.js';
+import { transformer, type Typed } from './transformers.js';
+
+export type Predicate = (evt: Event) => boolean;
+
+/** How to resolve macro and list names (without resolveMacro, a macro name is an error). */
+export type CompileOptions = ReferenceResolvers;
+
+/**
+ * The predicate of a condition. Throws FilterCompileError for an unknown field, an operator that
+ * does not apply to the field's type, a value that does not parse to it, an unresolved macro.
+ */
+export function compileCondition(ast: Ast, registry: FieldRegistry, opts: CompileOptions = {}): Predicate {
+  return new Compiler(registry).expr(expandReferences(ast, opts));
+}
+
+/** One side of a comparison: how to read it from an event, and its type. */
+interface Source extends Typed {
+  readonly get: (evt: Event) => FieldValue;
+  /** The plain field it reads, when it is one (no transformer): for its candidates. */
+  readonly field?: BoundField;
+  readonly text: string;
+}
+
+class Compiler {
+  constructor(private readonly registry: FieldRegistry) {}
+
+  expr(e: Expr): Predicate {
+    switch (e.kind) {
+      case 'and': {
+        const parts = e.children.map((c) => this.expr(c));
+        if (parts.length === 2) {
+          const [a, b] = parts as [Predicate, Predicate];
+          return (evt) => a(evt) && b(evt);
+        }
+        return (evt) => {
+          for (const p of parts) if (!p(evt)) return false;
+          return true;
+        };
+      }
+      case 'or': {
+        const parts = e.children.map((c) => this.expr(c));
+        if (parts.length === 2) {
+          const [a, b] = parts as [Predicate, Predicate];
+          return (evt) => a(evt) || b(evt);
+        }
+        return (evt) => {
+          for (const p of parts) if (p(evt)) return true;
+          return false;
+        };
+      }
+      case 'not': {
+        const p = this.expr(e.child);
+        return (evt) => !p(evt);
+      }
+      case 'identifier':
+        // expandReferences has replaced every macro; one left means a resolver returned it unexpanded.
+        throw new FilterCompileError('macro', `unexpected identifier '${e.name}'`, e.pos);
+      case 'unary':
+        return this.exists(e);
+      case 'binary':
+        return this.binary(e);
+    }
+  }
+
+  private exists(e: UnaryCheck): Predicate {
+    const src = this.operand(e.left);
+    const field = src.field;
+    if (field?.candidates !== undefined) {
+      const out: FieldValue[] = [];
+      return (evt) => field.candidates!(evt, out) > 0;
+    }
+    const get = src.get;
+    return (evt) => get(evt) !== undefined;
+  }
+
+  private binary(e: BinaryCheck): Predicate {
+    const left = this.operand(e.left);
+    const mismatch = operatorMismatch(e.op, left.type, left.isList);
+    if (mismatch !== undefined) throw new FilterCompileError('operator', mismatch, e.pos);
+    const right = e.right;
+    if (right.kind === 'field' || right.kind === 'transformer') return this.fieldComparison(e, left, this.operand(right));
+
+    const literals = right.kind === 'value' ? [right.value] : right.items.map((i) => i.value);
+    if (!isListOp(e.op) && literals.length !== 1) {
+      throw new FilterCompileError('operator', `'${e.op}' operator takes a single value, not a list`, right.pos);
+    }
+    const field = left.field;
+    let test: Test;
+    try {
+      if (field?.checkValue !== undefined) for (const l of literals) field.checkValue(l);
+      test = left.isList ? listLiteralTest(e.op, left.type, literals) : literalTest(e.op, left.type, literals);
+    } catch (err) {
+      throw new FilterCompileError('value', (err as Error).message, right.pos);
+    }
+    if (field?.candidates !== undefined) return withCandidates(field, test, e.op === '!=' && field.neAll === true);
+    const get = left.get;
+    return (evt) => {
+      const v = get(evt);
+      return v !== undefined && test(v);
+    };
+  }
+
+  /** `left op val(field)` or `left op transformer(field)`: both sides read per event. */
+  private fieldComparison(e: BinaryCheck, left: Source, right: Source): Predicate {
+    if (e.op === 'pmatch' || e.op === 'regex') {
+      throw new FilterCompileError('operator', `operator '${e.op}' doesn't support right-hand side fields`, e.right.pos);
+    }
+    if (isNetType(left.type)) {
+      throw new FilterCompileError('operator', `field type '${typeName(left.type)}' doesn't support right-hand side fields`, e.pos);
+    }
+    // sinsp wants the very same type; we accept types that compare alike (FSPATH and CHARBUF...).
+    if (valueClassOf(left.type) !== valueClassOf(right.type) || left.isList !== right.isList) {
+      const desc = (s: Source): string => `'${typeName(s.type)}${s.isList ? ' (list)' : ''}'`;
+      throw new FilterCompileError(
+        'operator',
+        `field '${left.text}' has type ${desc(left)} while the right-hand side field '${right.text}' has incompatible type ${desc(right)}`,
+        e.right.pos,
+      );
+    }
+    const test = pairTest(e.op, left.type, left.isList);
+    const getLeft = left.get;
+    const getRight = right.get;
+    return (evt) => {
+      const l = getLeft(evt);
+      if (l === undefined) return false;
+      const r = getRight(evt);
+      return r !== undefined && test(l, r);
+    };
+  }
+
+  private operand(o: Operand): Source {
+    if (o.kind === 'field') {
+      const field = this.bind(o);
+      return { get: (evt) => field.extract(evt), type: field.type, isList: field.def.isList === true, field, text: field.text };
+    }
+    const inner = this.operand(o.operand);
+    if (o.name === 'val') return inner;
+    const tr = transformer(o.name);
+    const typed = tr.resultType(inner);
+    if (typed === undefined) {
+      throw new FilterCompileError(
+        'transformer',
+        `can't add field transformer: type '${typeName(inner.type)}' is not supported by '${o.name}' transformer applied on ${inner.isList ? 'list ' : ''}field '${inner.text}'`,
+        o.pos,
+      );
+    }
+    const get = inner.get;
+    const from: Typed = { type: inner.type, isList: inner.isList };
+    return {
+      get: (evt) => {
+        const v = get(evt);
+        return v === undefined ? undefined : tr.apply(v, from);
+      },
+      type: typed.type,
+      isList: typed.isList,
+      text: printOperand(o),
+    };
+  }
+
+  private bind(f: FieldExpr): BoundField {
+    try {
+      return this.registry.bind(f.name, f.arg);
+    } catch (err) {
+      if (!(err instanceof FieldError)) throw err;
+      const text = printOperand(f);
+      // Like sinsp, a name is known when a field's name is a prefix of it and the rest can be its argument.
+      const known = this.registry.defs.some((d) => d.name === f.name || (d.arg !== 'none' && f.name.startsWith(d.name)));
+      if (!known) throw new FilterCompileError('unknown-field', `filter_check called with nonexistent field ${text}`, f.pos);
+      throw new FilterCompileError('field-arg', `${err.message} (in '${text}')`, f.pos);
+    }
+  }
+}
+
+function withCandidates(field: BoundField, test: Test, all: boolean): Predicate {
+  const out: FieldValue[] = [];
+  const candidates = field.candidates!.bind(field);
+  if (all) {
+    return (evt) => {
+      const n = candidates(evt, out);
+      if (n === 0) return false;
+      for (let i = 0; i < n; i++) {
+        const v = out[i];
+        if (v !== undefined && !test(v)) return false;
+      }
+      return true;
+    };
+  }
+  return (evt) => {
+    const n = candidates(evt, out);
+    for (let i = 0; i < n; i++) {
+      const v = out[i] as Value | undefined;
+      if (v !== undefined && test(v)) return true;
+    }
+    return false;
+  };
+}

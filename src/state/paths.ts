@@ -1,0 +1,74 @@
+// Path joining and normalisation as sinsp does it (sinsp_utils::concatenate_paths): a relative path
+// is appended to a base directory, '.', '..' and doubled '/' are resolved, a trailing '/' is dropped,
+// and every byte outside printable ASCII becomes '.'. Strings here hold one byte per character
+// (latin1), so the result is byte-for-byte what sinsp produces.
+
+/** sinsp's path buffer size: longer results become "/PATH_TOO_LONG". */
+const MAX_PATH = 1024;
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/**
+ * Join `path` to `base` (when `path` is relative) and normalise. `pathLen` is the length sinsp
+ * measures the path with: the parameter's byte length, which counts the terminating NUL.
+ */
+export function concatenatePaths(base: string, path: string, pathLen = path.length + 1): string {
+  if (MAX_PATH < base.length + pathLen + 1) return '/PATH_TOO_LONG';
+  const relative = pathLen !== 0 && (path.length === 0 || path.charCodeAt(0) !== SLASH);
+  const out: number[] = [];
+  if (relative) for (let i = 0; i < base.length; i++) out.push(base.charCodeAt(i));
+  sanitizeInto(out, path);
+  return String.fromCharCode(...out);
+}
+
+/** Copy `path` onto the end of `out`, resolving '.', '..' and repeated separators. */
+function sanitizeInto(out: number[], path: string): void {
+  let tc = out.length;
+  let pc = 0;
+  const at = (i: number): number => (i < path.length ? path.charCodeAt(i) : 0);
+
+  // Move tc back to just after the previous separator (never before the start + 1).
+  const rewind = (delta: number): void => {
+    if (tc <= 1) {
+      pc += delta;
+      return;
+    }
+    tc--;
+    while (tc >= 1 && out[tc - 1] !== SLASH) tc--;
+    pc += delta;
+  };
+
+  for (;;) {
+    const c = at(pc);
+    if (c === 0) {
+      if (tc > 1 && out[tc - 1] === SLASH) tc--;
+      out.length = tc;
+      return;
+    }
+    if (c < 32 || c > 126) {
+      out[tc++] = DOT;
+      pc++;
+    } else if (c === DOT && at(pc + 1) === DOT && at(pc + 2) === SLASH) {
+      rewind(3);
+    } else if (c === DOT && at(pc + 1) === DOT) {
+      if (at(pc + 2) === 0) {
+        rewind(2);
+      } else {
+        out[tc++] = DOT;
+        out[tc++] = DOT;
+        pc += 2;
+      }
+    } else if (c === DOT && at(pc + 1) === SLASH) {
+      pc += 2;
+    } else if (c === DOT) {
+      if (at(pc + 1) !== 0) out[tc++] = c;
+      pc++;
+    } else if (c === SLASH) {
+      if (!(tc > 0 && out[tc - 1] === SLASH)) out[tc++] = c;
+      pc++;
+    } else {
+      out[tc++] = c;
+      pc++;
+    }
+  }
+}

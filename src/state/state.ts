@@ -1,0 +1,424 @@
+// The state engine's entry points. seed() takes what the capture header says (processes and their
+// fds, interfaces, users, machine); process() is called for every event, in order, and does what
+// sinsp's parser does before an event is filtered and printed: find the thread (inferring unknown
+// ones), track the fd the event is about, run the event's handler, and say whether it is shown.
+//
+// Deferred work, as in sinsp: a closed fd and an exited thread stay in the tables until the start
+// of the next process() call, so the close/procexit event itself still shows them. The copy of an
+// enter event is dropped as soon as its exit event has been shown.
+//
+// Filtering: sysdig filters inside this step, and the order matters. Set `filter` and process()
+// runs it before the handler for events that do not modify state (which are then not parsed when
+// they are filtered out) and after it for those that do; process() returns false for events that
+// must not be shown (filtered out, state-only events, the container events leading a capture).
+import type { Event } from '../capture/event.js';
+import { EVENT_TABLE } from '../capture/event-table.js';
+import { EventFlag, ParamType, type EventInfo } from '../capture/event-types.js';
+import type { CaptureHeader, FdRecord, ProcRecord } from '../capture/records.js';
+import { Core, type Handler } from './core.js';
+import { E, checkEventIds } from './event-ids.js';
+import { FdEntry, SockOff } from './fdinfo.js';
+import { CANCELED_FD, CloneFlag, DUMP_FLAG_STATE_ONLY, FdFlag, L4, MAX_FD_TABLE_SIZE, NO_ID, TRACER_DEVICE } from './flags.js';
+import { ipv4ToString, ipv4TupleToString, ipv6ToString, isIpv4MappedIpv6 } from './net-format.js';
+import { buildHandlers } from './parsers/index.js';
+import { cgroupPairs } from './parsers/params.js';
+import { setCwd } from './parsers/process.js';
+import { swapAddresses } from './sockets.js';
+import type { ThreadEntry } from './threads.js';
+import { FdType } from './types.js';
+import type { ContainerInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from './types.js';
+
+const TWO32 = 4294967296;
+/** What a filtered-out event leaves as the thread's last enter type: matches no exit event. */
+const NO_EVENT = 1 << 20;
+const FD_EVENT = EventFlag.CREATES_FD | EventFlag.USES_FD | EventFlag.DESTROYS_FD;
+const CLONE_EXITS: ReadonlySet<number> = new Set([
+  E.CLONE_11_X, E.CLONE_16_X, E.CLONE_17_X, E.CLONE_20_X, E.FORK_X, E.FORK_17_X, E.FORK_20_X, E.VFORK_X,
+  E.VFORK_17_X, E.VFORK_20_X, E.CLONE3_X,
+]);
+
+/**
+ * For exit events that use an fd: the parameter newer drivers append with that fd (the first FD
+ * parameter past the 2022 ones, or past the return value for events sysdig 0.29.3 lacks), -1 when none.
+ */
+function exitFdParams(table: readonly EventInfo[], legacyCount: number): Int16Array {
+  const out = new Int16Array(table.length).fill(-1);
+  for (const info of table) {
+    if (info.dir !== '<' || (info.flags & EventFlag.USES_FD) === 0) continue;
+    const from = info.legacyParams ?? (info.id >= legacyCount ? 1 : info.params.length);
+    for (let i = Math.max(1, from); i < info.params.length; i++) {
+      if (info.params[i]!.type === ParamType.FD) {
+        out[info.id] = i;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export class State extends Core implements StateView {
+  /** The event filter, run where sysdig runs it (see the file comment); undefined shows everything. */
+  filter: ((evt: Event) => boolean) | undefined = undefined;
+  /** Timestamp of the first event that is not a container description (evt.reltime's origin). */
+  firstEventTs: bigint | undefined = undefined;
+  /** IPv6 addresses of the machine's interfaces. */
+  readonly localIpv6: Uint8Array[] = this.ipv6Ifaces;
+
+  private readonly handlers: (Handler | undefined)[];
+  private readonly flagsById: Uint32Array;
+  private readonly exitFd: Int16Array;
+  /** The header's processes, imported once the container events leading the capture are read. */
+  private pending: CaptureHeader | undefined = undefined;
+
+  constructor(table: readonly EventInfo[] = EVENT_TABLE) {
+    super(table);
+    checkEventIds(table);
+    this.handlers = buildHandlers(table.length);
+    this.flagsById = Uint32Array.from(table, (info) => info.flags);
+    this.exitFd = exitFdParams(table, E.CLONE3_X + 1);
+  }
+
+  /** Take the capture header. Its processes are imported before the first non-container event. */
+  seed(h: CaptureHeader): void {
+    this.hostname = h.machine?.hostname ?? '';
+    this.pending = h;
+  }
+
+  /** Update the state for one event and set evt.thread / evt.fd / evt.fdNum; false when it is not shown. */
+  process(evt: Event): boolean {
+    this.runDeferred();
+    const type = evt.type;
+    if (this.firstEventTs === undefined && type !== E.CONTAINER_JSON_E && type !== E.CONTAINER_JSON_2_E) this.firstEventTs = evt.ts();
+    const isContainer = type === E.CONTAINER_E || type === E.CONTAINER_JSON_E || type === E.CONTAINER_JSON_2_E;
+    // sinsp reads the container events that open a capture before importing its processes, and never shows them.
+    const leading = this.pending !== undefined && isContainer;
+    if (this.pending !== undefined && !isContainer) this.importPending();
+
+    const flags = this.flagsById[type] ?? 0;
+    this.hidden = false;
+    this.reset(evt, flags);
+
+    const filter = leading ? undefined : this.filter;
+    const early = filter !== undefined && (flags & EventFlag.MODIFIES_STATE) === 0;
+    if (early) {
+      this.expose(evt, flags);
+      if (!filter(evt)) {
+        const t = this.cur;
+        if (t !== undefined && (flags & EventFlag.SKIPPARSERESET) === 0 && type !== E.SCHEDSWITCH_6_E) t.lastEventType = NO_EVENT;
+        return false;
+      }
+    }
+
+    this.handlers[type]?.(this, evt);
+
+    let shown = !leading && !this.hidden;
+    if (filter !== undefined && !early) {
+      this.expose(evt, flags);
+      if (!filter(evt)) return false;
+      shown = true;
+    }
+    if ((evt.dumpFlags & DUMP_FLAG_STATE_ONLY) !== 0) shown = false;
+    this.expose(evt, flags);
+    const fd = this.curFd;
+    if (fd !== undefined) fd.nameChanged = fd.name !== fd.oldName;
+    // Once an exit event is shown, the copy of its enter event is released.
+    const t = this.cur;
+    if (shown && (type & 1) === 1 && t !== undefined) t.enterStored = t.enterValid = false;
+    return shown;
+  }
+
+  /** sinsp's reset(): the event's thread, latency, enter/exit pairing and the fd it uses. */
+  private reset(evt: Event, flags: number): void {
+    this.curFd = undefined;
+    const type = evt.type;
+    if ((flags & EventFlag.SKIPPARSERESET) !== 0) {
+      this.cur = type === E.PROCINFO_E ? this.threads.find(evt.tid, false) : undefined;
+      return;
+    }
+    if (type === E.CONTAINER_JSON_E || type === E.CONTAINER_JSON_2_E) {
+      this.cur = undefined;
+      return;
+    }
+    // A clone's child may not exist yet and scheduler events come from kernel threads: no inference.
+    const infer = !CLONE_EXITS.has(type) && type !== E.SCHEDSWITCH_6_E;
+    const t = this.threads.get(evt.tid, infer, false);
+    this.cur = t;
+    if (t === undefined || type === E.SCHEDSWITCH_6_E) return;
+    if (infer) t.flags |= CloneFlag.ACTIVE;
+
+    if ((type & 1) === 0) {
+      t.lastEventFd = -1;
+      t.lastEventType = type;
+      if ((flags & EventFlag.USES_FD) !== 0) {
+        t.lastEventFd = evt.paramInt(0);
+        this.curFd = this.getFd(t, t.lastEventFd);
+      }
+      t.latency = 0;
+      t.enterTsHi = evt.tsHi;
+      t.enterTsLo = evt.tsLo;
+      return;
+    }
+
+    if (t.enterTsHi !== 0 || t.enterTsLo !== 0) t.latency = (evt.tsHi - t.enterTsHi) * TWO32 + (evt.tsLo - t.enterTsLo);
+    if (type === t.lastEventType + 1) {
+      t.enterValid = true;
+    } else {
+      t.enterValid = false;
+      if (t.lastEventType !== E.TRACER_E) {
+        // Newer drivers send no enter event; their exit event names the fd itself.
+        const p = this.exitFd[type]!;
+        if (p >= 0 && evt.nparams > p) {
+          t.lastEventFd = evt.paramInt(p);
+          this.curFd = this.getFd(t, t.lastEventFd);
+        }
+        return;
+      }
+    }
+    if ((flags & EventFlag.USES_FD) === 0) return;
+    if (type === E.COPY_FILE_RANGE_X) t.lastEventFd = evt.paramInt(1);
+    const fd = this.getFd(t, t.lastEventFd);
+    this.curFd = fd;
+    if (fd === undefined || (fd.flags & FdFlag.CLOSE_CANCELED) === 0) return;
+    // A close cancelled by a reopen of the same fd: the parked old entry goes now.
+    fd.flags &= ~FdFlag.CLOSE_CANCELED;
+    if (this.getFd(t, CANCELED_FD) !== undefined) this.eraseFd(t, CANCELED_FD);
+  }
+
+  /** Publish the current thread and fd on the event for the filter and the formatter. */
+  private expose(evt: Event, flags: number): void {
+    const t = this.cur;
+    evt.thread = t;
+    evt.fdNum = t === undefined ? -1 : t.lastEventFd;
+    let fd = this.curFd;
+    if (fd === undefined && t !== undefined && (flags & FD_EVENT) !== 0 && t.lastEventFd !== -1) {
+      fd = this.getFd(t, t.lastEventFd);
+    }
+    if (fd !== undefined) fd.nameChanged = false;
+    evt.fd = fd;
+  }
+
+  /** The work the previous event deferred: an exited thread, then closed fds, leave the tables. */
+  private runDeferred(): void {
+    if (this.tidToRemove !== -1) {
+      this.threads.remove(this.tidToRemove, false);
+      this.tidToRemove = -1;
+    }
+    if (this.fdsToRemove.length !== 0) {
+      const t = this.threads.get(this.tidOfFdsToRemove, true, true);
+      if (t !== undefined) {
+        const table = t.fds;
+        for (const fd of this.fdsToRemove) table.delete(fd);
+      }
+      this.fdsToRemove.length = 0;
+    }
+  }
+
+  // ---- importing the capture header ----
+
+  private importPending(): void {
+    const h = this.pending;
+    if (h === undefined) return;
+    this.pending = undefined;
+    const fdsByTid = new Map<number, FdRecord[]>();
+    for (const r of h.fds) {
+      const list = fdsByTid.get(r.pid);
+      if (list === undefined) fdsByTid.set(r.pid, [r]);
+      else list.push(r);
+    }
+    for (const p of h.procs) this.threads.add(this.threadFromRecord(p, fdsByTid.get(p.tid) ?? []), true);
+    for (const i of h.ifaces) {
+      this.ipv4Ifaces.push({ addr: i.ipv4, netmask: i.netmask });
+      this.localIpv4.push(i.ipv4);
+    }
+    for (const i of h.ifaces6) this.ipv6Ifaces.push(i.addr);
+    for (const u of h.users) this.users.set(u.uid, { uid: u.uid, gid: u.gid, name: u.name, home: u.home, shell: u.shell });
+    for (const g of h.groups) this.groups.set(g.gid, { gid: g.gid, name: g.name });
+    this.threads.recountChildren();
+    this.fixSocketDirections();
+  }
+
+  /** A thread from the process list (sinsp's threadinfo init from /proc data). */
+  private threadFromRecord(p: ProcRecord, fds: FdRecord[]): ThreadEntry {
+    const t = this.threads.create();
+    t.tid = p.tid;
+    t.pid = p.pid;
+    t.ptid = p.ptid;
+    t.sid = p.sid;
+    t.vpgid = p.vpgid;
+    t.pgid = p.pgid;
+    t.comm = p.comm;
+    t.exe = p.exe;
+    t.exepath = p.exepath;
+    t.exeWritable = p.exeWritable;
+    t.exeUpperLayer = p.exeUpperLayer;
+    t.exeFromMemfd = p.exeFromMemfd;
+    t.args = p.args;
+    if (t.tid === t.pid) {
+      const env = p.env.slice();
+      while (env.length > 0 && env[env.length - 1] === '') env.pop();
+      t.ownEnv = env;
+      const cwd = Buffer.from(p.cwd, 'utf8').toString('latin1');
+      setCwd(t, cwd, cwd.length);
+    }
+    t.flags |= p.flags | CloneFlag.ACTIVE;
+    t.fdlimit = p.fdlimit;
+    t.uid = p.uid;
+    t.gid = p.gid;
+    t.vmsizeKb = p.vmsizeKb;
+    t.vmrssKb = p.vmrssKb;
+    t.vmswapKb = p.vmswapKb;
+    t.pfmajor = p.pfmajor;
+    t.pfminor = p.pfminor;
+    t.vtid = p.vtid;
+    t.vpid = p.vpid;
+    t.cloneTs = p.cloneTs;
+    t.tty = p.tty;
+    t.loginuid = p.loginuid;
+    t.capInheritable = p.capInheritable;
+    t.capPermitted = p.capPermitted;
+    t.capEffective = p.capEffective;
+    t.exeIno = p.exeIno;
+    t.exeInoCtime = p.exeInoCtime;
+    t.exeInoMtime = p.exeInoMtime;
+    // sinsp parses the raw "subsys=path" list: rebuild it from the reader's pairs.
+    t.cgroups = cgroupPairs(p.cgroups.map(([k, v]) => `${k}=${v}`));
+    t.root = p.root;
+    this.resolveContainer(t);
+    for (const r of fds) {
+      const e = this.fdFromRecord(r);
+      if (e !== undefined && (t.ownFds.size < MAX_FD_TABLE_SIZE || t.ownFds.has(r.fd))) t.ownFds.set(r.fd, e);
+    }
+    return t;
+  }
+
+  /** An fd from the fd list (sinsp's add_fd_from_scap). */
+  private fdFromRecord(r: FdRecord): FdEntry | undefined {
+    const e = new FdEntry();
+    e.type = r.type;
+    e.flags = FdFlag.FROM_PROC;
+    e.ino = r.ino;
+    switch (r.type) {
+      case FdType.IPV4_SOCK: {
+        const s = e.sockBuf();
+        s.writeUInt32LE(r.sip as number, SockOff.V4_SIP);
+        s.writeUInt32LE(r.dip as number, SockOff.V4_DIP);
+        s.writeUInt16LE(r.sport, SockOff.V4_SPORT);
+        s.writeUInt16LE(r.dport, SockOff.V4_DPORT);
+        s[SockOff.V4_L4] = r.l4proto;
+        if (r.l4proto === L4.TCP) e.flags |= FdFlag.SOCKET_CONNECTED;
+        e.name = ipv4TupleToString(r.sip as number, r.sport, r.dip as number, r.dport);
+        break;
+      }
+      case FdType.IPV4_SERVSOCK: {
+        const s = e.sockBuf();
+        s.writeUInt32LE(r.sip as number, SockOff.V4S_IP);
+        s.writeUInt16LE(r.sport, SockOff.V4S_PORT);
+        s[SockOff.V4S_L4] = r.l4proto;
+        e.name = `${ipv4ToString(r.sip as number)}:${r.sport}`;
+        this.serverPorts.add(r.sport);
+        break;
+      }
+      case FdType.IPV6_SOCK: {
+        const s = e.sockBuf();
+        const sip = Buffer.from(r.sip as Uint8Array), dip = Buffer.from(r.dip as Uint8Array);
+        if (r.l4proto === L4.TCP) e.flags |= FdFlag.SOCKET_CONNECTED;
+        if (isIpv4MappedIpv6(sip) && isIpv4MappedIpv6(dip)) {
+          e.type = FdType.IPV4_SOCK;
+          s.writeUInt32LE(sip.readUInt32LE(12), SockOff.V4_SIP);
+          s.writeUInt32LE(dip.readUInt32LE(12), SockOff.V4_DIP);
+          s.writeUInt16LE(r.sport, SockOff.V4_SPORT);
+          s.writeUInt16LE(r.dport, SockOff.V4_DPORT);
+          s[SockOff.V4_L4] = r.l4proto;
+          e.name = ipv4TupleToString(sip.readUInt32LE(12), r.sport, dip.readUInt32LE(12), r.dport);
+        } else {
+          sip.copy(s, SockOff.V6_SIP);
+          dip.copy(s, SockOff.V6_DIP);
+          s.writeUInt16LE(r.sport, SockOff.V6_SPORT);
+          s.writeUInt16LE(r.dport, SockOff.V6_DPORT);
+          s[SockOff.V6_L4] = r.l4proto;
+          e.name = `${ipv6ToString(sip)}:${r.sport}->${ipv6ToString(dip)}:${r.dport}`;
+        }
+        break;
+      }
+      case FdType.IPV6_SERVSOCK: {
+        const s = e.sockBuf();
+        Buffer.from(r.sip as Uint8Array).copy(s, SockOff.V6S_IP);
+        s.writeUInt16LE(r.sport, SockOff.V6S_PORT);
+        s[SockOff.V6S_L4] = r.l4proto;
+        e.name = `${ipv6ToString(r.sip as Uint8Array)}:${r.sport}`;
+        this.serverPorts.add(r.sport);
+        break;
+      }
+      case FdType.UNIX_SOCK: {
+        const s = e.sockBuf();
+        s.writeBigUInt64LE(r.unixSource, SockOff.UNIX_SRC);
+        s.writeBigUInt64LE(r.unixDest, SockOff.UNIX_DST);
+        e.name = r.name;
+        e.flags |= r.name === '' ? FdFlag.ROLE_CLIENT : FdFlag.ROLE_SERVER;
+        break;
+      }
+      case FdType.UNINITIALIZED: case FdType.UNKNOWN:
+        return undefined;
+      default:
+        e.name = r.name;
+        e.openFlags = r.openFlags;
+        e.dev = r.dev;
+        e.mountId = r.mountId;
+        e.flags |= r.name === TRACER_DEVICE ? FdFlag.IS_TRACER_FILE : FdFlag.IS_NOT_TRACER_FD;
+    }
+    return e;
+  }
+
+  /** Connections from the fd lists whose local port is a listening port were accepted: server side. */
+  private fixSocketDirections(): void {
+    for (const t of this.threads.values()) {
+      for (const e of t.ownFds.values()) {
+        if (e.type !== FdType.IPV4_SOCK) continue;
+        if (this.serverPorts.has(e.sport)) {
+          swapAddresses(e);
+          e.name = ipv4TupleToString(e.sip as number, e.sport, e.dip as number, e.dport);
+          e.flags |= FdFlag.ROLE_SERVER;
+        } else {
+          e.flags |= FdFlag.ROLE_CLIENT;
+        }
+      }
+    }
+  }
+
+  // ---- StateView ----
+
+  thread(tid: number): ThreadEntry | undefined {
+    this.importPending();
+    return this.threads.find(tid, true);
+  }
+
+  mainThread(t: ThreadInfo): ThreadInfo {
+    return (t as ThreadEntry).mainThread();
+  }
+
+  parent(t: ThreadInfo): ThreadInfo | undefined {
+    return this.threads.get(t.ptid, false, true);
+  }
+
+  /** The thread's stored enter event, while it pairs with the current exit (check its type is the exit's - 1). */
+  enterEvent(t: ThreadInfo): Event | undefined {
+    const e = t as ThreadEntry;
+    return e.enterStored && e.enterValid ? e.enter : undefined;
+  }
+
+  latency(t: ThreadInfo): number {
+    return (t as ThreadEntry).latency;
+  }
+
+  user(uid: number): UserInfo | undefined {
+    return uid === NO_ID ? undefined : this.users.get(uid);
+  }
+
+  group(gid: number): GroupInfo | undefined {
+    return gid === NO_ID ? undefined : this.groups.get(gid);
+  }
+
+  container(id: string): ContainerInfo | undefined {
+    return this.containers.get(id);
+  }
+}
