@@ -15,6 +15,8 @@ import { decodeFdlist, decodeIflist, decodeMachineInfo, decodeProclist, decodeUs
 import type { CaptureHeader } from './records.js';
 
 const CHUNK = 1 << 20;
+/** libscap's READER_BUF_SIZE (64 KiB) plus the block header. */
+const MAX_SMALL_EVENT_BLOCK = 8 + (1 << 16);
 const V1_HEADER = 22;
 const V2_HEADER = 26;
 /** Event types (notification, infrastructure enter) whose v1 length is 3 bytes too long in old captures. */
@@ -43,7 +45,8 @@ async function* plainChunks(path: string): AsyncGenerator<Buffer> {
 
 async function* gzipChunks(path: string, file: string): AsyncGenerator<Buffer> {
   const gunzip = createGunzip({ chunkSize: CHUNK });
-  const stream = createReadStream(path, { highWaterMark: CHUNK }).pipe(gunzip);
+  const source = createReadStream(path, { highWaterMark: CHUNK });
+  const stream = source.pipe(gunzip);
   let total = 0;
   try {
     for await (const chunk of stream) {
@@ -53,6 +56,8 @@ async function* gzipChunks(path: string, file: string): AsyncGenerator<Buffer> {
   } catch (err) {
     // A damaged or cut gzip stream: report it where the decompressed data stops.
     throw new CaptureError(file, total, `compressed data is damaged (${(err as Error).message})`);
+  } finally {
+    source.destroy(); // pipe() does not close the source when the gunzip side is dropped
   }
 }
 
@@ -84,30 +89,25 @@ class BlockStream {
 
   /** Make at least n bytes available at the current position; false at end of stream. */
   async ensure(n: number): Promise<boolean> {
-    while (this.end - this.pos < n) {
-      if (this.done) return false;
+    let have = this.end - this.pos;
+    if (have >= n) return true;
+    // Gather whole chunks first and join them once, so a long block costs one copy, not one per chunk.
+    const parts: Buffer[] = [];
+    while (have < n && !this.done) {
       const next = await this.chunks.next();
-      if (next.done) {
-        this.done = true;
-        return false;
+      if (next.done) this.done = true;
+      else {
+        parts.push(next.value);
+        have += next.value.length;
       }
-      this.append(next.value);
     }
-    return true;
+    if (parts.length > 0) this.append(parts);
+    return have >= n;
   }
 
-  private append(chunk: Buffer): void {
-    const have = this.end - this.pos;
-    if (have === 0) {
-      this.base += this.end;
-      this.buf = chunk;
-      this.pos = 0;
-      this.end = chunk.length;
-      return;
-    }
-    const merged = Buffer.allocUnsafe(have + chunk.length);
-    this.buf.copy(merged, 0, this.pos, this.end);
-    chunk.copy(merged, have);
+  private append(parts: Buffer[]): void {
+    const rest = this.buf.subarray(this.pos, this.end);
+    const merged = rest.length === 0 && parts.length === 1 ? parts[0]! : Buffer.concat([rest, ...parts]);
     this.base += this.pos;
     this.buf = merged;
     this.pos = 0;
@@ -129,7 +129,15 @@ export async function readCapture(path: string, handlers: CaptureHandlers): Prom
     const e = err as NodeJS.ErrnoException;
     throw new CaptureError(path, 0, e.code === 'ENOENT' ? 'no such file' : `cannot open (${e.code ?? e.message})`);
   }
-  const s = new BlockStream(gz ? gzipChunks(path, path) : plainChunks(path));
+  const chunks = gz ? gzipChunks(path, path) : plainChunks(path);
+  try {
+    await readBlocks(path, new BlockStream(chunks), handlers);
+  } finally {
+    await chunks.return(undefined); // closes the file when we stop before its end
+  }
+}
+
+async function readBlocks(path: string, s: BlockStream, handlers: CaptureHandlers): Promise<void> {
   const fail = (offset: number, detail: string): never => {
     throw new CaptureError(path, offset, detail);
   };
@@ -154,6 +162,10 @@ export async function readCapture(path: string, handlers: CaptureHandlers): Prom
     const type = s.buffer.readUInt32LE(s.position);
     const total = s.buffer.readUInt32LE(s.position + 4);
     if (total < BLOCK_OVERHEAD || total % 4 !== 0) fail(at, `corrupt block length ${total} in block of type ${hex(type)}`);
+    // Like libscap: only the LARGE event blocks may exceed 64 KiB; never buffer what a bad length promises.
+    if (total > MAX_SMALL_EVENT_BLOCK && EVENT_BLOCKS.has(type) && type !== BlockType.EVENT_V2_LARGE && type !== BlockType.EVENT_FLAGS_V2_LARGE) {
+      fail(at, `corrupt block length ${total}: more than an event block of type ${hex(type)} can hold`);
+    }
     if (!(await s.ensure(total))) fail(at, `truncated block of type ${hex(type)}: length ${total}, only ${s.available} bytes left`);
     const b = s.buffer;
     const p = s.position;

@@ -1,0 +1,74 @@
+// Renders the benchmark results: a table for people, one JSON line for tools (always the last
+// line of stdout, so a later run or CI job can collect and compare rows).
+import type { BenchCapture } from './capture.js';
+
+export interface ToolResult {
+  argv: string[];
+  /** Medians over the measured runs; undefined when the command failed. */
+  wallS?: number;
+  peakRssKb?: number;
+  eventsPerS?: number;
+  /** Every measured run's wall time, in run order. */
+  runsS: number[];
+  error?: string;
+}
+
+export interface CaseResult {
+  name: string;
+  ghostwatch: ToolResult;
+  reference?: ToolResult;
+  /** ghostwatch wall time / reference wall time. */
+  ratio?: number;
+}
+
+export interface BenchReport {
+  capture: BenchCapture;
+  reps: number;
+  measuredWith: string;
+  node: string;
+  date: string;
+  cases: CaseResult[];
+}
+
+export function printReport(r: BenchReport, referenceName: string): void {
+  const out: string[] = [];
+  out.push(`capture: ${r.capture.description} = ${r.capture.events} events (${r.capture.path})`);
+  out.push(`${r.reps} alternating runs per command, medians; wall time and peak RSS by ${r.measuredWith}`);
+  out.push('');
+  const head = ['command', 'ghostwatch s', `${referenceName} s`, 'ratio', 'ghostwatch ev/s', `${referenceName} ev/s`,
+    'ghostwatch RSS MB', `${referenceName} RSS MB`];
+  const rows = r.cases.map((c) => [
+    c.name,
+    seconds(c.ghostwatch), seconds(c.reference),
+    c.ratio === undefined ? '-' : c.ratio.toFixed(2),
+    rate(c.ghostwatch), rate(c.reference),
+    rss(c.ghostwatch), rss(c.reference),
+  ]);
+  out.push(...table([head, ...rows]));
+  for (const c of r.cases) {
+    for (const t of [c.ghostwatch, c.reference]) {
+      if (t?.error !== undefined) out.push(`${c.name}: ${t.argv[0]} failed: ${t.error}`);
+    }
+  }
+  out.push('');
+  process.stdout.write(out.join('\n') + '\n' + JSON.stringify(r) + '\n');
+}
+
+function seconds(t: ToolResult | undefined): string {
+  if (t === undefined) return '-';
+  return t.wallS === undefined ? 'failed' : t.wallS.toFixed(3);
+}
+
+function rate(t: ToolResult | undefined): string {
+  return t?.eventsPerS === undefined ? '-' : Math.round(t.eventsPerS).toLocaleString('en-US');
+}
+
+function rss(t: ToolResult | undefined): string {
+  return t?.peakRssKb === undefined ? '-' : (t.peakRssKb / 1024).toFixed(1);
+}
+
+/** Left-aligns the first column, right-aligns the others. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+}

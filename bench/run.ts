@@ -1,0 +1,107 @@
+// `npm run bench`: ghostwatch against the reference tool (sysdig) on a capture of a million
+// events. Runs every command once to warm up (and to catch failures), then REPS more times,
+// alternating which tool goes first, and reports medians. Usage: run.js [--reps N]
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { repoRoot, SHARED_MISSING } from '../test/helpers.js';
+import { benchCapture } from './capture.js';
+import { CASES } from './cases.js';
+import { measure } from './measure.js';
+import { printReport, type CaseResult, type ToolResult } from './report.js';
+
+const DEFAULT_REPS = 5;
+const GHOSTWATCH = resolve(repoRoot, 'bin', 'ghostwatch');
+
+function parseReps(argv: string[]): number {
+  const i = argv.indexOf('--reps');
+  if (i < 0) return DEFAULT_REPS;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--reps takes a positive whole number, got '${argv[i + 1]}'`);
+  return n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function available(program: string): boolean {
+  return spawnSync(program, ['--version'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** One command's runs so far; stops running it after its first failure. */
+class Runner {
+  readonly result: ToolResult;
+  private readonly rss: number[] = [];
+
+  constructor(argv: string[]) {
+    this.result = { argv, runsS: [] };
+  }
+
+  run(measured: boolean): void {
+    if (this.result.error !== undefined) return;
+    const m = measure(this.result.argv, repoRoot);
+    if (m.exitCode !== 0) {
+      const firstLine = m.stderr.trim().split('\n')[0] ?? '';
+      this.result.error = `exit status ${m.exitCode}${firstLine ? `: ${firstLine}` : ''}`;
+      return;
+    }
+    if (!measured) return;
+    this.result.runsS.push(m.wallS);
+    this.rss.push(m.peakRssKb);
+  }
+
+  finish(events: number): ToolResult {
+    if (this.result.error === undefined && this.result.runsS.length > 0) {
+      this.result.wallS = median(this.result.runsS);
+      this.result.peakRssKb = median(this.rss);
+      this.result.eventsPerS = events / this.result.wallS;
+    }
+    return this.result;
+  }
+}
+
+function main(): void {
+  const reps = parseReps(process.argv.slice(2));
+  const capture = benchCapture();
+  if (capture === undefined) {
+    process.stdout.write(`bench: ${SHARED_MISSING}; the benchmarks need its fixtures and tools/scap-replicate.py\n`);
+    return;
+  }
+  const referenceName = 'sysdig';
+  const haveReference = available(referenceName);
+  if (!haveReference) process.stderr.write(`bench: ${referenceName} not found: measuring ghostwatch alone\n`);
+
+  const pairs = CASES.map((c) => ({
+    name: c.name,
+    gw: new Runner([GHOSTWATCH, ...c.ghostwatch(capture.path)]),
+    ref: c.reference !== undefined && haveReference ? new Runner(c.reference(capture.path)) : undefined,
+  }));
+  for (let rep = 0; rep <= reps; rep++) {
+    process.stderr.write(rep === 0 ? 'bench: warm-up run\n' : `bench: run ${rep}/${reps}\n`);
+    for (const p of pairs) {
+      // Alternate who goes first so that drift (caches, thermal, neighbours) hits both alike.
+      const order = rep % 2 === 0 ? [p.gw, p.ref] : [p.ref, p.gw];
+      for (const r of order) r?.run(rep > 0);
+    }
+  }
+
+  const cases: CaseResult[] = pairs.map((p) => {
+    const ghostwatch = p.gw.finish(capture.events);
+    const reference = p.ref?.finish(capture.events);
+    const ratio = ghostwatch.wallS !== undefined && reference?.wallS !== undefined ? ghostwatch.wallS / reference.wallS : undefined;
+    return { name: p.name, ghostwatch, reference, ratio };
+  });
+  printReport(
+    {
+      capture, reps, cases,
+      measuredWith: 'python3 os.wait4 (ru_maxrss of the command itself)',
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    referenceName,
+  );
+}
+
+main();
