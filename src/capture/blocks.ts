@@ -34,16 +34,18 @@ export interface EventBlockShape {
   readonly v2: boolean;
   /** EVF blocks carry 32 bits of dump flags after the cpu id. */
   readonly hasFlags: boolean;
+  /** Parameter lengths are 32-bit in the LARGE blocks. */
+  readonly large: boolean;
 }
 
 export const EVENT_BLOCKS: ReadonlyMap<number, EventBlockShape> = new Map([
-  [BlockType.EVENT, { v2: false, hasFlags: false }],
-  [BlockType.EVENT_INT, { v2: false, hasFlags: false }],
-  [BlockType.EVENT_FLAGS, { v2: false, hasFlags: true }],
-  [BlockType.EVENT_V2, { v2: true, hasFlags: false }],
-  [BlockType.EVENT_V2_LARGE, { v2: true, hasFlags: false }],
-  [BlockType.EVENT_FLAGS_V2, { v2: true, hasFlags: true }],
-  [BlockType.EVENT_FLAGS_V2_LARGE, { v2: true, hasFlags: true }],
+  [BlockType.EVENT, { v2: false, hasFlags: false, large: false }],
+  [BlockType.EVENT_INT, { v2: false, hasFlags: false, large: false }],
+  [BlockType.EVENT_FLAGS, { v2: false, hasFlags: true, large: false }],
+  [BlockType.EVENT_V2, { v2: true, hasFlags: false, large: false }],
+  [BlockType.EVENT_V2_LARGE, { v2: true, hasFlags: false, large: true }],
+  [BlockType.EVENT_FLAGS_V2, { v2: true, hasFlags: true, large: false }],
+  [BlockType.EVENT_FLAGS_V2_LARGE, { v2: true, hasFlags: true, large: true }],
 ]);
 
 export function hex(n: number): string {

@@ -29,36 +29,51 @@ export interface CaptureHandlers {
   event(e: Event): boolean | void;
 }
 
-async function* plainChunks(path: string): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    await fh.close();
-  }
+/** Where the bytes come from: fills dst[off, off+len) as far as it can; 0 at the end of the stream. */
+interface ByteSource {
+  fill(dst: Buffer, off: number, len: number): Promise<number>;
+  close(): Promise<void>;
 }
 
-async function* gzipChunks(path: string, file: string): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: CHUNK });
+async function plainSource(path: string): Promise<ByteSource> {
+  const fh = await open(path, 'r');
+  return {
+    fill: async (dst, off, len) => (await fh.read(dst, off, len, null)).bytesRead,
+    close: () => fh.close(),
+  };
+}
+
+function gzipSource(path: string): ByteSource {
   const source = createReadStream(path, { highWaterMark: CHUNK });
-  const stream = source.pipe(gunzip);
+  const chunks = source.pipe(createGunzip({ chunkSize: CHUNK }))[Symbol.asyncIterator]();
+  let chunk: Buffer = Buffer.alloc(0);
+  let at = 0;
   let total = 0;
-  try {
-    for await (const chunk of stream) {
-      total += (chunk as Buffer).length;
-      yield chunk as Buffer;
-    }
-  } catch (err) {
-    // A damaged or cut gzip stream: report it where the decompressed data stops.
-    throw new CaptureError(file, total, `compressed data is damaged (${(err as Error).message})`);
-  } finally {
-    source.destroy(); // pipe() does not close the source when the gunzip side is dropped
-  }
+  return {
+    async fill(dst, off, len) {
+      if (at === chunk.length) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (err) {
+          // A damaged or cut gzip stream: report it where the decompressed data stops.
+          throw new CaptureError(path, total, `compressed data is damaged (${(err as Error).message})`);
+        }
+        if (next.done) return 0;
+        chunk = next.value;
+        at = 0;
+      }
+      const n = Math.min(len, chunk.length - at);
+      chunk.copy(dst, off, at, at + n);
+      at += n;
+      total += n;
+      return n;
+    },
+    async close() {
+      source.destroy(); // pipe() does not close the source when the gunzip side is dropped
+      await chunks.return?.();
+    },
+  };
 }
 
 async function isGzip(path: string): Promise<boolean> {
@@ -72,53 +87,52 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-/** Accumulates stream chunks so a block can always be read whole from one Buffer. */
+/**
+ * A window on the stream in one reused buffer, so a block can always be read whole from it.
+ * When a block runs past the window, what is left is moved to the front and the rest read after
+ * it; the buffer only grows for a block larger than itself.
+ */
 class BlockStream {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
   private end = 0;
   /** Absolute offset of buf[0] in the uncompressed stream. */
   private base = 0;
   private done = false;
 
-  constructor(private readonly chunks: AsyncGenerator<Buffer>) {}
+  constructor(private readonly source: ByteSource) {}
 
   get offset(): number { return this.base + this.pos; }
   get buffer(): Buffer { return this.buf; }
   get position(): number { return this.pos; }
-
-  /** Make at least n bytes available at the current position; false at end of stream. */
-  async ensure(n: number): Promise<boolean> {
-    let have = this.end - this.pos;
-    if (have >= n) return true;
-    // Gather whole chunks first and join them once, so a long block costs one copy, not one per chunk.
-    const parts: Buffer[] = [];
-    while (have < n && !this.done) {
-      const next = await this.chunks.next();
-      if (next.done) this.done = true;
-      else {
-        parts.push(next.value);
-        have += next.value.length;
-      }
-    }
-    if (parts.length > 0) this.append(parts);
-    return have >= n;
-  }
-
-  private append(parts: Buffer[]): void {
-    const rest = this.buf.subarray(this.pos, this.end);
-    const merged = rest.length === 0 && parts.length === 1 ? parts[0]! : Buffer.concat([rest, ...parts]);
-    this.base += this.pos;
-    this.buf = merged;
-    this.pos = 0;
-    this.end = merged.length;
-  }
-
-  /** Bytes left at the current position (already in memory). */
+  /** Bytes at the current position already in memory. */
   get available(): number { return this.end - this.pos; }
 
+  /**
+   * Make at least n bytes available at the current position; false at end of stream. The buffer
+   * grows by doubling as data actually arrives, never to what a (possibly corrupt) length promises.
+   */
+  async ensure(n: number): Promise<boolean> {
+    if (this.end - this.pos >= n) return true;
+    const have = this.end - this.pos;
+    this.buf.copyWithin(0, this.pos, this.end);
+    this.base += this.pos;
+    this.pos = 0;
+    this.end = have;
+    while (this.end < n && !this.done) {
+      if (this.end === this.buf.length) {
+        const bigger = Buffer.allocUnsafe(2 * this.buf.length);
+        this.buf.copy(bigger, 0, 0, this.end);
+        this.buf = bigger;
+      }
+      const got = await this.source.fill(this.buf, this.end, this.buf.length - this.end);
+      if (got === 0) this.done = true;
+      this.end += got;
+    }
+    return this.end >= n;
+  }
+
   advance(n: number): void { this.pos += n; }
-  atEnd(): boolean { return this.done && this.pos === this.end; }
 }
 
 export async function readCapture(path: string, handlers: CaptureHandlers): Promise<void> {
@@ -129,11 +143,11 @@ export async function readCapture(path: string, handlers: CaptureHandlers): Prom
     const e = err as NodeJS.ErrnoException;
     throw new CaptureError(path, 0, e.code === 'ENOENT' ? 'no such file' : `cannot open (${e.code ?? e.message})`);
   }
-  const chunks = gz ? gzipChunks(path, path) : plainChunks(path);
+  const source = gz ? gzipSource(path) : await plainSource(path);
   try {
-    await readBlocks(path, new BlockStream(chunks), handlers);
+    await readBlocks(path, new BlockStream(source), handlers);
   } finally {
-    await chunks.return(undefined); // closes the file when we stop before its end
+    await source.close(); // also when we stop before the end
   }
 }
 
@@ -153,8 +167,10 @@ async function readBlocks(path: string, s: BlockStream, handlers: CaptureHandler
   let headerDelivered = false;
   let num = 0;
 
+  // Blocks already in memory are read without awaiting: only a block that straddles the end of
+  // what has been read so far waits for the next chunk.
   for (;;) {
-    if (!(await s.ensure(8))) {
+    if (s.available < 8 && !(await s.ensure(8))) {
       if (s.available === 0) break;
       fail(s.offset, `truncated block header (${s.available} of 8 bytes)`);
     }
@@ -166,20 +182,19 @@ async function readBlocks(path: string, s: BlockStream, handlers: CaptureHandler
     if (total > MAX_SMALL_EVENT_BLOCK && EVENT_BLOCKS.has(type) && type !== BlockType.EVENT_V2_LARGE && type !== BlockType.EVENT_FLAGS_V2_LARGE) {
       fail(at, `corrupt block length ${total}: more than an event block of type ${hex(type)} can hold`);
     }
-    if (!(await s.ensure(total))) fail(at, `truncated block of type ${hex(type)}: length ${total}, only ${s.available} bytes left`);
+    if (s.available < total && !(await s.ensure(total))) fail(at, `truncated block of type ${hex(type)}: length ${total}, only ${s.available} bytes left`);
     const b = s.buffer;
     const p = s.position;
     if (b.readUInt32LE(p + total - 4) !== total) {
       fail(at, `corrupt block of type ${hex(type)}: length ${total} at its start, ${b.readUInt32LE(p + total - 4)} at its end`);
     }
-    const body = new Cursor(b, p + 8, p + total - 4);
     const shape = EVENT_BLOCKS.get(type);
     if (shape === undefined && headerDelivered && type !== BlockType.SECTION_HEADER) {
       fail(at, `unexpected block of type ${hex(type)} after the first event`);
     }
     try {
-      if (shape === undefined) decodeHeaderBlock(type, body, header);
-      else decodeEvent(evt, body, shape.v2, shape.hasFlags, type === BlockType.EVENT_V2_LARGE || type === BlockType.EVENT_FLAGS_V2_LARGE);
+      if (shape === undefined) decodeHeaderBlock(type, new Cursor(b, p + 8, p + total - 4), header);
+      else decodeEvent(evt, b, p + 8, p + total - 4, shape.v2, shape.hasFlags, shape.large);
     } catch (err) {
       if (err instanceof RangeError) fail(at, `corrupt block of type ${hex(type)}: ${err.message}`);
       throw err;
@@ -227,33 +242,33 @@ function decodeHeaderBlock(type: number, c: Cursor, h: CaptureHeader): void {
   }
 }
 
-function decodeEvent(evt: Event, c: Cursor, v2: boolean, hasFlags: boolean, large: boolean): void {
-  evt.cpu = c.u16();
-  evt.dumpFlags = hasFlags ? c.u32() : 0;
-  const off = c.pos;
+/** Decode the event block body at [start, end) into evt. Throws RangeError when it is malformed. */
+function decodeEvent(evt: Event, buf: Buffer, start: number, end: number, v2: boolean, hasFlags: boolean, large: boolean): void {
+  const off = start + (hasFlags ? 6 : 2);
   const hdrLen = v2 ? V2_HEADER : V1_HEADER;
-  if (c.left < hdrLen) throw new RangeError(`event header needs ${hdrLen} bytes, ${c.left} left`);
-  const buf = c.buf;
-  const type = buf.readUInt16LE(off + 20);
+  const room = end - off;
+  if (room < hdrLen) throw new RangeError(`event header needs ${hdrLen} bytes, ${Math.max(0, room)} left`);
+  evt.cpu = buf[start]! | (buf[start + 1]! << 8);
+  evt.dumpFlags = hasFlags ? buf.readUInt32LE(start + 2) : 0;
+  const type = buf[off + 20]! | (buf[off + 21]! << 8);
   const info = EVENT_TABLE[type];
   if (info === undefined) throw new RangeError(`unknown event type ${type}`);
   let len = buf.readUInt32LE(off + 16);
   if (!v2 && V1_LEN_QUIRK.has(type)) len -= 3;
-  if (len < hdrLen || len > c.left) throw new RangeError(`event length ${len} does not fit the block (${c.left} bytes)`);
+  if (len < hdrLen || len > room) throw new RangeError(`event length ${len} does not fit the block (${room} bytes)`);
   const lenSize = large || (info.flags & EventFlag.LARGE_PAYLOAD) !== 0 ? 4 : 2;
-  const end = off + len;
+  const evEnd = off + len;
   let nparams: number;
   if (v2) {
     nparams = buf.readUInt32LE(off + 22);
-    let data = off + hdrLen + nparams * lenSize;
-    if (data > end) throw new RangeError(`event of type ${type}: ${nparams} parameters do not fit its length ${len}`);
-    for (let i = 0; i < nparams; i++) {
-      const lp = off + hdrLen + i * lenSize;
-      data += lenSize === 2 ? buf.readUInt16LE(lp) : buf.readUInt32LE(lp);
-    }
-    if (data > end) throw new RangeError(`event of type ${type}: parameters run past its length ${len}`);
+    const lens = off + hdrLen;
+    let data = lens + nparams * lenSize;
+    if (data > evEnd) throw new RangeError(`event of type ${type}: ${nparams} parameters do not fit its length ${len}`);
+    if (lenSize === 2) for (let i = 0; i < nparams; i++) data += buf[lens + 2 * i]! | (buf[lens + 2 * i + 1]! << 8);
+    else for (let i = 0; i < nparams; i++) data += buf.readUInt32LE(lens + 4 * i);
+    if (data > evEnd) throw new RangeError(`event of type ${type}: parameters run past its length ${len}`);
   } else {
-    nparams = v1ParamCount(buf, off + hdrLen, end, info.params.length);
+    nparams = v1ParamCount(buf, off + hdrLen, evEnd, info.params.length);
     if (nparams < 0) throw new RangeError(`event of type ${type}: parameter lengths do not add up to its length ${len}`);
   }
   evt.reset(buf, off, hdrLen, lenSize, nparams);
@@ -268,7 +283,7 @@ function v1ParamCount(buf: Buffer, lens: number, end: number, max: number): numb
   for (let n = max; n >= 0; n--) {
     let data = lens + n * 2;
     if (data > end) continue;
-    for (let i = 0; i < n; i++) data += buf.readUInt16LE(lens + i * 2);
+    for (let i = 0; i < n; i++) data += buf[lens + 2 * i]! | (buf[lens + 2 * i + 1]! << 8);
     if (data === end) return n;
     if (data < end) return -1;
   }
