@@ -39,7 +39,8 @@ program
 program
   .command('fields')
   .description('list every field with its type and description')
-  .action(() => printFields());
+  .option('--brief', 'leave out the types, like sysdig -l')
+  .action((opts) => printFields(opts.brief === true));
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
