@@ -57,6 +57,7 @@ function matchOneId(cgroup: string, { prefix, suffix }: CgroupLayout): string | 
 
 function matchRuncCgroups(t: ThreadEntry, layouts: CgroupLayout[]): { id: string; cgroup: string } | undefined {
   for (const [, cgroup] of t.cgroups) {
+    if (cgroup.length <= ID_LENGTH) continue;
     for (const l of layouts) {
       const id = matchOneId(cgroup, l);
       if (id !== undefined) return { id, cgroup };

@@ -84,7 +84,7 @@ export class Core {
   /** Keep a copy of an enter event for its exit event (sinsp's store_event). */
   storeEnter(t: ThreadEntry | undefined, evt: Event): void {
     if (t === undefined || evt.len > MAX_STORED_EVENT) return;
-    if (t.enter === undefined) t.enter = new Event();
+    if (t.enter === undefined) t.enter = this.threads.takeEvent() ?? new Event();
     t.enter.copyFrom(evt);
     t.enterStored = true;
     t.enterValid = evt.cpu !== 0xffff;

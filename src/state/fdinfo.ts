@@ -126,10 +126,6 @@ export class FdEntry implements FdInfo {
     this.flags = (this.flags & ~(FdFlag.CONNECTION_PENDING | FdFlag.CONNECTION_FAILED)) | FdFlag.SOCKET_CONNECTED;
   }
 
-  isUnixSocket(): boolean {
-    return this.type === FdType.UNIX_SOCK;
-  }
-
   /** sinsp counts only IPv4 sockets as TCP or UDP ones. */
   isTcpSocket(): boolean {
     return this.type === FdType.IPV4_SOCK && this.sock !== undefined && this.sock[SockOff.V4_L4] === L4.TCP;
@@ -159,28 +155,5 @@ export class FdEntry implements FdInfo {
     const c = new FdEntry();
     c.copyFrom(this);
     return c;
-  }
-}
-
-/** sinsp's one-letter fd type code, as in `fd=3(<f>/etc/passwd)` and fd.typechar. */
-export function fdTypeChar(type: number): string {
-  switch (type) {
-    case FdType.FILE: case FdType.FILE_V2: return 'f';
-    case FdType.IPV4_SOCK: return '4';
-    case FdType.IPV6_SOCK: return '6';
-    case FdType.DIRECTORY: return 'd';
-    case FdType.IPV4_SERVSOCK: return '4';
-    case FdType.IPV6_SERVSOCK: return '6';
-    case FdType.FIFO: return 'p';
-    case FdType.UNIX_SOCK: return 'u';
-    case FdType.EVENT: return 'e';
-    case FdType.UNKNOWN: return 'o';
-    case FdType.UNSUPPORTED: return 'X';
-    case FdType.SIGNALFD: return 's';
-    case FdType.EVENTPOLL: return 'l';
-    case FdType.INOTIFY: return 'i';
-    case FdType.TIMERFD: return 't';
-    case FdType.NETLINK: return 'n';
-    default: return '?';
   }
 }

@@ -7,7 +7,6 @@ export const CloneFlag = {
   CLONE_FILES: 1 << 0,
   CLONE_FS: 1 << 1,
   CLONE_THREAD: 1 << 13,
-  CLONE_VFORK: 1 << 27,
   /** The child's clone() returned before the parent's: the child created its own entry. */
   CLONE_INVERTED: 1 << 16,
   NAME_CHANGED: 1 << 17,
@@ -24,7 +23,6 @@ export const CloneFlag = {
 /** PPM_O_* open flags. */
 export const OpenFlag = {
   RDONLY: 1 << 0,
-  WRONLY: 1 << 1,
   DIRECTORY: 1 << 10,
   CLOEXEC: 1 << 12,
 } as const;

@@ -25,43 +25,36 @@ export function concatenatePaths(base: string, path: string, pathLen = path.leng
 function sanitizeInto(out: number[], path: string): void {
   let tc = out.length;
   let pc = 0;
-  const at = (i: number): number => (i < path.length ? path.charCodeAt(i) : 0);
-
-  // Move tc back to just after the previous separator (never before the start + 1).
-  const rewind = (delta: number): void => {
-    if (tc <= 1) {
-      pc += delta;
-      return;
-    }
-    tc--;
-    while (tc >= 1 && out[tc - 1] !== SLASH) tc--;
-    pc += delta;
-  };
-
+  const n = path.length;
   for (;;) {
-    const c = at(pc);
+    const c = pc < n ? path.charCodeAt(pc) : 0;
     if (c === 0) {
       if (tc > 1 && out[tc - 1] === SLASH) tc--;
       out.length = tc;
       return;
     }
+    const c1 = pc + 1 < n ? path.charCodeAt(pc + 1) : 0;
     if (c < 32 || c > 126) {
       out[tc++] = DOT;
       pc++;
-    } else if (c === DOT && at(pc + 1) === DOT && at(pc + 2) === SLASH) {
-      rewind(3);
-    } else if (c === DOT && at(pc + 1) === DOT) {
-      if (at(pc + 2) === 0) {
-        rewind(2);
+    } else if (c === DOT && c1 === DOT) {
+      const c2 = pc + 2 < n ? path.charCodeAt(pc + 2) : 0;
+      if (c2 === SLASH || c2 === 0) {
+        // '../' or a final '..': back to just after the previous separator (never before the start + 1).
+        if (tc > 1) {
+          tc--;
+          while (tc >= 1 && out[tc - 1] !== SLASH) tc--;
+        }
+        pc += c2 === SLASH ? 3 : 2;
       } else {
         out[tc++] = DOT;
         out[tc++] = DOT;
         pc += 2;
       }
-    } else if (c === DOT && at(pc + 1) === SLASH) {
+    } else if (c === DOT && c1 === SLASH) {
       pc += 2;
     } else if (c === DOT) {
-      if (at(pc + 1) !== 0) out[tc++] = c;
+      if (c1 !== 0) out[tc++] = c;
       pc++;
     } else if (c === SLASH) {
       if (!(tc > 0 && out[tc - 1] === SLASH)) out[tc++] = c;

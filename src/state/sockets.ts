@@ -4,7 +4,9 @@
 import { FdType } from './types.js';
 import { FdEntry, SockOff } from './fdinfo.js';
 import { AddressFamily, L4 } from './flags.js';
-import { dropUnprintable, hex64, ipv4ToString, ipv4TupleToString, ipv6ToString, isIpv4MappedIpv6 } from './net-format.js';
+import {
+  dropUnprintable, hex64, ipv4ToString, ipv4TupleToString, ipv6ToString, ipv6TupleToString, isIpv4MappedIpv6,
+} from './net-format.js';
 
 const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3;
 const IPPROTO_IP = 0, IPPROTO_ICMP = 1, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_RAW = 255;
@@ -131,7 +133,7 @@ export function socketName(fd: FdEntry): string {
         return ipv4TupleToString(s.readUInt32LE(SockOff.V6_SIP + 12), s.readUInt16LE(SockOff.V4_SPORT),
           s.readUInt32LE(SockOff.V6_DIP + 12), s.readUInt16LE(SockOff.V4_DPORT));
       }
-      return `${ipv6ToString(sip6)}:${s.readUInt16LE(SockOff.V6_SPORT)}->${ipv6ToString(dip6)}:${s.readUInt16LE(SockOff.V6_DPORT)}`;
+      return ipv6TupleToString(sip6, s.readUInt16LE(SockOff.V6_SPORT), dip6, s.readUInt16LE(SockOff.V6_DPORT));
     }
     if (l4 === L4.ICMP) {
       if (mapped) return `${ipv4ToString(s.readUInt32LE(SockOff.V6_SIP + 12))}->${ipv4ToString(s.readUInt32LE(SockOff.V6_DIP + 12))}`;
@@ -155,7 +157,7 @@ export function tupleParamString(b: Buffer, o: number, len: number): string {
     if (isIpv4MappedIpv6(b, o + 1) && isIpv4MappedIpv6(b, o + 19)) {
       return ipv4TupleToString(b.readUInt32LE(o + 13), b.readUInt16LE(o + 17), b.readUInt32LE(o + 31), b.readUInt16LE(o + 35));
     }
-    return `${ipv6ToString(b.subarray(o + 1, o + 17))}:${b.readUInt16LE(o + 17)}->${ipv6ToString(b.subarray(o + 19, o + 35))}:${b.readUInt16LE(o + 35)}`;
+    return ipv6TupleToString(b.subarray(o + 1, o + 17), b.readUInt16LE(o + 17), b.subarray(o + 19, o + 35), b.readUInt16LE(o + 35));
   }
   if (family === AddressFamily.UNIX) {
     return `${hex64(b.readBigUInt64LE(o + 1))}->${hex64(b.readBigUInt64LE(o + 9))} ${dropUnprintable(cString(b, o + 17, o + len))}`;

@@ -99,10 +99,14 @@ export class ThreadEntry implements ThreadInfo {
   }
 }
 
+/** Removed threads' enter-event copies kept for reuse, so thread churn does not allocate. */
+const MAX_SPARE_EVENTS = 256;
+
 export class ThreadTable {
   private readonly map = new Map<number, ThreadEntry>();
   private lastTid = -1;
   private lastThread: ThreadEntry | undefined = undefined;
+  private readonly spareEvents: Event[] = [];
 
   get size(): number {
     return this.map.size;
@@ -114,6 +118,11 @@ export class ThreadTable {
 
   create(): ThreadEntry {
     return new ThreadEntry(this);
+  }
+
+  /** An Event to keep an enter event in, recycled from removed threads when there is one. */
+  takeEvent(): Event | undefined {
+    return this.spareEvents.pop();
   }
 
   /** Look a thread up; the last thread looked up (not lookup-only) is cached. */
@@ -170,6 +179,11 @@ export class ThreadTable {
     this.lastThread = undefined;
     this.map.delete(tid);
     t.removed = true;
+    if (t.enter !== undefined && this.spareEvents.length < MAX_SPARE_EVENTS) {
+      this.spareEvents.push(t.enter);
+      t.enter = undefined;
+      t.enterStored = t.enterValid = false;
+    }
     if (nchilds !== 0) this.recountChildren();
   }
 

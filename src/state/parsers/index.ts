@@ -4,7 +4,10 @@
 import type { Event } from '../../capture/event.js';
 import type { Core, Handler } from '../core.js';
 import { E } from '../event-ids.js';
-import { closeEnter, closeExit, dupExit, fcntlEnter, fcntlExit, memfdCreateExit, openExit, pidfdGetfdExit, pidfdOpenExit, pipeExit, singleFdExit } from './files.js';
+import {
+  closeEnter, closeExit, dupExit, fcntlEnter, fcntlExit, memfdCreateExit, openExit, pidfdGetfdExit, pidfdOpenExit, pipeExit,
+  singleFdExit,
+} from './files.js';
 import { containerJson, containerOld, userGroupEvent } from './meta.js';
 import { acceptExit, bindExit, connectEnter, connectExit, getsockoptExit, rwExit, sendtoEnter, socketExit, socketpairExit } from './net.js';
 import {

@@ -11,15 +11,18 @@ import type { ThreadEntry } from '../threads.js';
 import { cgroupPairs, envList, rawStr, strList } from './params.js';
 import { dirfdBase } from './files.js';
 
-/** Where each clone exit version keeps its flags, uid and gid; 'modern' versions also carry cgroups and vtid/vpid. */
-function cloneLayout(type: number): { flags: number; uid: number; gid: number; hasComm: boolean; hasMem: boolean; v20: boolean } {
-  switch (type) {
-    case E.CLONE_11_X: return { flags: 8, uid: 9, gid: 10, hasComm: false, hasMem: false, v20: false };
-    case E.CLONE_16_X: case E.FORK_X: case E.VFORK_X: return { flags: 13, uid: 14, gid: 15, hasComm: false, hasMem: true, v20: false };
-    case E.CLONE_17_X: case E.FORK_17_X: case E.VFORK_17_X: return { flags: 14, uid: 15, gid: 16, hasComm: true, hasMem: true, v20: false };
-    default: return { flags: 15, uid: 16, gid: 17, hasComm: true, hasMem: true, v20: true };
-  }
-}
+/** Where a clone exit version keeps its flags, uid and gid, and which optional parameters it has. */
+interface CloneLayout { flags: number; uid: number; gid: number; hasComm: boolean; hasMem: boolean; v20: boolean }
+const CLONE_11: CloneLayout = { flags: 8, uid: 9, gid: 10, hasComm: false, hasMem: false, v20: false };
+const CLONE_16: CloneLayout = { flags: 13, uid: 14, gid: 15, hasComm: false, hasMem: true, v20: false };
+const CLONE_17: CloneLayout = { flags: 14, uid: 15, gid: 16, hasComm: true, hasMem: true, v20: false };
+/** Version 20 (and clone3) also carry cgroups and the ids inside the pid namespace. */
+const CLONE_20: CloneLayout = { flags: 15, uid: 16, gid: 17, hasComm: true, hasMem: true, v20: true };
+const CLONE_LAYOUTS: ReadonlyMap<number, CloneLayout> = new Map([
+  [E.CLONE_11_X, CLONE_11], [E.CLONE_16_X, CLONE_16], [E.FORK_X, CLONE_16], [E.VFORK_X, CLONE_16],
+  [E.CLONE_17_X, CLONE_17], [E.FORK_17_X, CLONE_17], [E.VFORK_17_X, CLONE_17],
+  [E.CLONE_20_X, CLONE_20], [E.FORK_20_X, CLONE_20], [E.VFORK_20_X, CLONE_20], [E.CLONE3_X, CLONE_20],
+]);
 
 /** Copy what a new process inherits from the thread that cloned it. */
 function inherit(t: ThreadEntry, p: ThreadEntry, isThread: boolean): void {
@@ -37,7 +40,7 @@ function inherit(t: ThreadEntry, p: ThreadEntry, isThread: boolean): void {
 }
 
 export function cloneExit(c: Core, evt: Event): void {
-  const L = cloneLayout(evt.type);
+  const L = CLONE_LAYOUTS.get(evt.type) ?? CLONE_20;
   let tid = evt.tid;
   let childTid = evt.paramInt(0);
   const flags = evt.paramUint(L.flags);
@@ -156,24 +159,25 @@ export function cloneExit(c: Core, evt: Event): void {
   if (collision) c.cur = c.threads.get(evt.tid, false, false);
 }
 
-/** Where each execve exit version keeps its comm, environment and tty (-1: absent). */
-function execveLayout(type: number): { comm: number; env: number; cgroups: number; tty: number; mem: boolean; vpgid: boolean } {
-  switch (type) {
-    case E.EXECVE_8_X: return { comm: -1, env: -1, cgroups: -1, tty: -1, mem: false, vpgid: false };
-    case E.EXECVE_13_X: return { comm: -1, env: -1, cgroups: -1, tty: -1, mem: true, vpgid: false };
-    case E.EXECVE_14_X: return { comm: -1, env: 13, cgroups: -1, tty: -1, mem: true, vpgid: false };
-    case E.EXECVE_15_X: return { comm: 13, env: 14, cgroups: -1, tty: -1, mem: true, vpgid: false };
-    case E.EXECVE_16_X: return { comm: 13, env: 15, cgroups: 14, tty: -1, mem: true, vpgid: false };
-    case E.EXECVE_17_X: case E.EXECVE_18_X: return { comm: 13, env: 15, cgroups: 14, tty: 16, mem: true, vpgid: false };
-    default: return { comm: 13, env: 15, cgroups: 14, tty: 16, mem: true, vpgid: true };
-  }
-}
+/** Where an execve exit version keeps comm, environment, cgroups and tty (-1: absent). */
+interface ExecveLayout { comm: number; env: number; cgroups: number; tty: number; mem: boolean; vpgid: boolean }
+const EXECVE_LAYOUTS: ReadonlyMap<number, ExecveLayout> = new Map([
+  [E.EXECVE_8_X, { comm: -1, env: -1, cgroups: -1, tty: -1, mem: false, vpgid: false }],
+  [E.EXECVE_13_X, { comm: -1, env: -1, cgroups: -1, tty: -1, mem: true, vpgid: false }],
+  [E.EXECVE_14_X, { comm: -1, env: 13, cgroups: -1, tty: -1, mem: true, vpgid: false }],
+  [E.EXECVE_15_X, { comm: 13, env: 14, cgroups: -1, tty: -1, mem: true, vpgid: false }],
+  [E.EXECVE_16_X, { comm: 13, env: 15, cgroups: 14, tty: -1, mem: true, vpgid: false }],
+  [E.EXECVE_17_X, { comm: 13, env: 15, cgroups: 14, tty: 16, mem: true, vpgid: false }],
+  [E.EXECVE_18_X, { comm: 13, env: 15, cgroups: 14, tty: 16, mem: true, vpgid: false }],
+]);
+/** Version 19 and execveat: everything, plus the process group. */
+const EXECVE_19: ExecveLayout = { comm: 13, env: 15, cgroups: 14, tty: 16, mem: true, vpgid: true };
 
 export function execveExit(c: Core, evt: Event): void {
   if (evt.paramInt(0) < 0) return;
   const t = c.cur;
   if (t === undefined) return;
-  const L = execveLayout(evt.type);
+  const L = EXECVE_LAYOUTS.get(evt.type) ?? EXECVE_19;
   t.exe = evt.paramStr(1);
   t.comm = L.comm < 0 ? t.exe : evt.paramStr(L.comm);
   t.args = strList(evt, 2);
@@ -305,7 +309,9 @@ export function setsidExit(c: Core, evt: Event): void {
  * setuid/setgid/setresuid/setresgid: the new effective id, from the enter event (or, for events of
  * newer drivers, from the exit event's own copy of the arguments).
  */
-function credential(c: Core, evt: Event, enterIdx: number, exitIdx: number, apply: (t: ThreadEntry, id: number) => void, skipUnset: boolean): void {
+function credential(
+  c: Core, evt: Event, enterIdx: number, exitIdx: number, apply: (t: ThreadEntry, id: number) => void, skipUnset: boolean,
+): void {
   if (evt.paramInt(0) < 0) return;
   const t = c.cur;
   const enter = c.retrieveEnter(t, evt);
@@ -355,7 +361,8 @@ export function rlimitExit(c: Core, evt: Event): void {
   const t = c.cur;
   if (t === undefined || evt.paramInt(0) < 0) return;
   const enter = c.retrieveEnter(t, evt);
-  if (enter === undefined || enter.paramUint(0) !== RLIMIT_NOFILE) return;
+  const resource = enter !== undefined ? enter.paramUint(0) : c.isModern(evt) ? evt.paramUint(3) : -1;
+  if (resource !== RLIMIT_NOFILE) return;
   const cur = evt.paramInt(1);
   if (cur !== -1) t.mainThread().fdlimit = cur;
 }
@@ -363,10 +370,13 @@ export function rlimitExit(c: Core, evt: Event): void {
 export function prlimitExit(c: Core, evt: Event): void {
   if (evt.paramInt(0) < 0) return;
   const enter = c.retrieveEnter(c.cur, evt);
-  if (enter === undefined || enter.paramUint(1) !== RLIMIT_NOFILE) return;
+  // Newer drivers append the enter event's pid and resource to the exit event.
+  const src = enter ?? (c.isModern(evt) ? evt : undefined);
+  const at = enter !== undefined ? 0 : 5;
+  if (src === undefined || src.paramUint(at + 1) !== RLIMIT_NOFILE) return;
   const newcur = evt.paramInt(1);
   if (newcur === -1) return;
-  let tid = enter.paramInt(0);
+  let tid = src.paramInt(at);
   if (tid === 0) tid = evt.tid;
   const p = c.threads.get(tid, true, true);
   if (p !== undefined) p.mainThread().fdlimit = newcur;
