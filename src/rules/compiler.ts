@@ -1,0 +1,312 @@
+// Turning the collected definitions into rules (Falco's rule_loader::compiler): lists expanded,
+// macro and rule conditions parsed (lists substituted into their text first), macros inlined,
+// exceptions folded in, conditions and outputs checked against the fields, warnings given.
+//
+// What an item can refer to: a list sees the lists first defined before its latest definition;
+// a macro sees the macros first defined before its latest definition or append; a rule sees every
+// macro; list names are substituted into every condition whatever their position.
+import type { Expr, Pos } from '../filter/ast.js';
+import { FilterCompileError, FilterError, FilterSyntaxError } from '../filter/errors.js';
+import type { EventTypeUniverse } from '../filter/evttypes.js';
+import { compileCondition } from '../filter/compile.js';
+import { parseCondition } from '../filter/parser.js';
+import { forEachNode } from '../filter/walk.js';
+import { OutputFormat } from '../fields/format.js';
+import type { FieldRegistry } from '../fields/types.js';
+import { DEPRECATED_FIELDS } from './codes.js';
+import { isEventTypeName } from './event-universe.js';
+import type { CollectorState } from './collector.js';
+import { conditionFindings, valueWarnings } from './condition-warnings.js';
+import { CONDITION_START, type Context } from './context.js';
+import { foldExceptions } from './exceptions.js';
+import type { MacroInfo, RuleInfo } from './infos.js';
+import { listText, substituteList } from './list-refs.js';
+import { resolveMacros } from './macro-refs.js';
+import { ruleEventTypes } from './rule-evttypes.js';
+import { type LoadResult, RuleLoadError } from './result.js';
+import type { ExtraOutputField, ExtraOutputFormat, LoadedRule } from './types.js';
+
+export interface CompileConfig {
+  readonly result: LoadResult;
+  readonly sources: ReadonlyMap<string, FieldRegistry>;
+  /** The event types of the syscall source. */
+  readonly universe: EventTypeUniverse;
+  readonly extraOutputFormats: readonly ExtraOutputFormat[];
+  readonly extraOutputFields: readonly ExtraOutputField[];
+}
+
+interface CompiledList {
+  readonly name: string;
+  readonly items: readonly string[];
+  /** The items as substituted into conditions. */
+  readonly text: string;
+  used: boolean;
+}
+
+interface CompiledMacro {
+  readonly info: MacroInfo;
+  condition: Expr;
+  used: boolean;
+}
+
+const CONTAINER_INFO = '%container.info';
+const NO_EVTTYPE_LIMIT = 100;
+
+/** The rules, or a RuleLoadError for the first problem. Warnings go to cfg.result. */
+export function compileRules(state: CollectorState, cfg: CompileConfig): LoadedRule[] {
+  return new Compiler(state, cfg).compile();
+}
+
+class Compiler {
+  private readonly lists: CompiledList[] = [];
+  private readonly macros = new Map<string, CompiledMacro>();
+
+  constructor(
+    private readonly state: CollectorState,
+    private readonly cfg: CompileConfig,
+  ) {}
+
+  compile(): LoadedRule[] {
+    this.compileLists();
+    this.compileMacros();
+    const rules: LoadedRule[] = [];
+    for (const info of this.state.rules.values()) {
+      if (info.unknownSource) continue;
+      const rule = this.compileRule(info, rules.length);
+      if (rule !== undefined) rules.push(rule);
+    }
+    const result = this.cfg.result;
+    for (const m of this.macros.values()) {
+      if (!m.used) result.addWarning('LOAD_UNUSED_MACRO', 'Macro not referred to by any other rule/macro', m.info.ctx);
+    }
+    for (const l of this.lists) {
+      if (!l.used) result.addWarning('LOAD_UNUSED_LIST', 'List not referred to by any other rule/macro', this.state.lists.get(l.name)!.ctx);
+    }
+    return rules;
+  }
+
+  /** Items naming a list visible to this one are replaced by that list's items (as written). */
+  private compileLists(): void {
+    const usedNames = new Set<string>();
+    for (const list of this.state.lists.values()) {
+      const items: string[] = [];
+      for (const item of list.items) {
+        const ref = this.state.lists.get(item);
+        if (ref !== undefined && ref.index < list.visibility) {
+          usedNames.add(ref.name);
+          items.push(...ref.items);
+        } else {
+          items.push(item);
+        }
+      }
+      this.lists.push({ name: list.name, items, text: listText(items), used: false });
+    }
+    for (const l of this.lists) if (usedNames.has(l.name)) l.used = true;
+  }
+
+  private compileMacros(): void {
+    for (const info of this.state.macros.values()) {
+      this.macros.set(info.name, { info, condition: this.parse(info.cond, info.condCtx), used: false });
+    }
+    for (const m of this.macros.values()) {
+      const visibility = m.info.visibility;
+      m.condition = this.inlineMacros(m.condition, m.info.cond, m.info.ctx, (name) => {
+        const ref = this.macros.get(name);
+        return ref !== undefined && ref.info.index < visibility ? ref.condition : undefined;
+      });
+    }
+  }
+
+  /** The condition text with lists substituted, parsed; LOAD_ERR_COMPILE_CONDITION when it does not parse. */
+  private parse(condition: string, ctx: Context): Expr {
+    let text = condition;
+    for (const l of this.lists) {
+      const r = substituteList(text, l.name, l.text);
+      text = r.condition;
+      if (r.used) l.used = true;
+    }
+    try {
+      return parseCondition(text, { maxDepth: 1000 });
+    } catch (e) {
+      if (!(e instanceof FilterSyntaxError)) throw e;
+      throw new RuleLoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx.inCondition(posOf(e), text));
+    }
+  }
+
+  /** Macros inlined; LOAD_ERR_VALIDATE for a reference loop (first) or an unknown macro. */
+  private inlineMacros(e: Expr, condition: string, ctx: Context, lookup: (name: string) => Expr | undefined): Expr {
+    const r = resolveMacros(e, lookup);
+    const loop = r.errors[0];
+    const unknown = r.unknown[0];
+    if (loop !== undefined) throw new RuleLoadError('LOAD_ERR_VALIDATE', loop.message, ctx.inCondition(loop.pos, condition));
+    if (unknown !== undefined) {
+      throw new RuleLoadError('LOAD_ERR_VALIDATE', `Undefined macro '${unknown.name}' used in filter.`, ctx.inCondition(unknown.pos, condition));
+    }
+    for (const name of r.resolved) this.macros.get(name)!.used = true;
+    return r.expr;
+  }
+
+  private compileRule(r: RuleInfo, id: number): LoadedRule | undefined {
+    const { result } = this.cfg;
+    const registry = this.cfg.sources.get(r.source)!;
+    const folded = r.exceptions.length > 0 ? foldExceptions(r.cond, r.exceptions) : { condition: r.cond, fields: new Set<string>() };
+
+    let output = r.output;
+    for (const extra of this.cfg.extraOutputFormats) if (appliesTo(extra, r)) output = `${output} ${extra.format}`;
+    if (output.includes(CONTAINER_INFO)) {
+      result.addWarning(
+        'LOAD_DEPRECATED_ITEM',
+        '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.',
+        r.ctx,
+      );
+      output = output.split(CONTAINER_INFO).join('');
+    }
+    const extraOutputFields = new Map<string, { format: string; raw: boolean }>();
+    for (const extra of this.cfg.extraOutputFields) {
+      if (appliesTo(extra, r)) extraOutputFields.set(extra.key, { format: extra.format, raw: extra.raw ?? false });
+    }
+
+    const outputError = formatError(registry, output);
+    if (outputError !== undefined) {
+      if (isUnknownFieldError(outputError) && r.skipIfUnknownFilter) {
+        result.addWarning('LOAD_UNKNOWN_FILTER', outputError, r.outputCtx);
+        return undefined;
+      }
+      throw new RuleLoadError('LOAD_ERR_COMPILE_OUTPUT', outputError, r.outputCtx);
+    }
+    this.warnDeprecatedOutput(output, r.outputCtx);
+    for (const { format } of extraOutputFields.values()) {
+      const err = formatError(registry, format);
+      if (err !== undefined) throw new RuleLoadError('LOAD_ERR_COMPILE_OUTPUT', err, r.outputCtx);
+      this.warnDeprecatedOutput(format, r.outputCtx);
+    }
+
+    const condition = this.compileCondition(r, folded.condition, registry);
+    if (condition === undefined) return undefined;
+
+    let evttypes: ReadonlySet<number> | 'all' = 'all';
+    if (r.source === 'syscall') {
+      const types = this.eventTypes(condition, folded.condition, r.condCtx);
+      if (types.size > NO_EVTTYPE_LIMIT && r.warnEvttypes) {
+        result.addWarning('LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', r.ctx);
+      }
+      if (types.size < this.cfg.universe.all.length) evttypes = types;
+    }
+
+    const { line, column } = r.ctx.last.position;
+    return {
+      id, name: r.name, desc: r.desc, output, priority: r.priority, tags: r.tags, source: r.source, enabled: r.enabled,
+      condition, evttypes, exceptionFields: [...folded.fields], capture: r.capture, captureDuration: r.captureDuration,
+      extraOutputFields, file: r.ctx.name, line: line + 1, column: column + 1,
+    };
+  }
+
+  /** The expanded condition, checked against the fields; undefined when skipped (skip-if-unknown-filter). */
+  private compileCondition(r: RuleInfo, condition: string, registry: FieldRegistry): Expr | undefined {
+    const { result } = this.cfg;
+    const parsed = this.parse(condition, r.condCtx);
+    const expr = this.inlineMacros(parsed, condition, r.ctx, (name) => this.macros.get(name)?.condition);
+
+    const findings = conditionFindings(expr);
+    const whole = r.condCtx.inCondition(CONDITION_START, condition);
+    if (findings.unsafeNaCheck) result.addWarning('LOAD_UNSAFE_NA_CHECK', '', whole);
+    for (const field of findings.deprecatedFields) {
+      result.addWarning('LOAD_DEPRECATED_ITEM', DEPRECATED_FIELDS.find((d) => d.field === field)!.desc, whole, field);
+    }
+
+    const error = compileError(expr, registry, r.source);
+    if (error !== undefined) {
+      const ctx = r.condCtx.inCondition(error.pos, condition);
+      if (isUnknownFieldError(error.message) && r.skipIfUnknownFilter) {
+        result.addWarning('LOAD_UNKNOWN_FILTER', error.message, ctx);
+        return undefined;
+      }
+      throw new RuleLoadError('LOAD_ERR_COMPILE_CONDITION', error.message, ctx);
+    }
+    for (const w of valueWarnings(expr, registry)) result.addWarning('LOAD_COMPILE_CONDITION', w.message, r.condCtx.inCondition(w.pos, condition));
+    return expr;
+  }
+
+  private eventTypes(expr: Expr, condition: string, condCtx: Context): Set<number> {
+    try {
+      return ruleEventTypes(expr, this.cfg.universe);
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      throw new RuleLoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, condCtx.inCondition(posOf(e), condition));
+    }
+  }
+
+  private warnDeprecatedOutput(format: string, ctx: Context): void {
+    for (const { field } of DEPRECATED_FIELDS) {
+      if (format.includes(field)) {
+        this.cfg.result.addWarning('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, ctx, field);
+      }
+    }
+  }
+}
+
+/** Why the condition does not compile against the source's fields, and where. */
+function compileError(expr: Expr, registry: FieldRegistry, source: string): { message: string; pos: Pos } | undefined {
+  try {
+    compileCondition(expr, registry);
+  } catch (e) {
+    if (!(e instanceof FilterCompileError)) throw e;
+    return { message: e.reason, pos: checkPosOf(expr, e) };
+  }
+  return source === 'syscall' ? unknownEventType(expr) : undefined;
+}
+
+/**
+ * evt.type compared with a name no event or system call has, which libsinsp rejects when it
+ * compiles the check ("unknown event type foo"), whatever the operator.
+ */
+function unknownEventType(expr: Expr): { message: string; pos: Pos } | undefined {
+  let found: { message: string; pos: Pos } | undefined;
+  forEachNode(expr, (n) => {
+    if (found !== undefined || n.kind !== 'binary' || n.left.kind !== 'field' || n.left.name !== 'evt.type') return;
+    const r = n.right;
+    const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.items.map((i) => i.value) : [];
+    const bad = values.find((v) => !isEventTypeName(v));
+    if (bad !== undefined) found = { message: `unknown event type ${bad}`, pos: n.pos };
+  });
+  return found;
+}
+
+function appliesTo(extra: { readonly source?: string; readonly tags?: readonly string[]; readonly rule?: string }, r: RuleInfo): boolean {
+  if (extra.source && extra.source !== r.source) return false;
+  if (extra.tags !== undefined && !extra.tags.every((t) => r.tags.includes(t))) return false;
+  return !extra.rule || extra.rule === r.name;
+}
+
+function formatError(registry: FieldRegistry, format: string): string | undefined {
+  try {
+    OutputFormat.parse(registry, format);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** The errors skip-if-unknown-filter turns into warnings (Falco matches their text). */
+function isUnknownFieldError(message: string): boolean {
+  return ['nonexistent field', 'invalid formatting token', 'unknown event type', 'unknown filter:'].some((s) => message.includes(s));
+}
+
+function posOf(e: FilterError): Pos {
+  return { index: e.index, line: e.line, col: e.col };
+}
+
+/**
+ * Where Falco reports a compile error: at the start of the check being compiled. The error may be
+ * about a part of the check (its value); find the check that part belongs to.
+ */
+function checkPosOf(expr: Expr, e: FilterError): Pos {
+  const at = posOf(e);
+  const same = (p: Pos): boolean => p.index === at.index && p.line === at.line && p.col === at.col;
+  let found: Pos | undefined;
+  forEachNode(expr, (n) => {
+    if (found !== undefined || (n.kind !== 'binary' && n.kind !== 'unary')) return;
+    if (same(n.pos) || (n.kind === 'binary' && same(n.right.pos))) found = n.pos;
+  });
+  return found ?? at;
+}

@@ -1,0 +1,136 @@
+// Loading rules files in order into one rule set, as Falco's engine does file by file: each
+// file's items join what earlier files defined (and may redefine, append to or override it),
+// then everything is compiled again; the file's result carries the errors and warnings of both
+// steps. A file that fails leaves the rule set as it was before it.
+import { parseCondition } from '../filter/parser.js';
+import { compileCondition } from '../filter/compile.js';
+import { createRegistry } from '../fields/registry.js';
+import type { FieldRegistry } from '../fields/types.js';
+import type { StateView } from '../state/types.js';
+import { Collector, type SourceCheck } from './collector.js';
+import { compileRules } from './compiler.js';
+import { Context, ITEM_TYPES } from './context.js';
+import { SYSCALL_EVENT_UNIVERSE } from './event-universe.js';
+import { Reader } from './reader.js';
+import { checkSchema } from './schema.js';
+import { LoadResult, RuleLoadError } from './result.js';
+import type { RuleInfo } from './infos.js';
+import type { LoadedRule, LoadOptions, OtherSourceRule, RuleSet } from './types.js';
+import { versionString } from './version.js';
+import { parseYamlDocuments, YamlParseError, type YNode } from './yaml.js';
+
+export interface RulesFile {
+  /** The name errors and warnings refer to (Falco uses the path as given). */
+  readonly name: string;
+  readonly content: string;
+}
+
+/** Fields are only bound, never evaluated, while loading: no state is needed behind them. */
+const NO_STATE: StateView = {
+  thread: () => undefined,
+  mainThread: (t) => t,
+  parent: () => undefined,
+  enterEvent: () => undefined,
+  latency: () => 0,
+  user: () => undefined,
+  group: () => undefined,
+  container: () => undefined,
+  hostname: '',
+  localIpv4: [],
+};
+
+/** The syscall source with ghostwatch's fields: what rules are checked against by default. */
+export function defaultSources(): ReadonlyMap<string, FieldRegistry> {
+  return new Map([['syscall', createRegistry(NO_STATE)]]);
+}
+
+export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): RuleSet {
+  const sources = opts.sources ?? defaultSources();
+  const collector = new Collector(sourceCheck(sources));
+  const contents = new Map<string, string>();
+  const results: LoadResult[] = [];
+  let rules: LoadedRule[] = [];
+  let otherSourceRules: OtherSourceRule[] = [];
+
+  for (const file of files) {
+    const result = new LoadResult(file.name);
+    results.push(result);
+    contents.set(file.name, file.content);
+    const before = collector.snapshot();
+    const root = Context.root(file.name);
+    try {
+      const reader = new Reader(collector, result);
+      const docs = parseDocuments(file.content, root, result);
+      result.schemaStatus = docs.flatMap(checkSchema);
+      for (const doc of docs) reader.readDocument(doc, root);
+      if (result.successful) {
+        rules = compileRules(collector.state, {
+          result, sources, universe: SYSCALL_EVENT_UNIVERSE,
+          extraOutputFormats: opts.extraOutputFormats ?? [], extraOutputFields: opts.extraOutputFields ?? [],
+        });
+        otherSourceRules = uncompiled(collector.state.rules.values());
+      }
+    } catch (e) {
+      if (!(e instanceof RuleLoadError)) throw e;
+      result.addError(e.code, e.reason, e.context);
+    }
+    if (!result.successful) collector.restore(before);
+  }
+
+  const state = collector.state;
+  return {
+    rules,
+    otherSourceRules,
+    results,
+    successful: results.every((r) => r.successful),
+    contents,
+    requiredEngineVersion: state.requiredEngineVersion && versionString(state.requiredEngineVersion.version),
+    requiredPluginVersions: [...state.requiredPluginVersions],
+  };
+}
+
+function uncompiled(infos: Iterable<RuleInfo>): OtherSourceRule[] {
+  const out: OtherSourceRule[] = [];
+  for (const r of infos) {
+    if (!r.unknownSource) continue;
+    const { line, column } = r.ctx.last.position;
+    out.push({
+      name: r.name, desc: r.desc, output: r.output, priority: r.priority, tags: r.tags, source: r.source, enabled: r.enabled,
+      condition: r.cond, file: r.ctx.name, line: line + 1, column: column + 1,
+    });
+  }
+  return out;
+}
+
+/** The file's YAML documents; none, with LOAD_ERR_YAML_PARSE in the result, when it does not parse. */
+function parseDocuments(content: string, root: Context, result: LoadResult): YNode[] {
+  try {
+    return parseYamlDocuments(content);
+  } catch (e) {
+    if (!(e instanceof YamlParseError)) throw e;
+    result.addError('LOAD_ERR_YAML_PARSE', e.message, root.child(e.mark, ITEM_TYPES.VALUE_FOR, ''));
+    return [];
+  }
+}
+
+function sourceCheck(sources: ReadonlyMap<string, FieldRegistry>): SourceCheck {
+  return {
+    has: (source) => sources.has(source),
+    isValidField: (source, field) => {
+      const registry = sources.get(source);
+      return registry !== undefined && isValidLeftField(field, registry);
+    },
+  };
+}
+
+/** Whether `field` (a field, or transformers around one) can be compared in a condition. */
+function isValidLeftField(field: string, registry: FieldRegistry): boolean {
+  try {
+    const ast = parseCondition(`${field} exists`);
+    if (ast.kind !== 'unary' || (!field.includes('(') && ast.left.kind !== 'field')) return false;
+    compileCondition(ast, registry);
+    return true;
+  } catch {
+    return false;
+  }
+}
