@@ -1,0 +1,46 @@
+/* The wire format the probe and its loader share.
+ *
+ * Each ring-buffer record is the body of one scap event block (EV_BLOCK_TYPE_V2, 0x216) without the
+ * block's type/length header and trailer: the cpu id (u16), then the event exactly as a capture file
+ * stores it (struct gw_event_hdr, one u16 length per parameter, the parameter bytes). The loader
+ * only wraps each record in its block header and trailer; all decoding is done by ghostwatch's
+ * TypeScript reader, so a live event and the same event read from a file are the same bytes.
+ *
+ * Timestamps are nanoseconds since the epoch: bpf_ktime_get_boot_ns() plus the wall-clock time of
+ * boot, which the loader measures once at start (CLOCK_REALTIME - CLOCK_BOOTTIME) and passes in as
+ * a load-time constant. Boot time is used rather than the monotonic clock so time spent suspended
+ * is counted, like the kernel's own process start times.
+ */
+#ifndef GHOSTWATCH_EVENTS_H
+#define GHOSTWATCH_EVENTS_H
+
+/* scap block type of the blocks the loader writes. */
+#define GW_BLOCK_EVENT_V2 0x216
+
+/* The event header (scap's ppm_evt_hdr). */
+struct gw_event_hdr {
+	unsigned long long ts;   /* ns since the epoch */
+	unsigned long long tid;  /* the thread (kernel pid) */
+	unsigned int len;        /* whole event: header, lengths and parameters */
+	unsigned short type;     /* event type id (src/capture/event-table.ts) */
+	unsigned int nparams;
+} __attribute__((packed));
+
+/* Bytes before the event in a record: the cpu id. */
+#define GW_RECORD_CPU_BYTES 2
+
+/* Largest event the probe emits, header included (scap's limit for small event blocks is 64 KiB). */
+#define GW_MAX_EVENT (32 * 1024)
+
+/* Event type ids are below this (the event table has 454). */
+#define GW_EVENT_TYPES 512
+
+/* Per cpu and event type: events submitted and events lost because the ring buffer was full.
+ * The counters map holds GW_EVENT_TYPES of these per possible cpu (index cpu * GW_EVENT_TYPES + type)
+ * and is memory-mapped by the loader, so reading it costs no system call. */
+struct gw_counter {
+	unsigned long long events;
+	unsigned long long drops;
+};
+
+#endif

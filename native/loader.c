@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ghostwatch-probe: loads the probe, attaches the programs for the events it is asked for, and
+ * copies the ring buffer to stdout as scap event blocks. Decoding is ghostwatch's (TypeScript) job.
+ *
+ *   ghostwatch-probe [--ring-kb N] [--stats-fd FD] [--ignore-tgid PID]... EVENT...
+ *   ghostwatch-probe --list
+ *
+ * EVENT is a system call name (openat, execve, ...) or procexit. Everything attached belongs to
+ * this process (nothing is pinned): when it exits, even killed, the kernel detaches it all.
+ * SIGINT/SIGTERM, or the parent dying, drain the buffer and exit 0.
+ *
+ * The stats fd (optional) receives one JSON object per line: {"ready":...} once everything is
+ * attached, then {"events":{TYPE:N,...},"drops":{TYPE:N,...}} with cumulative counts per event type
+ * each second they change and once at exit ("final":true).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "events.h"
+#include "ghostwatch.skel.h"
+
+#define PROG_PREFIX "gw_"
+#define MAX_IGNORED 4
+#define OUT_SIZE (4 << 20)
+
+static volatile sig_atomic_t stopping;
+static unsigned char out[OUT_SIZE];
+static size_t out_len;
+static bool out_broken;
+
+static void fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ghostwatch-probe: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(status);
+}
+
+/* First signal: stop and drain. A second one: stop now, even when stdout is not being read. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping++;
+}
+
+/* libbpf's messages: none, unless GW_PROBE_DEBUG is set (2: also the verifier's statistics). */
+static int debug_level;
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (debug_level == 0 || (level == LIBBPF_DEBUG && debug_level < 2)) return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void write_all(int fd, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR && stopping < 2) continue;
+		if (w <= 0) {
+			out_broken = true; /* the reader is gone, or we were told twice to stop */
+			stopping = 2;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void flush_out(void)
+{
+	if (out_len > 0 && !out_broken) write_all(STDOUT_FILENO, out, out_len);
+	out_len = 0;
+}
+
+static void append(const void *p, size_t n)
+{
+	memcpy(out + out_len, p, n);
+	out_len += n;
+}
+
+/* One record: wrap it in an EV_BLOCK_TYPE_V2 block (type, total length, body, padding, length). */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	(void)ctx;
+	unsigned int pad = (4 - (8 + size) % 4) % 4;
+	unsigned int total = 8 + size + pad + 4;
+	if (out_len + total > OUT_SIZE) flush_out();
+	unsigned int header[2] = {GW_BLOCK_EVENT_V2, total};
+	static const unsigned char zeros[4];
+	append(header, sizeof(header));
+	append(data, size);
+	append(zeros, pad);
+	append(&total, sizeof(total));
+	return 0;
+}
+
+/* Wall-clock time of boot in ns: what bpf_ktime_get_boot_ns() values are relative to. */
+static unsigned long long boot_time_ns(void)
+{
+	struct timespec real, boot;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (real.tv_sec - boot.tv_sec) * 1000000000ULL + real.tv_nsec - boot.tv_nsec;
+}
+
+static unsigned long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000ULL + t.tv_nsec / 1000000;
+}
+
+/* libbpf finds tracepoint ids in tracefs: mount it where the kernel expects it if nobody has. */
+static void ensure_tracefs(void)
+{
+	if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0)
+		fail(1, "tracefs is not mounted and cannot be mounted on /sys/kernel/tracing: %s", strerror(errno));
+}
+
+/* Root, BTF and BPF, each with its own message. */
+static void check_prerequisites(void)
+{
+	if (geteuid() != 0) fail(1, "not running as root (root is needed to load eBPF programs)");
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		fail(1, "kernel BTF missing: /sys/kernel/btf/vmlinux not found (the kernel needs CONFIG_DEBUG_INFO_BTF=y)");
+	/* The smallest tracepoint program: return 0. */
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "gw_check", "GPL", insns, 2, NULL);
+	if (fd < 0) fail(1, "eBPF is not available: loading a program failed: %s", strerror(errno));
+	close(fd);
+}
+
+struct counters {
+	const struct gw_counter *map;
+	int cpus;
+	unsigned long long events[GW_EVENT_TYPES], drops[GW_EVENT_TYPES];
+};
+
+/* Sum the per-cpu counters; true when they changed since the last call. */
+static bool sum_counters(struct counters *c)
+{
+	bool changed = false;
+	for (int type = 0; type < GW_EVENT_TYPES; type++) {
+		unsigned long long e = 0, d = 0;
+		for (int cpu = 0; cpu < c->cpus; cpu++) {
+			e += c->map[cpu * GW_EVENT_TYPES + type].events;
+			d += c->map[cpu * GW_EVENT_TYPES + type].drops;
+		}
+		changed |= e != c->events[type] || d != c->drops[type];
+		c->events[type] = e;
+		c->drops[type] = d;
+	}
+	return changed;
+}
+
+static void write_counts(FILE *f, const char *key, const unsigned long long *counts)
+{
+	fprintf(f, "\"%s\":{", key);
+	bool first = true;
+	for (int type = 0; type < GW_EVENT_TYPES; type++) {
+		if (counts[type] == 0) continue;
+		fprintf(f, "%s\"%d\":%llu", first ? "" : ",", type, counts[type]);
+		first = false;
+	}
+	fputc('}', f);
+}
+
+static void report(FILE *stats, struct counters *c, bool final)
+{
+	if (!stats) return;
+	if (!sum_counters(c) && !final) return;
+	fputc('{', stats);
+	write_counts(stats, "events", c->events);
+	fputc(',', stats);
+	write_counts(stats, "drops", c->drops);
+	fprintf(stats, "%s}\n", final ? ",\"final\":true" : "");
+	fflush(stats);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: ghostwatch-probe [--ring-kb N] [--stats-fd FD] [--ignore-tgid PID]... EVENT...\n"
+			"       ghostwatch-probe --list\n");
+	exit(2);
+}
+
+static void list_events(struct ghostwatch *skel)
+{
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		const char *name = bpf_program__name(prog);
+		if (strncmp(name, PROG_PREFIX, strlen(PROG_PREFIX)) == 0) printf("%s\n", name + strlen(PROG_PREFIX));
+	}
+}
+
+static struct bpf_program *find_event(struct ghostwatch *skel, const char *event)
+{
+	char name[64];
+	snprintf(name, sizeof(name), PROG_PREFIX "%s", event);
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+struct options {
+	unsigned long ring_kb;
+	int stats_fd;
+	unsigned int ignored[MAX_IGNORED];
+	int n_ignored;
+	bool list;
+	char **events;
+	int n_events;
+};
+
+static struct options parse_args(int argc, char **argv)
+{
+	struct options o = {.ring_kb = 8192, .stats_fd = -1, .ignored = {(unsigned int)getpid()}, .n_ignored = 1};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if (strcmp(a, "--list") == 0) o.list = true;
+		else if (strcmp(a, "--ring-kb") == 0 && has_value) o.ring_kb = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(a, "--stats-fd") == 0 && has_value) o.stats_fd = atoi(argv[++i]);
+		else if (strcmp(a, "--ignore-tgid") == 0 && has_value) {
+			if (o.n_ignored == MAX_IGNORED) fail(2, "at most %d --ignore-tgid", MAX_IGNORED - 1);
+			o.ignored[o.n_ignored++] = strtoul(argv[++i], NULL, 10);
+		} else usage();
+	}
+	o.events = argv + i;
+	o.n_events = argc - i;
+	return o;
+}
+
+/* Only the programs asked for are loaded (and verified); an unknown event is refused. */
+static void select_programs(struct ghostwatch *skel, const struct options *o)
+{
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj) bpf_program__set_autoload(prog, false);
+	for (int i = 0; i < o->n_events; i++) {
+		const char *event = o->events[i];
+		struct bpf_program *p = find_event(skel, event);
+		if (!p) fail(2, "unknown event '%s' (ghostwatch-probe --list shows the supported ones)", event);
+		bpf_program__set_autoload(p, true);
+		/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
+		if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0)
+			bpf_program__set_autoload(skel->progs.gwx_exec, true);
+	}
+	if (debug_level >= 2)
+		bpf_object__for_each_program(prog, skel->obj) bpf_program__set_log_level(prog, 4);
+}
+
+/* Map sizes and load-time constants. */
+static void configure(struct ghostwatch *skel, const struct options *o, int cpus, unsigned long ring_bytes)
+{
+	bpf_map__set_max_entries(skel->maps.gw_scratch, cpus);
+	bpf_map__set_max_entries(skel->maps.gw_counters, cpus * GW_EVENT_TYPES);
+	bpf_map__set_max_entries(skel->maps.gw_ring, ring_bytes);
+	skel->rodata->gw_boot_time_ns = boot_time_ns();
+	for (int i = 0; i < o->n_ignored; i++) skel->rodata->gw_ignore_tgid[i] = o->ignored[i];
+}
+
+#define MAX_LINKS 128
+
+/* Attach every loaded program; the links are owned by this process only. */
+static int attach_all(struct ghostwatch *skel, struct bpf_link **links)
+{
+	int n = 0;
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		if (!bpf_program__autoload(prog)) continue;
+		struct bpf_link *link = bpf_program__attach(prog);
+		if (!link) fail(1, "cannot attach %s: %s", bpf_program__name(prog), strerror(errno));
+		if (n < MAX_LINKS) links[n++] = link;
+	}
+	return n;
+}
+
+/* Copy events to stdout until told to stop; counts go to the stats channel once a second. */
+static void pump(struct ring_buffer *rb, FILE *stats, struct counters *counters)
+{
+	unsigned long long last_report = now_ms();
+	while (!stopping) {
+		int err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "ghostwatch-probe: reading the ring buffer failed: %s\n", strerror(-err));
+			return;
+		}
+		flush_out();
+		if (now_ms() - last_report >= 1000) {
+			report(stats, counters, false);
+			last_report = now_ms();
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	debug_level = getenv("GW_PROBE_DEBUG") ? atoi(getenv("GW_PROBE_DEBUG")) : 0;
+	libbpf_set_print(quiet_libbpf);
+	struct options o = parse_args(argc, argv);
+
+	struct ghostwatch *skel = ghostwatch__open();
+	if (!skel) fail(1, "cannot open the probe: %s", strerror(errno));
+	if (o.list) {
+		list_events(skel);
+		return 0;
+	}
+	if (o.n_events == 0) usage();
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long ring_bytes = o.ring_kb * 1024;
+	if (ring_bytes < (unsigned long)page || (ring_bytes & (ring_bytes - 1)) != 0)
+		fail(2, "--ring-kb must be a power of 2 of at least %ld", page / 1024);
+	select_programs(skel, &o);
+
+	check_prerequisites();
+	ensure_tracefs();
+	int cpus = libbpf_num_possible_cpus();
+	if (cpus <= 0) fail(1, "cannot count the cpus: %s", strerror(-cpus));
+	configure(skel, &o, cpus, ring_bytes);
+	int err = ghostwatch__load(skel);
+	if (err) fail(1, "cannot load the probe: %s (GW_PROBE_DEBUG=1 shows the verifier's log)", strerror(-err));
+	struct bpf_link *links[MAX_LINKS];
+	int n_links = attach_all(skel, links);
+
+	struct counters counters = {.cpus = cpus};
+	size_t counters_size = (size_t)cpus * GW_EVENT_TYPES * sizeof(struct gw_counter);
+	counters.map = mmap(NULL, counters_size, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.gw_counters), 0);
+	if (counters.map == MAP_FAILED) fail(1, "cannot map the counters: %s", strerror(errno));
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.gw_ring), on_record, NULL, NULL);
+	if (!rb) fail(1, "cannot open the ring buffer: %s", strerror(errno));
+
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1) stopping = 1; /* the parent died before we asked to be told */
+
+	FILE *stats = o.stats_fd >= 0 ? fdopen(o.stats_fd, "w") : NULL;
+	if (stats) {
+		fprintf(stats, "{\"ready\":true,\"cpus\":%d,\"ringBytes\":%lu,\"programs\":%d}\n", cpus, ring_bytes, n_links);
+		fflush(stats);
+	}
+	pump(rb, stats, &counters);
+
+	/* Detach first so nothing new arrives, then drain what is left. */
+	for (int i = 0; i < n_links; i++) bpf_link__destroy(links[i]);
+	ring_buffer__consume(rb);
+	flush_out();
+	report(stats, &counters, true);
+	ring_buffer__free(rb);
+	munmap((void *)counters.map, counters_size);
+	ghostwatch__destroy(skel);
+	return 0;
+}

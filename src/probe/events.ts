@@ -1,0 +1,18 @@
+// Which events the probe can be asked for, and which of them the state engine needs whatever the
+// rules ask for: process life cycle, fd creation and closing (including dup/fcntl copies), the
+// working directory (relative paths), and credential changes (user.name).
+import { execFileSync } from 'node:child_process';
+import { probeBinary } from './binary.js';
+
+export const STATE_EVENTS: readonly string[] = [
+  'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit',
+  'open', 'openat', 'openat2', 'creat', 'close', 'dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'memfd_create',
+  'socket', 'connect', 'accept', 'accept4', 'bind',
+  'chdir', 'fchdir',
+  'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid',
+];
+
+/** The event names the built probe supports (system call names and procexit). */
+export function listProbeEvents(binary: string = probeBinary()): string[] {
+  return execFileSync(binary, ['--list'], { encoding: 'utf8' }).split('\n').filter((s) => s !== '');
+}

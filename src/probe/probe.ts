@@ -1,0 +1,163 @@
+// Starting and stopping the live probe. startProbe() spawns the loader (native/loader.c) for the
+// requested events and resolves once everything is attached; the Probe then offers the capture
+// stream — the caller's header blocks followed by the live event blocks — to the same reader that
+// reads capture files, and the loader's counts of sent and dropped events.
+//
+// Life cycle: stop() sends SIGTERM; the loader detaches, drains its ring buffer, reports its final
+// counts and exits, which ends the stream. If this process dies, the loader gets SIGTERM from the
+// kernel (PR_SET_PDEATHSIG); if the loader dies, the kernel detaches its programs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, hostname, totalmem, uptime } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { readCaptureSource, type ByteSource, type CaptureHandlers } from '../capture/reader.js';
+import type { CaptureHeader, MachineInfo } from '../capture/records.js';
+import { encodeHeader } from '../capture/writer.js';
+import { probeBinary } from './binary.js';
+import { NO_COUNTS, byEventName, countsFrom, type ProbeCounts, type StatsLine } from './counts.js';
+import { ProbeError } from './errors.js';
+import { streamSource } from './stream-source.js';
+
+export interface ProbeOptions {
+  /** Events to capture: system call names (openat, execve, ...) and procexit (see listProbeEvents). */
+  readonly syscalls: readonly string[];
+  /** What the stream's header blocks carry (the /proc scan: processes, fds, users...). */
+  readonly header?: CaptureHeader;
+  /** Ring buffer size in KiB, a power of 2 (default 8192). */
+  readonly ringKb?: number;
+  /** Processes whose events are not captured (default: this one, so its own I/O cannot feed back). */
+  readonly ignorePids?: readonly number[];
+  /** Called with the loader's counts each time they change (about once a second) and at the end. */
+  readonly onCounts?: (counts: ProbeCounts) => void;
+  /** The loader to run (default: native/build/ghostwatch-probe). */
+  readonly binary?: string;
+}
+
+/** How long stop() waits for the loader to drain before killing it. */
+const STOP_TIMEOUT_MS = 10_000;
+const STATS_FD = 3;
+
+export class Probe {
+  private latest: ProbeCounts = NO_COUNTS;
+  private consumed = false;
+  /** Resolves with the loader's exit status once it has exited and its output has ended. */
+  readonly exited: Promise<number | null>;
+  /** The loader's process id. */
+  readonly pid: number;
+
+  /** @internal use startProbe() */
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly header: Buffer,
+    exited: Promise<number | null>,
+  ) {
+    this.exited = exited;
+    this.pid = child.pid ?? -1;
+  }
+
+  /** @internal */
+  updateCounts(c: ProbeCounts): void {
+    this.latest = c;
+  }
+
+  /** The capture stream (header blocks, then events until the probe stops). It can be taken once. */
+  source(): ByteSource {
+    if (this.consumed) throw new ProbeError('the probe stream is already being read');
+    this.consumed = true;
+    return streamSource(this.header, this.child.stdout as Readable);
+  }
+
+  /** Read the stream with the capture reader: header first, then every event as it happens. */
+  read(handlers: CaptureHandlers): Promise<void> {
+    return readCaptureSource('live probe', this.source(), handlers);
+  }
+
+  /** Events sent and dropped so far, per event type (updated about once a second, final after stop()). */
+  counts(): ProbeCounts {
+    return this.latest;
+  }
+
+  /** Events lost because the ring buffer was full, in total and per event name. */
+  drops(): { total: number; byEvent: Record<string, number> } {
+    return { total: this.latest.totalDrops, byEvent: byEventName(this.latest.drops) };
+  }
+
+  /** Detach everything and end the stream; resolves once the loader has exited. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGTERM');
+      // Nobody reads the stream: let what is left go, so the loader's last writes do not block.
+      if (!this.consumed) this.child.stdout?.resume();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      try {
+        await this.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await this.exited;
+  }
+}
+
+/** Start the probe; rejects with a ProbeError (the loader's one-line reason) when it cannot. */
+export async function startProbe(opts: ProbeOptions): Promise<Probe> {
+  const binary = opts.binary ?? probeBinary();
+  const args = ['--stats-fd', String(STATS_FD)];
+  if (opts.ringKb !== undefined) args.push('--ring-kb', String(opts.ringKb));
+  for (const pid of opts.ignorePids ?? [process.pid]) args.push('--ignore-tgid', String(pid));
+  if (opts.syscalls.length === 0) throw new ProbeError('no events to capture');
+  args.push(...opts.syscalls);
+
+  const header = encodeHeader(opts.header ?? emptyHeader());
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('close', (code) => resolve(code));
+    child.on('error', () => resolve(null));
+  });
+  const probe = new Probe(child, header, exited);
+
+  return new Promise<Probe>((resolve, reject) => {
+    let ready = false;
+    child.on('error', (err) => reject(new ProbeError(`cannot run ${binary}: ${err.message}`)));
+    const stats = createInterface({ input: child.stdio[STATS_FD] as Readable });
+    stats.on('line', (text) => {
+      const line = JSON.parse(text) as StatsLine;
+      if (line.ready === true) {
+        ready = true;
+        resolve(probe);
+        return;
+      }
+      const counts = countsFrom(line);
+      probe.updateCounts(counts);
+      opts.onCounts?.(counts);
+    });
+    void exited.then((code) => {
+      if (ready) return;
+      const reason = stderr.trim().split('\n')[0] ?? '';
+      reject(new ProbeError(reason !== '' ? reason : `the probe exited with status ${code} before it was ready`));
+    });
+  });
+}
+
+function emptyHeader(): CaptureHeader {
+  return { major: 1, minor: 2, machine: thisMachine(), procs: [], fds: [], ifaces: [], ifaces6: [], users: [], groups: [] };
+}
+
+function thisMachine(): MachineInfo {
+  let maxPid = 0;
+  try {
+    maxPid = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim());
+  } catch {
+    // not Linux: the field stays 0
+  }
+  return {
+    numCpus: cpus().length,
+    memoryBytes: totalmem(),
+    maxPid,
+    hostname: hostname(),
+    bootTime: Math.round((Date.now() - uptime() * 1000) * 1e6),
+  };
+}
