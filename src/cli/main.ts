@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { runEvents } from './events.js';
 import { printFields } from './fields.js';
+import { runDetection } from './run.js';
 import { reportError } from './errors.js';
 
 const program = new Command('ghostwatch')
@@ -41,6 +42,52 @@ program
   .description('list every field with its type and description')
   .option('--brief', 'leave out the types, like sysdig -l')
   .action((opts) => printFields(opts.brief === true));
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+program
+  .command('run')
+  .description('detect threats with Falco rules, as falco does: rules, configuration, outputs and flags of Falco')
+  .option('-r <path>', 'rules file or directory (its *.yaml files in name order); repeatable; default: rules_files of the configuration', collect, [])
+  .option('-e <capture>', 'read the events of a capture file (scap, plain or gzip) instead of the live system')
+  .option('-c <config>', 'configuration file (falco.yaml format); default: config/ghostwatch.yaml of the package')
+  .option('-o, --option <key=value>', 'set a configuration value: key=value, section.key=value, list[]=value; repeatable', collect, [])
+  // Falco's -A: with a capture file every event is evaluated already (in Falco too, -A affects live captures only).
+  .option('-A', 'monitor all events, including those Falco ignores by default (live captures only, as in Falco)')
+  .option('-D <substring>', 'disable the rules whose name contains this text; repeatable', collect, [])
+  .option('-t <tag>', 'run only the rules with this tag; repeatable', collect, [])
+  .option('-T <tag>', 'disable the rules with this tag; repeatable', collect, [])
+  .option('-M <seconds>', 'stop after this many seconds (of event time, for a capture)', (v) => positiveInt(v, '-M'), 0)
+  .option('-v', 'verbose: rule warnings, and at the end the counts of detections')
+  .option('-L', 'list the loaded rules with their descriptions, then exit')
+  .option('-l <rule>', 'show the description of this rule, then exit')
+  .option('--list [source]', 'list the fields rules can use (source: syscall), then exit')
+  .option('-V, --validate <file>', 'validate this rules file and exit (its load result; JSON with json_output); repeatable', collect, [])
+  .option('--dry-run', 'load the configuration, rules and outputs, without reading events')
+  .option('-U, --unbuffered', 'write each alert at once (buffered_outputs: false)')
+  .option('-p, --print <format>', 'add to every alert: c (container name and id), k (Kubernetes namespace, pod, container), or a format of %fields')
+  .action(async (opts) => {
+    const status = await runDetection({
+      rules: opts.r,
+      capture: opts.e,
+      config: opts.c,
+      options: opts.option,
+      disable: opts.D,
+      tags: opts.t,
+      disableTags: opts.T,
+      durationSeconds: opts.M,
+      verbose: opts.v === true,
+      listRules: opts.L === true,
+      describeRule: opts.l,
+      listFields: opts.list,
+      validate: opts.validate,
+      dryRun: opts.dryRun === true,
+      unbuffered: opts.unbuffered === true,
+      print: opts.print,
+    });
+    // Exit now: an output given up at the end (a program that does not end) must not keep ghostwatch alive.
+    process.exit(status);
+  });
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);

@@ -1,0 +1,333 @@
+// `ghostwatch run`: Falco's command line. The steps, in Falco's order: configuration (-c, -o);
+// --list; -V (validate rules files and stop); rules (-r, or rules_files) and their selection
+// (-D, -T, -t, rules:, priority); -L/-l; outputs; --dry-run; then detection over a capture (-e),
+// with Falco's summary at the end (-v). Every error is one line "Error: ..." on stderr, exit 1.
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { resolve } from 'node:path';
+import type { Event } from '../capture/event.js';
+import type { GhostwatchConfig } from '../config/config.js';
+import { ConfigError, loadConfig, packageRoot } from '../config/load.js';
+import { describeRules } from '../engine/describe.js';
+import { detect } from '../engine/detect.js';
+import { DROP_RULE, DropMonitor } from '../engine/drops.js';
+import { RuleEngine } from '../engine/engine.js';
+import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
+import { DetectionStats } from '../engine/stats.js';
+import { TokenBucket } from '../engine/token-bucket.js';
+import { listFields } from '../fields/list.js';
+import { createRegistry, FIELD_CLASSES } from '../fields/registry.js';
+import { AlertFormatter, type PreparedOutput } from '../outputs/alert-format.js';
+import { FileOutput } from '../outputs/file.js';
+import { HttpOutput } from '../outputs/http.js';
+import { LOG, Logger } from '../outputs/logger.js';
+import type { AlertOutput } from '../outputs/output.js';
+import { Outputs } from '../outputs/outputs.js';
+import { ProgramOutput } from '../outputs/program.js';
+import { StdoutOutput } from '../outputs/stdout.js';
+import {
+  checkPluginRequirements, ERROR_CODES, loadRules, type LoadedRule, type LoadResult, readRulesFiles, renderLoadResultsJson, rulesFilePaths,
+  renderLoadResultText, renderValidationSummary, type RuleSet,
+} from '../rules/index.js';
+import { State } from '../state/state.js';
+import { errorLine } from './errors.js';
+
+export interface RunOptions {
+  readonly rules: readonly string[];
+  readonly capture?: string;
+  readonly config?: string;
+  readonly options: readonly string[];
+  readonly disable: readonly string[];
+  readonly tags: readonly string[];
+  readonly disableTags: readonly string[];
+  readonly durationSeconds: number;
+  readonly verbose: boolean;
+  readonly listRules: boolean;
+  readonly describeRule?: string;
+  /** --list: true for every source, or the source named. */
+  readonly listFields?: true | string;
+  readonly validate: readonly string[];
+  readonly dryRun: boolean;
+  readonly unbuffered: boolean;
+  /** -p: text added to every alert: c/container, k/kubernetes (and their -gvisor forms), or a format. */
+  readonly print?: string;
+}
+
+/** Falco's -p shorthands. */
+const PRINT_FORMATS: Readonly<Record<string, string>> = {
+  c: 'container=%container.name (id=%container.id)',
+  container: 'container=%container.name (id=%container.id)',
+  cg: 'container=%container.name (id=%container.id) vpid=%proc.vpid vtid=%thread.vtid',
+  'container-gvisor': 'container=%container.name (id=%container.id) vpid=%proc.vpid vtid=%thread.vtid',
+  k: 'k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id',
+  kubernetes: 'k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id',
+  kg: 'k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id vpid=%proc.vpid vtid=%thread.vtid',
+  'kubernetes-gvisor': 'k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id vpid=%proc.vpid vtid=%thread.vtid',
+};
+
+/** An error that ends the run: its message is printed as "Error: <message>". */
+class RunError extends Error {}
+
+const SYSCALL_SOURCE = 'syscall';
+
+export async function runDetection(o: RunOptions): Promise<number> {
+  const logger = new Logger({ enabled: true, level: LOG.INFO, iso8601: false });
+  try {
+    return await run(o, logger);
+  } catch (e) {
+    const msg = e instanceof RunError || e instanceof ConfigError ? e.message : errorLine(e);
+    process.stderr.write(`Error: ${msg.replace(/[\r\n]+/g, ' ')}\n`);
+    return 1;
+  }
+}
+
+async function run(o: RunOptions, logger: Logger): Promise<number> {
+  const selection = {
+    disabledSubstrings: o.disable, disabledTags: o.disableTags, enabledTags: o.tags,
+  };
+  guard(() => checkSelection({ minPriority: 7, ...selection }));
+
+  const { config: loaded, file: configFile, unimplemented } = loadConfig(o.config, o.options);
+  const config: GhostwatchConfig = o.unbuffered ? { ...loaded, bufferedOutputs: false } : loaded;
+  logger.configure({ enabled: config.logStderr, level: config.logLevel, iso8601: config.timeFormatIso8601 });
+  logger.log(LOG.INFO, `ghostwatch version: ${packageVersion()}`);
+  logger.log(LOG.INFO, `ghostwatch initialized with configuration file: ${configFile}`);
+  if (unimplemented.length > 0) {
+    const msg = `Settings ghostwatch does not implement (ignored): ${unimplemented.join(', ')}`;
+    if (logger.enabled(LOG.WARNING)) logger.log(LOG.WARNING, msg);
+    else process.stderr.write(`Warning: ${msg}\n`);
+  }
+
+  if (o.listFields !== undefined) {
+    if (o.listFields !== true && o.listFields !== '' && o.listFields !== SYSCALL_SOURCE) throw new RunError('Value for --list must be a valid source type');
+    process.stdout.write(listFields(FIELD_CLASSES, o.verbose));
+    return 0;
+  }
+
+  if (o.validate.length > 0) return validate(o, config, logger);
+
+  const set = loadRulesOrFail(o, config, logger);
+  for (const s of config.ruleSelection) {
+    if (s.rule !== undefined) logger.log(LOG.INFO, `${s.enable ? 'Enabling' : 'Disabling'} rules with name: ${s.rule}`);
+    if (s.tag !== undefined) logger.log(LOG.INFO, `${s.enable ? 'Enabling' : 'Disabling'} rules with tag: ${s.tag}`);
+  }
+  for (const sub of o.disable) logger.log(LOG.INFO, `Disabling rules matching substring: ${sub}`);
+  for (const tag of o.disableTags) logger.log(LOG.INFO, `Disabling rules with tag: ${tag}`);
+  for (const tag of o.tags) logger.log(LOG.INFO, `Enabling rules with tag: ${tag}`);
+  const sel: RuleSelection = { minPriority: config.minPriority, configSelection: config.ruleSelection, ...selection };
+  const running = selectRules(set.rules, sel);
+
+  if (o.listRules || o.describeRule !== undefined) {
+    const shown = o.describeRule === undefined ? set.rules : set.rules.filter((r) => r.name === o.describeRule);
+    process.stdout.write(describeRules(shown));
+    return 0;
+  }
+
+  if (o.capture === undefined && !o.dryRun) {
+    throw new RunError('live capture is not available yet (it comes with the eBPF probe): read a capture file with -e CAPTURE');
+  }
+  const hostname = resolveHostname(logger);
+  const outputs = openOutputs(config, logger);
+  if (o.capture === undefined || o.dryRun) {
+    logger.log(LOG.DEBUG, 'Skipping event processing in dry-run');
+    await outputs.close(config.outputTimeout);
+    return 0;
+  }
+  return detectCapture(o, o.capture, config, set, running, outputs, hostname, logger);
+}
+
+async function detectCapture(
+  o: RunOptions, capture: string, config: GhostwatchConfig, set: RuleSet, running: readonly LoadedRule[],
+  outputs: Outputs, hostname: string, logger: Logger,
+): Promise<number> {
+  const state = new State();
+  const registry = createRegistry(state);
+  const engine = guard(() => new RuleEngine(running, registry));
+  const formatter = new AlertFormatter(registry, {
+    json: config.jsonOutput,
+    includeOutput: config.jsonIncludeOutputProperty,
+    includeTags: config.jsonIncludeTagsProperty,
+    includeMessage: config.jsonIncludeMessageProperty,
+    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
+    iso8601: config.timeFormatIso8601,
+    hostname,
+  });
+  const prepared = new Map<LoadedRule, PreparedOutput>(running.map((r) => [r, guard(() => formatter.prepare(r))]));
+  const stats = new DetectionStats(set.rules);
+  const clock = () => Number(process.hrtime.bigint());
+  const drops = new DropMonitor(config.syscallEventDrops, {
+    log: (m) => logger.log(LOG.DEBUG, m),
+    alert: (ts, m, fields) => outputs.send(formatter.internal(ts, 7, m, DROP_RULE, fields)),
+    critical: (m) => {
+      if (logger.enabled(LOG.CRIT)) logger.log(LOG.CRIT, m);
+      else process.stderr.write(`${m}\n`);
+    },
+  }, Date.now() * 1e6);
+
+  let stop = false;
+  const onStop = (signal: string) => () => {
+    logger.log(LOG.INFO, `${signal} received, exiting...`);
+    stop = true;
+    wake?.();
+  };
+  const onReopen = () => {
+    logger.log(LOG.INFO, 'SIGUSR1 received, reopening outputs...');
+    outputs.reopen();
+  };
+  const handlers: [NodeJS.Signals, () => void][] = [['SIGINT', onStop('SIGINT')], ['SIGTERM', onStop('SIGTERM')], ['SIGUSR1', onReopen]];
+  for (const [sig, h] of handlers) process.on(sig, h);
+  let wake: (() => void) | undefined;
+
+  const started = process.cpuUsage();
+  let result;
+  try {
+    logger.log(LOG.INFO, `Reading events from capture file ${capture}`);
+    result = await detect(capture, {
+      state, engine, stats, clock, drops,
+      matchAll: config.ruleMatching === 'all',
+      alert: (rule: LoadedRule, evt: Event) => outputs.send(formatter.format(prepared.get(rule)!, evt)),
+      limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
+      ...(config.outputsRate > 0 && { limiter: new TokenBucket(config.outputsRate, config.outputsMaxBurst, clock()) }),
+      durationNs: o.durationSeconds * 1e9,
+      stopRequested: () => stop,
+    });
+  } catch (e) {
+    await outputs.close(config.outputTimeout);
+    for (const [sig, h] of handlers) process.off(sig, h);
+    throw e;
+  }
+  if (o.verbose) {
+    const used = process.cpuUsage(started);
+    const seconds = (used.user + used.system) / 1e6;
+    process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
+    process.stderr.write(drops.summary());
+  }
+  // Falco honours -M with a capture too: it waits that long once the events are read.
+  if (o.durationSeconds > 0 && !stop && !result.stoppedByDrops) {
+    await new Promise<void>((resolveSleep) => {
+      const t = setTimeout(resolveSleep, o.durationSeconds * 1000);
+      wake = () => {
+        clearTimeout(t);
+        resolveSleep();
+      };
+    });
+  }
+  if (!(await outputs.close(config.outputTimeout))) {
+    logger.log(LOG.NOTICE, 'output channels still blocked, discarding all remaining notifications');
+  }
+  for (const [sig, h] of handlers) process.off(sig, h);
+  if (o.verbose) process.stdout.write(stats.summary());
+  if (result.stoppedByDrops) throw new RunError('Drop manager internal error');
+  return 0;
+}
+
+/** -V: each file's load result (JSON with json_output, a summary otherwise) on stdout. */
+function validate(o: RunOptions, config: GhostwatchConfig, logger: Logger): number {
+  logger.log(LOG.INFO, 'Validating rules file(s):');
+  for (const f of o.validate) logger.log(LOG.INFO, `   ${f}`);
+  const set = loadRules(readFiles(o.validate), loadOptions(config, o));
+  const pluginError = checkPluginRequirements(set.requiredPluginVersions);
+  if (pluginError !== undefined) throw new RunError(pluginError);
+  if (config.jsonOutput) process.stdout.write(`${renderLoadResultsJson(set.results, set.contents)}\n`);
+  else process.stdout.write(`${renderValidationSummary(set.results, set.contents)}\n`);
+  if (o.verbose) {
+    for (const r of set.results) if (r.successful && r.hasWarnings) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
+  }
+  if (!set.successful) throw new RunError(failureLine(set.results));
+  return 0;
+}
+
+function loadRulesOrFail(o: RunOptions, config: GhostwatchConfig, logger: Logger): RuleSet {
+  const paths = o.rules.length > 0 ? o.rules : config.rulesFiles;
+  if (paths.length === 0) throw new RunError('You must specify at least one rules file/directory via -r or a rules_files entry in the configuration');
+  for (const p of paths) {
+    if (!existsSync(p)) throw new RunError(`Could not get info on rules file ${p}: No such file or directory`);
+    if (rulesFilePaths(p).length === 0) logger.log(LOG.WARNING, `No rules loaded from ${p}: rules files are named *.yaml or *.yml`);
+  }
+  const files = readFiles(paths);
+  for (const f of files) logger.log(LOG.INFO, `Loading rules from file ${f.name}`);
+  const set = loadRules(files, loadOptions(config, o));
+  for (const r of set.results) {
+    if (!r.successful) {
+      if (o.verbose) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
+      break;
+    }
+    if (o.verbose && r.hasWarnings) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
+  }
+  const pluginError = checkPluginRequirements(set.requiredPluginVersions);
+  if (pluginError !== undefined) throw new RunError(pluginError);
+  if (!set.successful) throw new RunError(failureLine(set.results));
+  return set;
+}
+
+function readFiles(paths: readonly string[]) {
+  return guard(() => readRulesFiles(paths));
+}
+
+/** The configuration's append_output, and -p's text added to the output of every syscall rule (as Falco does). */
+function loadOptions(config: GhostwatchConfig, o: RunOptions) {
+  const print = o.print === undefined || o.print === '' ? [] : [{ source: SYSCALL_SOURCE, format: PRINT_FORMATS[o.print] ?? o.print }];
+  return { extraOutputFormats: [...config.extraOutputFormats, ...print], extraOutputFields: config.extraOutputFields };
+}
+
+/**
+ * The first error of each file that failed, on one line: the innermost named item it is about and
+ * the innermost place in the file (1-based line and column).
+ */
+function failureLine(results: readonly LoadResult[]): string {
+  return results
+    .filter((r) => !r.successful)
+    .map((r) => {
+      const e = r.errors[0]!;
+      const locs = e.context.locations;
+      const item = [...locs].reverse().find((l) => l.itemName !== '') ?? locs[0];
+      const place = [...locs].reverse().find((l) => l.name === r.name);
+      const what = item === undefined ? '' : `${item.itemType}${item.itemName === '' ? '' : ` '${item.itemName}'`}`;
+      const where = place === undefined ? '' : ` at ${r.name}:${place.position.line + 1}:${place.position.column + 1}`;
+      return `${r.name}: Invalid: ${e.code} (${ERROR_CODES[e.code]}): ${e.message}${what === '' && where === '' ? '' : ` (${what}${where})`}`;
+    })
+    .join('; ');
+}
+
+function resolveHostname(logger: Logger): string {
+  const env = process.env.FALCO_HOSTNAME ?? process.env.FALCO_GRPC_HOSTNAME;
+  if (env === undefined) return osHostname();
+  logger.log(LOG.INFO, `Hostname value has been overridden via environment variable to: ${env}`);
+  return env;
+}
+
+function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
+  const report = (m: string) => logger.log(LOG.ERR, m);
+  const list: AlertOutput[] = [];
+  if (config.fileOutput !== undefined) {
+    const file = new FileOutput(config.fileOutput, report);
+    guard(() => file.open());
+    list.push(file);
+  }
+  if (config.stdoutOutput) list.push(new StdoutOutput(config.bufferedOutputs));
+  if (config.programOutput !== undefined) list.push(new ProgramOutput(config.programOutput, report));
+  if (config.httpOutput !== undefined) {
+    const http = config.httpOutput;
+    list.push(guard(() => new HttpOutput(http, config.jsonOutput, report)));
+  }
+  if (list.length === 0) throw new RunError('No output configured, please make sure at least one output is configured and enabled.');
+  return new Outputs(list);
+}
+
+/** Runs `f`, turning what it throws into a RunError with a one-line message. */
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RunError) throw e;
+    throw new RunError(errorLine(e));
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(resolve(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,277 @@
+// ghostwatch's configuration: what a falco.yaml-style file (and -o) says, read with Falco's defaults
+// and checked with Falco's messages. Keys absent from the file take the value Falco gives them
+// when its configuration does not name them.
+import type { ExtraOutputField, ExtraOutputFormat } from '../rules/index.js';
+import { parsePriority, type Priority } from '../rules/index.js';
+import { decodeBool } from '../rules/yaml.js';
+import { ConfigError, type RawNode } from './tree.js';
+
+export const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
+/** Syslog severities: 0 emergency … 7 debug. */
+export type LogLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export type DropAction = 'ignore' | 'log' | 'alert' | 'exit';
+
+export interface RuleSelectionEntry {
+  readonly enable: boolean;
+  /** A rule name pattern: * matches any text, ? any one character. */
+  readonly rule?: string;
+  readonly tag?: string;
+}
+
+export interface FileOutputConfig {
+  readonly filename: string;
+  readonly keepAlive: boolean;
+}
+
+export interface ProgramOutputConfig {
+  readonly program: string;
+  readonly keepAlive: boolean;
+}
+
+export interface HttpOutputConfig {
+  readonly url: string;
+  readonly userAgent: string;
+  readonly insecure: boolean;
+  readonly caCert: string;
+  readonly caBundle: string;
+  readonly caPath: string;
+  readonly mtls: boolean;
+  readonly clientCert: string;
+  readonly clientKey: string;
+  readonly echo: boolean;
+  readonly compressUploads: boolean;
+  readonly keepAlive: boolean;
+}
+
+export interface GhostwatchConfig {
+  /** rules_files (or Falco's older rules_file), only the paths that exist, as Falco keeps them. */
+  readonly rulesFiles: readonly string[];
+  readonly ruleSelection: readonly RuleSelectionEntry[];
+  readonly extraOutputFormats: readonly ExtraOutputFormat[];
+  readonly extraOutputFields: readonly ExtraOutputField[];
+  readonly jsonOutput: boolean;
+  readonly jsonIncludeOutputProperty: boolean;
+  readonly jsonIncludeTagsProperty: boolean;
+  readonly jsonIncludeMessageProperty: boolean;
+  readonly jsonIncludeOutputFieldsProperty: boolean;
+  readonly minPriority: Priority;
+  readonly ruleMatching: 'first' | 'all';
+  readonly timeFormatIso8601: boolean;
+  readonly bufferedOutputs: boolean;
+  /** Milliseconds an output may take before it is given up (at exit). */
+  readonly outputTimeout: number;
+  /** Alerts per second (0: no limit) and the burst allowed. */
+  readonly outputsRate: number;
+  readonly outputsMaxBurst: number;
+  readonly stdoutOutput: boolean;
+  readonly fileOutput?: FileOutputConfig;
+  readonly programOutput?: ProgramOutputConfig;
+  readonly httpOutput?: HttpOutputConfig;
+  readonly logStderr: boolean;
+  readonly logLevel: LogLevel;
+  readonly syscallEventDrops: {
+    readonly threshold: number;
+    readonly actions: ReadonlySet<DropAction>;
+    readonly rate: number;
+    readonly maxBurst: number;
+    readonly simulateDrops: boolean;
+  };
+  readonly syscallEventTimeoutsMax: number;
+  readonly baseSyscalls: { readonly customSet: readonly string[]; readonly repair: boolean; readonly all: boolean };
+}
+
+/** Reads the typed configuration out of a validated tree; `name` is the file for Falco's messages. */
+export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathExists: (p: string) => boolean): GhostwatchConfig {
+  const r = new Reader(root);
+  const fail = (msg: string): never => {
+    throw new ConfigError(`Error reading config file (${name}): ${msg}`);
+  };
+
+  const priorityText = r.string('priority', 'debug');
+  const minPriority = parsePriority(priorityText);
+  if (minPriority === undefined) {
+    throw new ConfigError(`Unknown priority "${priorityText}"--must be one of emergency, alert, critical, error, warning, notice, informational, debug`);
+  }
+  const logLevelText = r.string('log_level', 'info');
+  const logLevel = LOG_LEVELS.indexOf(logLevelText as (typeof LOG_LEVELS)[number]);
+  if (logLevel < 0) throw new ConfigError(`Unknown log level ${logLevelText}`);
+  const ruleMatching = r.string('rule_matching', 'first');
+  if (ruleMatching !== 'first' && ruleMatching !== 'all') {
+    throw new ConfigError(`Unknown rule matching strategy "${ruleMatching}"--must be one of first, all`);
+  }
+
+  const fileOutput = r.bool('file_output.enabled', false)
+    ? { filename: r.string('file_output.filename', '') || fail('file output enabled but no filename in configuration block'), keepAlive: r.bool('file_output.keep_alive', false) }
+    : undefined;
+  const programOutput = r.bool('program_output.enabled', false)
+    ? { program: r.string('program_output.program', '') || fail('program output enabled but no program in configuration block'), keepAlive: r.bool('program_output.keep_alive', false) }
+    : undefined;
+  const httpOutput = r.bool('http_output.enabled', false) ? readHttp(r, fail) : undefined;
+
+  const threshold = r.number('syscall_event_drops.threshold', 0.1);
+  if (threshold < 0 || threshold > 1) fail('syscall event drops threshold must be a double in the range [0, 1]');
+  const maxConsecutives = r.number('syscall_event_timeouts.max_consecutives', 1000);
+  if (maxConsecutives <= 0) {
+    throw new ConfigError(`Error reading config file(${name}): the maximum consecutive timeouts without an event must be an unsigned integer > 0`);
+  }
+
+  // Falco keeps only the configured rules paths that exist.
+  const rulesFiles = [...r.strings('rules_files'), ...r.strings('rule_files'), ...r.strings('rules_file')].filter(pathExists);
+
+  return {
+    rulesFiles,
+    ruleSelection: readRuleSelection(r.node('rules'), fail),
+    ...readAppendOutput(r.node('append_output'), fail),
+    jsonOutput: r.bool('json_output', false),
+    jsonIncludeOutputProperty: r.bool('json_include_output_property', true),
+    jsonIncludeTagsProperty: r.bool('json_include_tags_property', true),
+    jsonIncludeMessageProperty: r.bool('json_include_message_property', false),
+    jsonIncludeOutputFieldsProperty: r.bool('json_include_output_fields_property', true),
+    minPriority,
+    ruleMatching,
+    timeFormatIso8601: r.bool('time_format_iso_8601', false),
+    bufferedOutputs: r.bool('buffered_outputs', false),
+    outputTimeout: r.number('output_timeout', 2000),
+    outputsRate: r.number('outputs.rate', 0),
+    outputsMaxBurst: r.number('outputs.max_burst', 1000),
+    stdoutOutput: r.bool('stdout_output.enabled', false),
+    ...(fileOutput && { fileOutput }),
+    ...(programOutput && { programOutput }),
+    ...(httpOutput && { httpOutput }),
+    logStderr: r.bool('log_stderr', false),
+    logLevel: logLevel as LogLevel,
+    syscallEventDrops: {
+      threshold,
+      actions: readDropActions(r.strings('syscall_event_drops.actions'), fail),
+      rate: r.number('syscall_event_drops.rate', 0.03333),
+      maxBurst: r.number('syscall_event_drops.max_burst', 1),
+      simulateDrops: r.bool('syscall_event_drops.simulate_drops', false),
+    },
+    syscallEventTimeoutsMax: maxConsecutives,
+    baseSyscalls: {
+      customSet: r.strings('base_syscalls.custom_set'),
+      repair: r.bool('base_syscalls.repair', false),
+      all: r.bool('base_syscalls.all', false),
+    },
+  };
+}
+
+function readHttp(r: Reader, fail: (msg: string) => never): HttpOutputConfig {
+  return {
+    url: r.string('http_output.url', '') || fail('http output enabled but no url in configuration block'),
+    userAgent: r.string('http_output.user_agent', 'falcosecurity/falco'),
+    insecure: r.bool('http_output.insecure', false),
+    caCert: r.string('http_output.ca_cert', ''),
+    caBundle: r.string('http_output.ca_bundle', ''),
+    caPath: r.string('http_output.ca_path', '/etc/ssl/certs'),
+    mtls: r.bool('http_output.mtls', false),
+    clientCert: r.string('http_output.client_cert', '/etc/ssl/certs/client.crt'),
+    clientKey: r.string('http_output.client_key', '/etc/ssl/certs/client.key'),
+    echo: r.bool('http_output.echo', false),
+    compressUploads: r.bool('http_output.compress_uploads', false),
+    keepAlive: r.bool('http_output.keep_alive', false),
+  };
+}
+
+/** Falco's rules for the drop actions: ignore excludes log and alert; none means ignore. */
+function readDropActions(names: readonly string[], fail: (msg: string) => never): Set<DropAction> {
+  const actions = new Set<DropAction>();
+  for (const act of names) {
+    if (act === 'ignore' || act === 'exit') actions.add(act);
+    else if (act === 'log' || act === 'alert') {
+      if (actions.has('ignore')) fail(`syscall event drop action "${act}" does not make sense with the "ignore" action`);
+      actions.add(act);
+    } else fail('available actions for syscall event drops are "ignore", "log", "alert", and "exit"');
+  }
+  if (actions.size === 0) actions.add('ignore');
+  return actions;
+}
+
+function readRuleSelection(node: RawNode | undefined, fail: (msg: string) => never): RuleSelectionEntry[] {
+  if (node === undefined || node.kind !== 'seq') return [];
+  return node.items.map((item) => {
+    const entries = item.kind === 'map' ? [...item.entries] : [];
+    if (entries.length !== 1) fail("each item of 'rules' must have exactly one of 'enable' or 'disable'");
+    const [op, sel] = entries[0]!;
+    const text = (k: string) => {
+      const v = sel.kind === 'map' ? sel.entries.get(k) : undefined;
+      return v?.kind === 'scalar' && v.text !== '' ? v.text : undefined;
+    };
+    const rule = text('rule');
+    const tag = text('tag');
+    if (rule === undefined && tag === undefined) fail(`'rules.${op}' must name a rule or a tag`);
+    return { enable: op === 'enable', ...(rule !== undefined && { rule }), ...(tag !== undefined && { tag }) };
+  });
+}
+
+function readAppendOutput(
+  node: RawNode | undefined,
+  fail: (msg: string) => never,
+): { extraOutputFormats: ExtraOutputFormat[]; extraOutputFields: ExtraOutputField[] } {
+  const extraOutputFormats: ExtraOutputFormat[] = [];
+  const extraOutputFields: ExtraOutputField[] = [];
+  if (node === undefined || node.kind !== 'seq') return { extraOutputFormats, extraOutputFields };
+  for (const item of node.items) {
+    if (item.kind !== 'map') continue;
+    const r = new Reader(item);
+    const match = {
+      ...(r.string('match.source', '') !== '' && { source: r.string('match.source', '') }),
+      ...(r.strings('match.tags').length > 0 && { tags: r.strings('match.tags') }),
+      ...(r.string('match.rule', '') !== '' && { rule: r.string('match.rule', '') }),
+    };
+    const format = r.string('extra_output', '');
+    if (format !== '') extraOutputFormats.push({ ...match, format });
+    const fields = r.node('extra_fields');
+    if (fields === undefined || fields.kind === 'null') continue;
+    if (fields.kind !== 'seq') fail("'append_output.extra_fields' must be a list");
+    const keys = new Set<string>();
+    for (const f of fields.items) {
+      const def = fieldDefinition(f);
+      if (def === undefined || keys.has(def.key)) fail("each item of 'append_output.extra_fields' must be a field name or one 'key: format' pair, each key once");
+      keys.add(def.key);
+      extraOutputFields.push({ ...match, ...def });
+    }
+  }
+  return { extraOutputFormats, extraOutputFields };
+}
+
+/** `proc.name` (the raw value of a field) or `{ key: format }`. */
+function fieldDefinition(f: RawNode): { key: string; format: string; raw: boolean } | undefined {
+  if (f.kind === 'scalar' && f.text !== '') return { key: f.text, format: `%${f.text}`, raw: true };
+  if (f.kind !== 'map' || f.entries.size !== 1) return undefined;
+  const [key, value] = [...f.entries][0]!;
+  return value.kind === 'scalar' ? { key, format: value.text, raw: false } : undefined;
+}
+
+/** Typed access to a validated tree by dotted path; absent or null values give the default. */
+class Reader {
+  constructor(private readonly root: RawNode) {}
+
+  node(path: string): RawNode | undefined {
+    let n: RawNode | undefined = this.root;
+    for (const key of path.split('.')) n = n?.kind === 'map' ? n.entries.get(key) : undefined;
+    return n?.kind === 'null' ? undefined : n;
+  }
+
+  string(path: string, dflt: string): string {
+    const n = this.node(path);
+    return n?.kind === 'scalar' ? n.text : dflt;
+  }
+
+  bool(path: string, dflt: boolean): boolean {
+    const n = this.node(path);
+    return n?.kind === 'scalar' ? (decodeBool(n.text) ?? dflt) : dflt;
+  }
+
+  number(path: string, dflt: number): number {
+    const n = this.node(path);
+    return n?.kind === 'scalar' ? Number(n.text.trim()) : dflt;
+  }
+
+  strings(path: string): string[] {
+    const n = this.node(path);
+    if (n?.kind === 'scalar') return [n.text];
+    return n?.kind === 'seq' ? n.items.flatMap((i) => (i.kind === 'scalar' ? [i.text] : [])) : [];
+  }
+}

@@ -1,0 +1,45 @@
+// Loading the configuration: the file given with -c (or the one shipped with ghostwatch), then each
+// `-o key=value` in order, then the check of every key and the reading of the typed settings.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type GhostwatchConfig, readConfig } from './config.js';
+import { applyOverride, ConfigError, parseConfigText } from './tree.js';
+import { validateConfig } from './validate.js';
+
+export interface LoadedConfig {
+  readonly config: GhostwatchConfig;
+  /** The file read. */
+  readonly file: string;
+  /** Keys Falco knows that ghostwatch does not implement (accepted, to be reported as a warning). */
+  readonly unimplemented: readonly string[];
+}
+
+/** The directory of the ghostwatch package (where package.json is), from src/ or dist/src/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(resolve(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** config/ghostwatch.yaml, shipped with the package: the configuration when -c is not given. */
+export function defaultConfigPath(): string {
+  return resolve(packageRoot(), 'config', 'ghostwatch.yaml');
+}
+
+/** Throws ConfigError with a one-line message naming the file, key and line at fault. */
+export function loadConfig(file: string | undefined, overrides: readonly string[] = []): LoadedConfig {
+  const path = file ?? defaultConfigPath();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`Could not find configuration file at ${path}`);
+  }
+  const root = parseConfigText(text, path);
+  for (const o of overrides) applyOverride(root, o);
+  const unimplemented = validateConfig(root, path);
+  return { config: readConfig(root, path, existsSync), file: path, unimplemented };
+}
+
+export { ConfigError };

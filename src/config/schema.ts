@@ -1,0 +1,125 @@
+// Every configuration key Falco knows (its falco.yaml of 2023 and of today), with the type of its
+// value and whether ghostwatch implements it. A key ghostwatch does not implement is accepted with a
+// warning, so a Falco configuration loads as it is; a key that is in neither list is an error.
+//
+// Types are yaml-cpp's view of a scalar (Falco reads every value as text and converts it on use):
+// 'boolean' is y/yes/true/on and n/no/false/off, 'integer' and 'number' are decimal texts.
+
+export type ScalarType = 'boolean' | 'integer' | 'number' | 'string';
+
+export type KeySpec =
+  | { readonly kind: 'scalar'; readonly type: ScalarType; readonly implemented: boolean }
+  /** A sequence of strings; a single string is accepted as a one-element list (as yaml-cpp's get_sequence). */
+  | { readonly kind: 'strings'; readonly implemented: boolean }
+  | { readonly kind: 'map'; readonly keys: Readonly<Record<string, KeySpec>>; readonly implemented: boolean }
+  /** A sequence of maps of the given keys. */
+  | { readonly kind: 'list'; readonly item: Readonly<Record<string, KeySpec>>; readonly implemented: boolean }
+  /** Content ghostwatch does not look into (plugin init_config, static fields). */
+  | { readonly kind: 'any'; readonly implemented: boolean };
+
+type Keys = Record<string, KeySpec>;
+
+const scalar = (type: ScalarType, implemented: boolean): KeySpec => ({ kind: 'scalar', type, implemented });
+const bool = (implemented = true) => scalar('boolean', implemented);
+const int = (implemented = true) => scalar('integer', implemented);
+const num = (implemented = true) => scalar('number', implemented);
+const str = (implemented = true) => scalar('string', implemented);
+const strings = (implemented = true): KeySpec => ({ kind: 'strings', implemented });
+const map = (keys: Keys, implemented = true): KeySpec => ({ kind: 'map', keys, implemented });
+const list = (item: Keys, implemented = true): KeySpec => ({ kind: 'list', item, implemented });
+const any = (implemented = false): KeySpec => ({ kind: 'any', implemented });
+
+/** A map whose every key Falco knows and ghostwatch does not implement. */
+function unimplemented(keys: Record<string, ScalarType | 'strings' | 'any'>): KeySpec {
+  const out: Keys = {};
+  for (const [k, t] of Object.entries(keys)) out[k] = t === 'strings' ? strings(false) : t === 'any' ? any(false) : scalar(t, false);
+  return map(out, false);
+}
+
+const ruleSelector: Keys = { rule: str(), tag: str() };
+
+export const CONFIG_SCHEMA: Readonly<Keys> = {
+  // What ghostwatch implements.
+  rules_file: strings(),
+  rules_files: strings(),
+  rule_files: strings(),
+  rules: list({ enable: map(ruleSelector), disable: map(ruleSelector) }),
+  append_output: list({
+    match: map({ source: str(), tags: strings(), rule: str() }),
+    extra_output: str(),
+    extra_fields: any(true),
+    suggested_output: bool(false),
+  }),
+  json_output: bool(),
+  json_include_output_property: bool(),
+  json_include_tags_property: bool(),
+  json_include_message_property: bool(),
+  json_include_output_fields_property: bool(),
+  priority: str(),
+  rule_matching: str(),
+  time_format_iso_8601: bool(),
+  buffered_outputs: bool(),
+  output_timeout: int(),
+  outputs: map({ rate: num(), max_burst: int() }),
+  stdout_output: map({ enabled: bool() }),
+  file_output: map({ enabled: bool(), keep_alive: bool(), filename: str() }),
+  program_output: map({ enabled: bool(), keep_alive: bool(), program: str() }),
+  http_output: map({
+    enabled: bool(),
+    url: str(),
+    user_agent: str(),
+    insecure: bool(),
+    ca_cert: str(),
+    ca_bundle: str(),
+    ca_path: str(),
+    mtls: bool(),
+    client_cert: str(),
+    client_key: str(),
+    echo: bool(),
+    compress_uploads: bool(),
+    keep_alive: bool(),
+    max_consecutive_timeouts: int(false),
+  }),
+  log_stderr: bool(),
+  log_level: str(),
+  syscall_event_drops: map({ threshold: num(), actions: strings(), rate: num(), max_burst: num(), simulate_drops: bool() }),
+  syscall_event_timeouts: map({ max_consecutives: int() }),
+  // Live capture only: validated, without effect on captures (as in Falco).
+  base_syscalls: map({ custom_set: strings(), repair: bool(), all: bool() }),
+
+  // What Falco knows and ghostwatch does not implement.
+  config_files: any(),
+  watch_config_files: bool(false),
+  plugins_hostinfo: bool(false),
+  load_plugins: strings(false),
+  plugins: any(),
+  static_fields: any(),
+  buffer_format_base64: bool(false),
+  log_syslog: bool(false),
+  syslog_output: unimplemented({ enabled: 'boolean' }),
+  grpc: unimplemented({ enabled: 'boolean', bind_address: 'string', threadiness: 'integer', private_key: 'string', cert_chain: 'string', root_certs: 'string' }),
+  grpc_output: unimplemented({ enabled: 'boolean' }),
+  webserver: unimplemented({
+    enabled: 'boolean', threadiness: 'integer', listen_port: 'integer', listen_address: 'string', k8s_healthz_endpoint: 'string',
+    prometheus_metrics_enabled: 'boolean', ssl_enabled: 'boolean', ssl_certificate: 'string',
+  }),
+  libs_logger: unimplemented({ enabled: 'boolean', severity: 'string' }),
+  outputs_queue: unimplemented({ capacity: 'integer' }),
+  metrics: unimplemented({
+    enabled: 'boolean', interval: 'string', output_rule: 'boolean', output_file: 'string', rules_counters_enabled: 'boolean',
+    resource_utilization_enabled: 'boolean', state_counters_enabled: 'boolean', kernel_event_counters_enabled: 'boolean',
+    kernel_event_counters_per_cpu_enabled: 'boolean', libbpf_stats_enabled: 'boolean', plugins_metrics_enabled: 'boolean',
+    kernel_iter_event_counters_enabled: 'boolean', jemalloc_stats_enabled: 'boolean', convert_memory_to_mb: 'boolean',
+    include_empty_values: 'boolean',
+  }),
+  engine: unimplemented({ kind: 'string', kmod: 'any', ebpf: 'any', modern_ebpf: 'any', replay: 'any', gvisor: 'any', nodriver: 'any' }),
+  capture: unimplemented({ enabled: 'boolean', path_prefix: 'string', mode: 'string', default_duration: 'integer', max_file_size_mb: 'integer' }),
+  falco_libs: unimplemented({
+    thread_table_size: 'integer', thread_table_auto_purging_interval_s: 'integer',
+    thread_table_auto_purging_thread_timeout_s: 'integer', snaplen: 'integer',
+  }),
+  syscall_buf_size_preset: int(false),
+  syscall_drop_failed_exit: bool(false),
+  modern_bpf: unimplemented({ cpus_for_each_syscall_buffer: 'integer' }),
+  metadata_download: unimplemented({ max_mb: 'integer', chunk_wait_us: 'integer', watch_freq_sec: 'integer' }),
+};

@@ -1,0 +1,96 @@
+// Watching for dropped events, as Falco's syscall_event_drops does: once per second of event time,
+// the drops since the last check (from the event source's counters) are compared with the events
+// seen; above the threshold, the configured actions run, at most as often as a token bucket on
+// event time allows. `simulate_drops` reports one drop every second (to test the actions).
+// A capture file records no drops, so there only simulated drops occur.
+import type { DropAction } from '../config/config.js';
+import { TokenBucket } from './token-bucket.js';
+
+export const DROP_RULE = 'Falco internal: syscall event drop';
+
+export interface DropActions {
+  /** The `log` action (a debug message). */
+  log(message: string): void;
+  /** The `alert` action: an alert of the internal source at this (exact) time, with these output fields. */
+  alert(tsNs: bigint, message: string, fields: Record<string, string>): void;
+  /** The `exit` action: a critical message before ghostwatch stops. */
+  critical(message: string): void;
+}
+
+export interface DropSettings {
+  readonly threshold: number;
+  readonly actions: ReadonlySet<DropAction>;
+  readonly rate: number;
+  readonly maxBurst: number;
+  readonly simulateDrops: boolean;
+}
+
+const SECOND = 1e9;
+const ACTION_ORDER: readonly DropAction[] = ['ignore', 'log', 'alert', 'exit'];
+
+export class DropMonitor {
+  private nextCheck = 0;
+  private lastEvents = 0;
+  private lastDrops = 0;
+  private readonly bucket: TokenBucket;
+  private readonly threshold: number;
+  private detected = 0;
+  private actionsTaken = 0;
+
+  constructor(
+    private readonly settings: DropSettings,
+    private readonly actions: DropActions,
+    startNs: number,
+  ) {
+    this.bucket = new TokenBucket(settings.rate, settings.maxBurst, startNs);
+    this.threshold = settings.simulateDrops ? 0 : settings.threshold;
+  }
+
+  /**
+   * Called for each event (its time, as a number and exactly) with the source's counters so far
+   * (events delivered, events dropped); false when the exit action asks to stop.
+   */
+  event(tsNs: number, at: { ts(): bigint }, totalEvents: number, totalDrops: number): boolean {
+    if (this.nextCheck === 0) this.nextCheck = tsNs + SECOND;
+    if (this.nextCheck >= tsNs) return true;
+    this.nextCheck = tsNs + SECOND;
+    const events = totalEvents - this.lastEvents;
+    let drops = totalDrops - this.lastDrops;
+    this.lastEvents = totalEvents;
+    this.lastDrops = totalDrops;
+    if (this.settings.simulateDrops) drops++;
+    if (drops <= 0 || drops / events <= this.threshold) return true;
+    this.detected++;
+    if (!this.bucket.claim(tsNs)) return true;
+    this.actionsTaken++;
+    return this.act(at.ts(), events, drops);
+  }
+
+  /** What Falco prints at the end of a run. */
+  summary(): string {
+    return `Syscall event drop monitoring:\n   - event drop detected: ${this.detected} occurrences\n   - num times actions taken: ${this.actionsTaken}\n`;
+  }
+
+  /** The first configured action in Falco's order (ignore, log, alert, exit) is the one taken. */
+  private act(tsNs: bigint, events: number, drops: number): boolean {
+    const message = `${DROP_RULE}. ${drops} system calls dropped in last second.`;
+    for (const action of ACTION_ORDER) {
+      if (!this.settings.actions.has(action)) continue;
+      switch (action) {
+        case 'ignore':
+          return true;
+        case 'log':
+          this.actions.log(message);
+          return true;
+        case 'alert':
+          this.actions.alert(tsNs, message, { ebpf_enabled: '0', n_drops: String(drops), n_evts: String(events) });
+          return true;
+        case 'exit':
+          this.actions.critical(message);
+          this.actions.critical('Exiting.');
+          return false;
+      }
+    }
+    return true;
+  }
+}

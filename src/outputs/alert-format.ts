@@ -1,0 +1,132 @@
+// Alerts as Falco writes them. Text: "<time>: <Priority> <rule output>", the time being the
+// event's local time of day (%evt.time) or its ISO 8601 time (%evt.time.iso8601), with fields
+// missing from the event printed as <NA>. JSON: one object per line, keys as Falco writes them
+// (hostname, message, output, priority, rule, source, tags, time), then "output_fields" with the
+// value of every field the output uses.
+//
+// Nothing from an event can break a line or the JSON: the text line is escaped as the inside of a
+// JSON string (control characters become \n, \u001b...; quotes and backslashes are escaped), as
+// Falco does, and the JSON is written by JSON.stringify.
+import type { Event } from '../capture/event.js';
+import { OutputFormat } from '../fields/format.js';
+import type { BoundField, FieldRegistry } from '../fields/types.js';
+import { priorityName, type LoadedRule, type Priority } from '../rules/index.js';
+import { fieldJson } from './json-fields.js';
+
+export interface AlertFormatSettings {
+  readonly json: boolean;
+  readonly includeOutput: boolean;
+  readonly includeTags: boolean;
+  readonly includeMessage: boolean;
+  readonly includeOutputFields: boolean;
+  readonly iso8601: boolean;
+  readonly hostname: string;
+}
+
+interface ExtraField {
+  readonly key: string;
+  /** For a raw field: the field whose typed value is given. */
+  readonly raw?: BoundField;
+  readonly format: OutputFormat;
+}
+
+/** A rule's output, parsed once. */
+export interface PreparedOutput {
+  readonly rule: LoadedRule;
+  readonly priority: string;
+  readonly message: OutputFormat;
+  /** The fields of output_fields, sorted by name, each once. */
+  readonly fields: readonly BoundField[];
+  readonly extra: readonly ExtraField[];
+}
+
+export class AlertFormatter {
+  private readonly time: OutputFormat;
+  private readonly timeField: BoundField;
+
+  constructor(
+    private readonly registry: FieldRegistry,
+    private readonly s: AlertFormatSettings,
+  ) {
+    this.time = OutputFormat.parse(registry, s.iso8601 ? '*%evt.time.iso8601' : '*%evt.time');
+    this.timeField = this.time.fields[0]!;
+  }
+
+  prepare(rule: LoadedRule): PreparedOutput {
+    const text = rule.output.startsWith('*') ? rule.output : `*${rule.output}`;
+    const message = OutputFormat.parse(this.registry, text);
+    const byName = new Map<string, BoundField>([[this.timeField.text, this.timeField]]);
+    for (const f of message.fields) if (!byName.has(f.text)) byName.set(f.text, f);
+    const fields = [...byName.values()].sort((a, b) => byCodeUnits(a.text, b.text));
+    const extra = [...rule.extraOutputFields].map(([key, { format, raw }]) => {
+      const f = OutputFormat.parse(this.registry, format.startsWith('*') ? format : `*${format}`);
+      return { key, format: f, ...(raw && f.fields[0] !== undefined && { raw: f.fields[0] }) };
+    });
+    return { rule, priority: priorityName(rule.priority), message, fields, extra };
+  }
+
+  /** The alert for this event, as one line (text or JSON). */
+  format(p: PreparedOutput, evt: Event): string {
+    const message = p.message.format(evt)!;
+    const output = `${this.time.format(evt)!}: ${p.priority} ${message}`;
+    if (!this.s.json) return escapeLine(output);
+    const r = p.rule;
+    const head: Record<string, unknown> = { hostname: this.s.hostname };
+    if (this.s.includeMessage) head.message = message;
+    if (this.s.includeOutput) head.output = output;
+    Object.assign(head, { priority: p.priority, rule: r.name, source: r.source });
+    if (this.s.includeTags) head.tags = r.tags;
+    head.time = isoTime(evt.ts());
+    const json = JSON.stringify(head);
+    if (!this.s.includeOutputFields) return json;
+    return `${json.slice(0, -1)}, "output_fields": ${this.outputFields(p, evt)}}`;
+  }
+
+  /** A message of ghostwatch itself (source "internal"), with its fields, as Falco writes them. */
+  internal(tsNs: bigint, priority: Priority, message: string, rule: string, fields: Record<string, string>): string {
+    const keys = Object.keys(fields).sort();
+    if (this.s.json) {
+      const sorted: Record<string, string> = {};
+      for (const k of keys) sorted[k] = fields[k]!;
+      return JSON.stringify({
+        hostname: this.s.hostname, output: message, output_fields: sorted, priority: priorityName(priority),
+        rule, source: 'internal', time: isoTime(tsNs),
+      });
+    }
+    const list = keys.map((k) => `${k}=${JSON.stringify(fields[k])}`).join(' ');
+    // Nothing here comes from an event: written as it is, as Falco does.
+    return `${localTimeOfDay(tsNs)}: ${priorityName(priority)} ${message} (${list})`;
+  }
+
+  private outputFields(p: PreparedOutput, evt: Event): string {
+    const values = new Map<string, string>();
+    for (const f of p.fields) values.set(f.text, fieldJson(f, evt));
+    for (const x of p.extra) values.set(x.key, x.raw !== undefined ? fieldJson(x.raw, evt) : JSON.stringify(x.format.format(evt)!));
+    const keys = p.extra.length === 0 ? [...values.keys()] : [...values.keys()].sort(byCodeUnits);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${values.get(k)!}`).join(',')}}`;
+  }
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A line with every control character, quote and backslash escaped as in a JSON string. */
+export function escapeLine(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
+
+/** "2016-08-04T16:17:57.881781397Z" */
+export function isoTime(tsNs: bigint): string {
+  const sec = tsNs / 1_000_000_000n;
+  const ns = tsNs % 1_000_000_000n;
+  const d = new Date(Number(sec) * 1000);
+  return `${d.toISOString().slice(0, 19)}.${ns.toString().padStart(9, '0')}Z`;
+}
+
+/** "16:17:57.881781397", local time. */
+function localTimeOfDay(tsNs: bigint): string {
+  const d = new Date(Number(tsNs / 1_000_000n));
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${(tsNs % 1_000_000_000n).toString().padStart(9, '0')}`;
+}

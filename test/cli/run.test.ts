@@ -1,0 +1,214 @@
+// `ghostwatch run` end to end: the built command on real captures, rules files, configurations and
+// outputs (a file, a program, a local HTTP server). Needs `npm run build`.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+
+const bin = join(repoRoot, 'bin', 'ghostwatch');
+const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
+const catWrite = sharedPath('falco', 'legacy-tests', 'trace_files', 'cat_write.scap');
+const skip = !built ? 'ghostwatch is not built: run `npm run build` first' : catWrite === undefined ? SHARED_MISSING : false;
+
+const dir = mkdtempSync(join(tmpdir(), 'gw-run-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+const RULES = file('rules.yaml', `
+- macro: is_cat
+  condition: proc.name = cat
+- rule: open_from_cat
+  desc: A process named cat does an open
+  condition: evt.type = open and is_cat
+  output: "An open was seen (command=%proc.cmdline file=%fd.name)"
+  priority: WARNING
+  tags: [filesystem]
+- rule: exec_of_cat
+  desc: cat is started
+  condition: evt.type = execve and is_cat
+  output: "cat started (%proc.cmdline)"
+  priority: NOTICE
+  tags: [process]
+`);
+// No log lines on stderr: only what the tests look for.
+const QUIET = file('quiet.yaml', 'stdout_output: {enabled: true}\nlog_stderr: false\n');
+
+interface Result {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+function ghostwatch(args: string[], opts: { onSpawn?: (pid: number) => void } = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'run', ...args], { cwd: dir });
+    opts.onSpawn?.(child.pid!);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
+}
+
+/** Exit 1 with exactly one line on stderr, "Error: ...", no stack trace. */
+function assertOneLineError(r: Result, pattern: RegExp): void {
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^Error: [^\n]*\n$/);
+  assert.match(r.stderr, pattern);
+}
+
+describe('ghostwatch run', { skip }, () => {
+  it('prints an alert per detection and, with -v, the counts', async () => {
+    const r = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-o', 'time_format_iso_8601=true', '-v']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines.filter((l) => l.includes(': Warning An open was seen (command=cat /dev/null file=')).length, 8);
+    assert.deepEqual(lines.slice(0, 2), [
+      '2016-08-04T16:17:57.881730713+0000: Notice cat started (cat /dev/null)',
+      // The enter event of open: no file yet.
+      '2016-08-04T16:17:57.881781397+0000: Warning An open was seen (command=cat /dev/null file=<NA>)',
+    ]);
+    assert.equal(lines[2], '2016-08-04T16:17:57.881785348+0000: Warning An open was seen (command=cat /dev/null file=/etc/ld.so.cache)');
+    assert.ok(r.stdout.endsWith('Events detected: 9\nRule counts by severity:\n   WARNING: 8\n   NOTICE: 1\nTriggered rules by rule name:\n   open_from_cat: 8\n   exec_of_cat: 1\n'), r.stdout);
+    assert.match(r.stderr, /^Elapsed time: [\d.]+, Captured Events: \d+, [\d.]+ eps\nSyscall event drop monitoring:\n/);
+  });
+
+  it('JSON alerts with json_output', async () => {
+    const r = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-o', 'json_output=true', '-t', 'process']);
+    assert.equal(r.status, 0, r.stderr);
+    const alert = JSON.parse(r.stdout.trim());
+    assert.equal(alert.rule, 'exec_of_cat');
+    assert.equal(alert.priority, 'Notice');
+    assert.deepEqual(alert.tags, ['process']);
+    assert.equal(alert.output_fields['proc.cmdline'], 'cat /dev/null');
+  });
+
+  it('-D, -T and priority leave rules out', async () => {
+    const d = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-D', 'open', '-v']);
+    assert.match(d.stdout, /Events detected: 1\n/);
+    const t = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-T', 'process', '-v']);
+    assert.match(t.stdout, /Events detected: 8\n/);
+    const p = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-o', 'priority=warning', '-v']);
+    assert.match(p.stdout, /Triggered rules by rule name:\n {3}open_from_cat: 8\n$/);
+  });
+
+  it('-p adds container (c), Kubernetes (k) or any text to every alert', async () => {
+    const c = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-t', 'process', '-pc']);
+    assert.match(c.stdout, /: Notice cat started \(cat \/dev\/null\) container=host \(id=host\)\n$/);
+    const f = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-t', 'process', '-p', 'pid=%proc.pid']);
+    assert.match(f.stdout, /: Notice cat started \(cat \/dev\/null\) pid=20072\n$/);
+  });
+
+  it('rate limiting holds alerts back but still counts the detections', async () => {
+    const r = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-o', 'outputs.rate=0.001', '-o', 'outputs.max_burst=3', '-v']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => l.includes('was seen') || l.includes('cat started')).length, 3);
+    assert.match(r.stdout, /Events detected: 9\n/);
+  });
+
+  it('file, program and HTTP outputs receive the same alerts', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(`${req.headers['content-type']} ${body}`);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const alerts = join(dir, 'alerts.txt');
+    const piped = join(dir, 'piped.txt');
+    const config = file('outputs.yaml', `
+json_output: true
+log_stderr: false
+stdout_output: {enabled: false}
+file_output: {enabled: true, filename: ${alerts}}
+program_output: {enabled: true, program: "cat >> ${piped}"}
+http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
+`);
+    const r = await ghostwatch(['-r', RULES, '-c', config, '-e', catWrite!, '-t', 'process']);
+    server.close();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    const fromFile = readFileSync(alerts, 'utf8');
+    assert.equal(JSON.parse(fromFile).rule, 'exec_of_cat');
+    assert.equal(readFileSync(piped, 'utf8'), fromFile);
+    assert.deepEqual(received, [`application/json ${fromFile.trim()}`]);
+  });
+
+  it('SIGUSR1 reopens the file output (log rotation)', async () => {
+    const alerts = join(dir, 'rotated.txt');
+    const config = file('rotate.yaml', `log_stderr: false\nfile_output: {enabled: true, keep_alive: true, filename: ${alerts}}\n`);
+    let pid = 0;
+    const running = ghostwatch(['-r', RULES, '-c', config, '-e', catWrite!, '-M', '20'], { onSpawn: (p) => (pid = p) });
+    // -M keeps ghostwatch running (here 20 s, cut short by SIGTERM) once the capture is read, as Falco does.
+    for (let i = 0; i < 150 && !(existsSync(alerts) && readFileSync(alerts, 'utf8').split('\n').length > 9); i++) await new Promise((r) => setTimeout(r, 100));
+    renameSync(alerts, `${alerts}.1`);
+    process.kill(pid, 'SIGUSR1');
+    for (let i = 0; i < 100 && !existsSync(alerts); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(alerts), 'the file was not opened again');
+    process.kill(pid, 'SIGTERM');
+    const r = await running;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(`${alerts}.1`, 'utf8').split('\n').length, 10);
+    assert.equal(readFileSync(alerts, 'utf8'), '');
+  });
+
+  it('-V validates: JSON load results with json_output, exit 1 when a file fails', async () => {
+    const bad = file('bad.yaml', '- rule: r\n  desc: d\n  condition: evt.type=open and\n  output: o\n  priority: INFO\n');
+    const ok = await ghostwatch(['-V', RULES, '-c', QUIET, '-o', 'json_output=true']);
+    assert.equal(ok.status, 0, ok.stderr);
+    const res = JSON.parse(ok.stdout.split('\n')[0]!).falco_load_results;
+    assert.equal(res[0].successful, true);
+    const ko = await ghostwatch(['-V', RULES, '-V', bad, '-c', QUIET]);
+    assert.equal(ko.status, 1);
+    assert.match(ko.stdout, /rules\.yaml: Ok\n.*bad\.yaml: Invalid/s);
+    assertOneLineError(ko, /bad\.yaml: Invalid: LOAD_ERR_COMPILE_CONDITION \(Error compiling condition\): .* \(rule 'r' at .*bad\.yaml:3:14\)$/m);
+  });
+
+  it('-L lists the rules, --list the fields, --dry-run reads no event', async () => {
+    const l = await ghostwatch(['-r', RULES, '-c', QUIET, '-L']);
+    assert.equal(l.status, 0);
+    assert.match(l.stdout, /^Rule {46} Description\n-{4} {47}-{11}\nopen_from_cat {38}A process named cat does an open \n\nexec_of_cat/);
+    const f = await ghostwatch(['--list', '-c', QUIET]);
+    assert.equal(f.status, 0);
+    assert.match(f.stdout, /^proc\.cmdline +/m);
+    const d = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '--dry-run', '-v']);
+    assert.equal(d.status, 0);
+    assert.equal(d.stdout, '');
+  });
+
+  it('the configuration shipped with ghostwatch is used without -c; unimplemented Falco keys warn', async () => {
+    const r = await ghostwatch(['-r', RULES, '-e', catWrite!, '-o', 'log_level=warning', '-o', 'webserver.enabled=true']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').filter((x) => x.includes('Warning An open')).length, 8);
+    assert.match(r.stderr, /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: Settings ghostwatch does not implement \(ignored\): webserver\n$/);
+  });
+
+  it('every error is one line and exit status 1', async () => {
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET]), /live capture is not available yet .*-e CAPTURE/);
+    assertOneLineError(await ghostwatch(['-r', join(dir, 'missing.yaml'), '-c', QUIET, '-e', catWrite!]), /Could not get info on rules file .*missing\.yaml/);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', file('unknown.yaml', 'stdout_output: {enabled: true}\nfoo: 1\n'), '-e', catWrite!]),
+      /unknown key 'foo' \(neither Falco nor ghostwatch knows it\)/);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET, '-o', 'json_output=perhaps', '-e', catWrite!]), /'json_output' must be a boolean/);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET, '-o', `file_output.enabled=true`, '-o', 'file_output.filename=/nonexistent/dir/a.txt', '-e', catWrite!]),
+      /^Error: failed to open output file \/nonexistent\/dir\/a\.txt/);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET, '-D', 'x', '-t', 'y', '-e', catWrite!]),
+      /^Error: You can not specify both disabled \(-D\/-T\) and enabled \(-t\) rules$/m);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', file('none.yaml', 'log_stderr: false\n'), '-e', catWrite!]), /No output configured/);
+    assertOneLineError(await ghostwatch(['-r', file('broken.yaml', '- rule: x\n  desc: [\n'), '-c', QUIET, '-e', catWrite!]), /broken\.yaml: Invalid: LOAD_ERR_YAML_PARSE/);
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET, '-e', join(dir, 'nocapture.scap')]), /nocapture\.scap: .*no such file/);
+  });
+});

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, defaultConfigPath, loadConfig } from '../../src/config/load.js';
+import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
+let n = 0;
+function configFile(text: string): string {
+  const p = join(dir, `c${n++}.yaml`);
+  writeFileSync(p, text);
+  return p;
+}
+
+function loadError(text: string, overrides: string[] = []): string {
+  try {
+    loadConfig(configFile(text), overrides);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `not a ConfigError: ${String(e)}`);
+    assert.doesNotMatch(e.message, /\n/);
+    return e.message;
+  }
+  assert.fail('the configuration loaded');
+}
+
+describe('the configuration shipped with ghostwatch', () => {
+  it('loads, with nothing ghostwatch does not implement', () => {
+    const { config, unimplemented, file } = loadConfig(undefined);
+    assert.equal(file, defaultConfigPath());
+    assert.deepEqual(unimplemented, []);
+    assert.equal(config.stdoutOutput, true);
+    assert.equal(config.jsonOutput, false);
+    assert.equal(config.minPriority, 7);
+    assert.equal(config.ruleMatching, 'first');
+    assert.equal(config.fileOutput, undefined);
+    assert.deepEqual([...config.syscallEventDrops.actions], ['log', 'alert']);
+  });
+});
+
+describe("Falco's own falco.yaml", { skip: sharedPath('falco') === undefined ? SHARED_MISSING : false }, () => {
+  it('the one of the legacy suite loads; what ghostwatch does not implement is listed, each top key once', () => {
+    const { config, unimplemented } = loadConfig(sharedPath('falco', 'legacy-tests', 'falco.yaml'));
+    assert.deepEqual(unimplemented, [
+      'load_plugins', 'plugins', 'watch_config_files', 'syslog_output', 'grpc_output', 'grpc', 'webserver', 'log_syslog',
+      'libs_logger', 'metrics', 'syscall_buf_size_preset', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
+    ]);
+    assert.equal(config.outputsMaxBurst, 1000);
+    assert.equal(config.logStderr, true);
+    // rules_file lists /etc/falco paths, kept only if they exist.
+    assert.ok(config.rulesFiles.every((p) => p.startsWith('/etc/falco')));
+  });
+});
+
+// The falco.yaml of today's Falco, where the reference sources are checked out beside the project.
+const latestFalcoYaml = resolve(repoRoot, '..', 'ref', 'falco', 'falco.yaml');
+describe('Falco 0.63 falco.yaml', { skip: existsSync(latestFalcoYaml) ? false : 'the Falco sources are not beside the project' }, () => {
+  it('loads', () => {
+    const { config, unimplemented } = loadConfig(latestFalcoYaml);
+    assert.ok(unimplemented.includes('plugins') && unimplemented.includes('append_output.suggested_output'));
+    assert.equal(config.httpOutput, undefined);
+    assert.equal(config.stdoutOutput, true);
+  });
+});
+
+describe('keys and values', () => {
+  it('reads every implemented setting', () => {
+    const { config } = loadConfig(configFile(`
+rules_files: [/nonexistent/a.yaml, ${dir}]
+json_output: yes
+json_include_output_property: false
+json_include_tags_property: False
+json_include_message_property: true
+priority: warning
+rule_matching: all
+time_format_iso_8601: on
+buffered_outputs: true
+outputs: { rate: 2.5, max_burst: 7 }
+file_output: { enabled: true, keep_alive: true, filename: /tmp/x.txt }
+program_output: { enabled: true, program: "cat" }
+http_output: { enabled: true, url: "http://127.0.0.1:1/", insecure: true, compress_uploads: true }
+log_level: debug
+log_stderr: true
+syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst: 3, simulate_drops: true }
+`));
+    assert.deepEqual(config.rulesFiles, [dir]);
+    assert.equal(config.jsonOutput, true);
+    assert.equal(config.jsonIncludeOutputProperty, false);
+    assert.equal(config.jsonIncludeTagsProperty, false);
+    assert.equal(config.jsonIncludeMessageProperty, true);
+    assert.equal(config.minPriority, 4);
+    assert.equal(config.ruleMatching, 'all');
+    assert.equal(config.timeFormatIso8601, true);
+    assert.equal(config.bufferedOutputs, true);
+    assert.equal(config.outputsRate, 2.5);
+    assert.equal(config.outputsMaxBurst, 7);
+    assert.deepEqual(config.fileOutput, { filename: '/tmp/x.txt', keepAlive: true });
+    assert.deepEqual(config.programOutput, { program: 'cat', keepAlive: false });
+    assert.equal(config.httpOutput?.url, 'http://127.0.0.1:1/');
+    assert.equal(config.httpOutput?.insecure, true);
+    assert.equal(config.httpOutput?.compressUploads, true);
+    assert.equal(config.httpOutput?.userAgent, 'falcosecurity/falco');
+    assert.equal(config.logLevel, 7);
+    assert.deepEqual(config.syscallEventDrops, { threshold: 0.5, actions: new Set(['log', 'exit']), rate: 1, maxBurst: 3, simulateDrops: true });
+  });
+
+  it('a key neither Falco nor ghostwatch knows is an error naming it and its line', () => {
+    assert.equal(loadError('json_output: true\nfile_output:\n  enabeld: true\n'),
+      `Error reading config file (${join(dir, `c${n - 1}.yaml`)}), line 3: unknown key 'file_output.enabeld' (neither Falco nor ghostwatch knows it)`);
+    assert.match(loadError('jsonoutput: true\n'), /unknown key 'jsonoutput'/);
+  });
+
+  it('a value of the wrong type is an error naming the key', () => {
+    assert.match(loadError('json_output: maybe\n'), /line 1: 'json_output' must be a boolean \(true or false\), got 'maybe'$/);
+    assert.match(loadError('outputs:\n  max_burst: lots\n'), /'outputs.max_burst' must be an integer, got 'lots'/);
+    assert.match(loadError('stdout_output: true\n'), /'stdout_output' must be a map of keys, got 'true'/);
+    assert.match(loadError('rules_files: {a: b}\n'), /'rules_files' must be a list of strings/);
+    assert.match(loadError('syscall_event_drops:\n  rate: fast\n'), /'syscall_event_drops.rate' must be a number/);
+  });
+
+  it("Falco's own checks, with Falco's messages", () => {
+    assert.match(loadError('priority: loud\n'), /^Unknown priority "loud"--must be one of emergency/);
+    assert.match(loadError('file_output: {enabled: true}\n'), /file output enabled but no filename in configuration block$/);
+    assert.match(loadError('program_output: {enabled: true}\n'), /program output enabled but no program in configuration block$/);
+    assert.match(loadError('http_output: {enabled: true}\n'), /http output enabled but no url in configuration block$/);
+    assert.match(loadError('syscall_event_drops: {actions: [ignore, log]}\n'), /syscall event drop action "log" does not make sense with the "ignore" action$/);
+    assert.match(loadError('syscall_event_drops: {actions: [shout]}\n'), /available actions for syscall event drops are "ignore", "log", "alert", and "exit"$/);
+    assert.match(loadError('syscall_event_drops: {threshold: 1.1}\n'), /syscall event drops threshold must be a double in the range \[0, 1\]$/);
+    assert.match(loadError('syscall_event_drops: {threshold: -1}\n'), /syscall event drops threshold must be a double in the range \[0, 1\]$/);
+    assert.match(loadError('log_level: chatty\n'), /^Unknown log level chatty$/);
+    assert.match(loadError('rule_matching: some\n'), /^Unknown rule matching strategy "some"/);
+  });
+
+  it('a file that does not parse or does not exist', () => {
+    assert.match(loadError('a: b: c\n'), /^Cannot read config file \(.*\): yaml-cpp: error at line 1/);
+    assert.throws(() => loadConfig(join(dir, 'nope.yaml')), /^Error: Could not find configuration file at .*nope.yaml$/);
+  });
+});
+
+describe('-o key=value', () => {
+  it('sets keys, nested keys and list items, with the types of the keys', () => {
+    const { config } = loadConfig(configFile('stdout_output: {enabled: true}\nrules_files: [/a]\n'), [
+      'json_output=True', 'file_output.enabled=true', 'file_output.filename=/tmp/o.txt', 'outputs.rate=3',
+      'rules_files[]=/tmp', 'priority=error', 'program_output.program=a=b',
+    ]);
+    assert.equal(config.jsonOutput, true);
+    assert.deepEqual(config.fileOutput, { filename: '/tmp/o.txt', keepAlive: false });
+    assert.equal(config.outputsRate, 3);
+    assert.deepEqual(config.rulesFiles, ['/tmp']);
+    assert.equal(config.minPriority, 3);
+  });
+
+  it('replaces a list item by index, and a whole list by a value', () => {
+    assert.deepEqual(loadConfig(configFile('rules_files: [/a, /b]\n'), ['rules_files[1]=/tmp']).config.rulesFiles, ['/tmp']);
+    assert.deepEqual(loadConfig(configFile('rules_files: [/a, /b]\n'), ['rules_files=/tmp']).config.rulesFiles, ['/tmp']);
+  });
+
+  it('a later -o wins', () => {
+    assert.equal(loadConfig(configFile(''), ['json_output=true', 'json_output=false']).config.jsonOutput, false);
+  });
+
+  it('errors name the option', () => {
+    assert.equal(loadError('', ['json_outptu=true']), "Error in config option set with -o: unknown key 'json_outptu' (neither Falco nor ghostwatch knows it)");
+    assert.equal(loadError('', ['json_output=sure']), "Error in config option set with -o: 'json_output' must be a boolean (true or false), got 'sure'");
+    assert.equal(loadError('', ['json_output']), 'Error parsing config option "json_output". Must be of the form key=val or key.subkey=val');
+    assert.match(loadError('', ['file_output..=x']), /Must be of the form key=val/);
+    assert.match(loadError('', ['rules_files[3]=x']), /index 3 is past the end/);
+  });
+});
+
+describe('rules selection and append_output', () => {
+  it('reads enable/disable entries by rule pattern or tag, in order', () => {
+    const { config } = loadConfig(configFile('rules:\n  - disable: {tag: network}\n  - enable: {rule: "Read *"}\n'));
+    assert.deepEqual(config.ruleSelection, [{ enable: false, tag: 'network' }, { enable: true, rule: 'Read *' }]);
+    assert.match(loadError('rules:\n  - enable: {}\n'), /must name a rule or a tag/);
+  });
+
+  it('reads extra outputs and extra fields with their match', () => {
+    const { config } = loadConfig(configFile(`append_output:
+  - match: {source: syscall, tags: [a]}
+    extra_output: "on %container.name"
+    extra_fields: [proc.exepath, {parent: "%proc.pname"}]
+  - extra_output: "!"
+`));
+    assert.deepEqual(config.extraOutputFormats, [{ source: 'syscall', tags: ['a'], format: 'on %container.name' }, { format: '!' }]);
+    assert.deepEqual(config.extraOutputFields, [
+      { source: 'syscall', tags: ['a'], key: 'proc.exepath', format: '%proc.exepath', raw: true },
+      { source: 'syscall', tags: ['a'], key: 'parent', format: '%proc.pname', raw: false },
+    ]);
+  });
+});

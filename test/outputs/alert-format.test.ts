@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCondition } from '../../src/filter/index.js';
+import { createRegistry } from '../../src/fields/registry.js';
+import { AlertFormatter, escapeLine, isoTime, type AlertFormatSettings } from '../../src/outputs/alert-format.js';
+import type { LoadedRule } from '../../src/rules/index.js';
+import { fakeState, fdInfo, makeEvent, str, thread, TS } from '../fields/events.js';
+
+function rule(output: string, extra: Partial<LoadedRule> = {}): LoadedRule {
+  return {
+    id: 0, name: 'open_from_cat', desc: '', output, priority: 4, tags: ['filesystem', 'process'], source: 'syscall', enabled: true,
+    condition: parseCondition('evt.type=open'), evttypes: 'all', exceptionFields: [], capture: false, captureDuration: 0,
+    extraOutputFields: new Map(), file: 't.yaml', line: 1, column: 1, ...extra,
+  } as LoadedRule;
+}
+
+const cat = thread({ tid: 20072, pid: 20072, comm: 'cat', exe: 'cat', args: ['/dev/null'] });
+const registry = createRegistry(fakeState({ threads: [cat] }));
+const openEvent = () => makeEvent({ type: 'open<', thread: cat, fd: fdInfo({ name: '/dev/null' }), fdNum: 3, params: [str('x')] });
+
+const settings = (s: Partial<AlertFormatSettings> = {}): AlertFormatSettings => ({
+  json: false, includeOutput: true, includeTags: true, includeMessage: false, includeOutputFields: true, iso8601: false,
+  hostname: 'test-host', ...s,
+});
+
+describe('text alerts', () => {
+  it('time of the event, priority, then the output with its fields', () => {
+    const f = new AlertFormatter(registry, settings({ iso8601: true }));
+    assert.equal(f.format(f.prepare(rule('An open was seen (command=%proc.cmdline)')), openEvent()),
+      '2016-08-04T16:17:57.881730713+0000: Warning An open was seen (command=cat /dev/null)');
+  });
+
+  it('local time of day without time_format_iso_8601', () => {
+    const f = new AlertFormatter(registry, settings());
+    assert.match(f.format(f.prepare(rule('x')), openEvent()), /^\d\d:\d\d:\d\d\.881730713: Warning x$/);
+  });
+
+  it('fields without a value print <NA>; a leading * in the output is dropped', () => {
+    const f = new AlertFormatter(registry, settings({ iso8601: true }));
+    assert.match(f.format(f.prepare(rule('*port=%fd.cport cmd=%proc.cmdline')), openEvent()), /Warning port=<NA> cmd=cat \/dev\/null$/);
+  });
+
+  it('the priority is written in full (Informational)', () => {
+    const f = new AlertFormatter(registry, settings({ iso8601: true }));
+    assert.match(f.format(f.prepare(rule('x', { priority: 6 })), openEvent()), /: Informational x$/);
+  });
+
+  it('nothing from the event can break the line', () => {
+    const evil = thread({ tid: 1, comm: 'sh', exe: 'sh', args: ['-c', 'echo "hi"\n12:00:00.000000000: Critical fake alert\u001b[2J\\'] });
+    const reg = createRegistry(fakeState({ threads: [evil] }));
+    const f = new AlertFormatter(reg, settings({ iso8601: true }));
+    const line = f.format(f.prepare(rule('cmd=%proc.cmdline')), makeEvent({ type: 'open<', thread: evil }));
+    assert.doesNotMatch(line, /[\n\r\u0000-\u001f]/);
+    assert.equal(line, '2016-08-04T16:17:57.881730713+0000: Warning cmd=sh -c echo \\"hi\\"\\n12:00:00.000000000: Critical fake alert\\u001b[2J\\\\');
+  });
+});
+
+describe('JSON alerts', () => {
+  const json = (s: Partial<AlertFormatSettings> = {}, r = rule('An open was seen (command=%proc.cmdline)')) => {
+    const f = new AlertFormatter(registry, settings({ json: true, iso8601: true, ...s }));
+    return f.format(f.prepare(r), openEvent());
+  };
+
+  it("Falco's keys and layout, output_fields last and typed", () => {
+    assert.equal(json(),
+      '{"hostname":"test-host","output":"2016-08-04T16:17:57.881730713+0000: Warning An open was seen (command=cat /dev/null)",'
+      + '"priority":"Warning","rule":"open_from_cat","source":"syscall","tags":["filesystem","process"],"time":"2016-08-04T16:17:57.881730713Z", '
+      + '"output_fields": {"evt.time.iso8601":1470327477881730713,"proc.cmdline":"cat /dev/null"}}');
+  });
+
+  it('output, tags, message and output_fields can each be left out or added', () => {
+    const o = JSON.parse(json({ includeOutput: false, includeTags: false, includeMessage: true }));
+    assert.deepEqual(Object.keys(o), ['hostname', 'message', 'priority', 'rule', 'source', 'time', 'output_fields']);
+    assert.equal(o.message, 'An open was seen (command=cat /dev/null)');
+    assert.deepEqual(Object.keys(JSON.parse(json({ includeOutputFields: false }))), ['hostname', 'output', 'priority', 'rule', 'source', 'tags', 'time']);
+    assert.match(json({}, rule('x', { tags: [] })), /"tags":\[\]/);
+  });
+
+  it('numbers, booleans, null for fields without a value, strings, sorted by name, each once', () => {
+    const o = JSON.parse(json({}, rule('%proc.pid %proc.name %fd.cport %evt.is_io %proc.name %fd.num %evt.type')));
+    assert.deepEqual(o.output_fields, {
+      'evt.is_io': false, 'evt.time.iso8601': 1470327477881730713, 'evt.type': 'open', 'fd.cport': null, 'fd.num': 3,
+      'proc.name': 'cat', 'proc.pid': 20072,
+    });
+    const text = json({ iso8601: false }, rule('%proc.pid'));
+    assert.match(text, /"output_fields": \{"evt.time":1470327477881730713,"proc.pid":20072\}\}$/);
+  });
+
+  it('extra output fields from the configuration, raw (typed) or formatted', () => {
+    const extra = new Map([['pid', { format: '%proc.pid', raw: true }], ['a.label', { format: 'cmd %proc.name', raw: false }]]);
+    const o = JSON.parse(json({}, rule('x', { extraOutputFields: extra })));
+    assert.deepEqual(o.output_fields, { 'a.label': 'cmd cat', 'evt.time.iso8601': 1470327477881730713, pid: 20072 });
+  });
+
+  it('values from the event are escaped', () => {
+    const evil = thread({ tid: 1, comm: 'x"}', exe: 'x', args: ['\n{"rule":"fake"}'] });
+    const reg = createRegistry(fakeState({ threads: [evil] }));
+    const f = new AlertFormatter(reg, settings({ json: true }));
+    const line = f.format(f.prepare(rule('%proc.name %proc.cmdline')), makeEvent({ type: 'open<', thread: evil }));
+    assert.doesNotMatch(line, /\n/);
+    const o = JSON.parse(line);
+    assert.equal(o.rule, 'open_from_cat');
+    assert.equal(o.output_fields['proc.name'], 'x"}');
+  });
+});
+
+describe('internal messages', () => {
+  it('text and JSON as Falco writes them', () => {
+    const text = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' });
+    assert.match(text, /^\d\d:\d\d:\d\d\.881730713: Debug Dropped\. \(a="1" n_evts="5"\)$/);
+    const json = new AlertFormatter(registry, settings({ json: true })).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' });
+    assert.equal(json, '{"hostname":"test-host","output":"Dropped.","output_fields":{"a":"1","n_evts":"5"},"priority":"Debug","rule":"Falco internal: x","source":"internal","time":"2016-08-04T16:17:57.881730713Z"}');
+  });
+});
+
+describe('helpers', () => {
+  it('isoTime keeps nanoseconds', () => assert.equal(isoTime(1000000000000000001n), '2001-09-09T01:46:40.000000001Z'));
+  it('escapeLine escapes like the inside of a JSON string', () => assert.equal(escapeLine('a\tb"c\\'), 'a\\tb\\"c\\\\'));
+});
