@@ -151,15 +151,12 @@ class Compiler {
     const registry = this.cfg.sources.get(r.source)!;
     const folded = r.exceptions.length > 0 ? foldExceptions(r.cond, r.exceptions) : { condition: r.cond, fields: new Set<string>() };
 
+    // As Falco did before its container plugin: %container.info is a field of its own, and an extra
+    // format (-pc, -pk, -p FORMAT) takes its place where a rule uses it, or is appended where not.
     let output = r.output;
-    for (const extra of this.cfg.extraOutputFormats) if (appliesTo(extra, r)) output = `${output} ${extra.format}`;
-    if (output.includes(CONTAINER_INFO)) {
-      result.addWarning(
-        'LOAD_DEPRECATED_ITEM',
-        '%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.',
-        r.ctx,
-      );
-      output = output.split(CONTAINER_INFO).join('');
+    for (const extra of this.cfg.extraOutputFormats) {
+      if (!appliesTo(extra, r)) continue;
+      output = output.includes(CONTAINER_INFO) ? output.split(CONTAINER_INFO).join(extra.format) : `${output} ${extra.format}`;
     }
     const extraOutputFields = new Map<string, { format: string; raw: boolean }>();
     for (const extra of this.cfg.extraOutputFields) {

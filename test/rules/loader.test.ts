@@ -445,10 +445,13 @@ describe('rules: properties', () => {
     assert.deepEqual(set.otherSourceRules.map((r) => [r.name, r.source, r.condition]), [['r', 'k8s_audit', 'ka.verb = GET']]);
   });
 
-  it('%container.info is dropped from outputs, with a warning', () => {
-    const set = load(RULE('r', 'evt.type = open').replace('command=%proc.cmdline', 'command=%proc.cmdline %container.info x'));
-    assert.equal(rule(set, 'r').output, 'command=%proc.cmdline  x');
-    assert.equal(only(set).warnings[0]?.code, 'LOAD_DEPRECATED_ITEM');
+  it('%container.info stays a field, and an extra output format takes its place', () => {
+    const text = RULE('r', 'evt.type = open').replace('command=%proc.cmdline', 'command=%proc.cmdline %container.info x');
+    const plain = load(text);
+    assert.equal(rule(plain, 'r').output, 'command=%proc.cmdline %container.info x');
+    assert.deepEqual(only(plain).warnings, []);
+    const withFormat = load(text, { extraOutputFormats: [{ format: 'container=%container.name' }] });
+    assert.equal(rule(withFormat, 'r').output, 'command=%proc.cmdline container=%container.name x');
   });
 
   it('extra output formats and fields from the configuration', () => {

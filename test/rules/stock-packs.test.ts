@@ -74,7 +74,7 @@ describe('stock rule packs', { skip: rulesDir === undefined ? SHARED_MISSING : f
     assert.deepEqual(result.errors, []);
     assert.equal(set.rules.length, 80);
     const kinds = new Set(result.warnings.map((w) => (w.deprecatedField !== undefined ? `field ${w.deprecatedField}` : w.message.slice(0, 16))));
-    assert.deepEqual([...kinds].sort(), ['%container.info ', 'field evt.dir']);
+    assert.deepEqual([...kinds].sort(), ['field evt.dir']);
     assert.ok(result.warnings.every((w) => w.code === 'LOAD_DEPRECATED_ITEM'));
     assert.equal(set.requiredEngineVersion, '0.17.0');
   });
