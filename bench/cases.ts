@@ -1,24 +1,62 @@
-// The benchmark cases: each one is a ghostwatch command line and, when there is one, the
-// reference tool's command line doing the same work, both over the bench capture. Add a row
-// here to add a benchmark (the rules engine over the same capture, say).
+// The benchmark cases: each one is a ghostwatch command line and, when there is one, a reference
+// command doing the same work over the same capture, run side by side: sysdig for the inspector,
+// and for the rules engine the same pipeline without rules and bare decoding (reader only).
+// Add a row here to add a benchmark.
+import { resolve } from 'node:path';
+import { repoRoot, sharedPath } from '../test/helpers.js';
+
+export interface Command {
+  /** Name of the tool in the report ('sysdig', 'no rules', ...). */
+  label: string;
+  argv: string[];
+}
 
 export interface BenchCase {
   name: string;
-  /** ghostwatch's arguments (after `bin/ghostwatch`). */
   ghostwatch(capture: string): string[];
-  /** The reference command line (argv, program first), when a reference exists. */
-  reference?(capture: string): string[];
+  reference?(capture: string): Command | undefined;
 }
+
+const GHOSTWATCH = resolve(repoRoot, 'bin', 'ghostwatch');
+const DECODE_ONLY = resolve(repoRoot, 'dist', 'bench', 'decode-only.js');
+const CONFIG = resolve(repoRoot, 'config', 'ghostwatch.yaml');
+const EMPTY_RULES = resolve(repoRoot, 'bench', 'no-rules.yaml');
+
+const rules = (...files: string[]): string[] | undefined => {
+  const paths = files.map((f) => sharedPath('falco', 'rules', f));
+  return paths.every((p) => p !== undefined) ? paths.flatMap((p) => ['-r', p!]) : undefined;
+};
+const run = (capture: string, ruleArgs: string[]) => [GHOSTWATCH, 'run', '-c', CONFIG, ...ruleArgs, '-e', capture];
 
 export const CASES: readonly BenchCase[] = [
   {
     name: "filter 'evt.type=connect'",
-    ghostwatch: (c) => ['events', '-r', c, 'evt.type=connect'],
-    reference: (c) => ['sysdig', '-r', c, 'evt.type=connect'],
+    ghostwatch: (c) => [GHOSTWATCH, 'events', '-r', c, 'evt.type=connect'],
+    reference: (c) => ({ label: 'sysdig', argv: ['sysdig', '-r', c, 'evt.type=connect'] }),
   },
   {
     name: "print '%evt.num %proc.name %fd.name'",
-    ghostwatch: (c) => ['events', '-r', c, '-p', '%evt.num %proc.name %fd.name'],
-    reference: (c) => ['sysdig', '-r', c, '-p', '%evt.num %proc.name %fd.name'],
+    ghostwatch: (c) => [GHOSTWATCH, 'events', '-r', c, '-p', '%evt.num %proc.name %fd.name'],
+    reference: (c) => ({ label: 'sysdig', argv: ['sysdig', '-r', c, '-p', '%evt.num %proc.name %fd.name'] }),
+  },
+  {
+    name: 'run: no rules (decode + state) vs bare decoding',
+    ghostwatch: (c) => run(c, ['-r', EMPTY_RULES]),
+    reference: (c) => ({ label: 'decode only', argv: [process.execPath, DECODE_ONLY, c] }),
+  },
+  {
+    name: 'run: stable + incubating packs vs bare decoding',
+    ghostwatch: (c) => run(c, rules('falco_rules.yaml', 'falco-incubating_rules.yaml') ?? []),
+    reference: (c) => ({ label: 'decode only', argv: [process.execPath, DECODE_ONLY, c] }),
+  },
+  {
+    name: 'run: stable + incubating packs vs no rules',
+    ghostwatch: (c) => run(c, rules('falco_rules.yaml', 'falco-incubating_rules.yaml') ?? []),
+    reference: (c) => ({ label: 'no rules', argv: run(c, ['-r', EMPTY_RULES]) }),
+  },
+  {
+    name: 'run: 1.0.1 pack vs bare decoding',
+    ghostwatch: (c) => run(c, rules('falco_rules-1.0.1.yaml') ?? []),
+    reference: (c) => ({ label: 'decode only', argv: [process.execPath, DECODE_ONLY, c] }),
   },
 ];

@@ -15,6 +15,8 @@ export interface ToolResult {
 
 export interface CaseResult {
   name: string;
+  /** What the reference command is ('sysdig', 'no rules', 'decode only'). */
+  referenceLabel?: string;
   ghostwatch: ToolResult;
   reference?: ToolResult;
   /** ghostwatch wall time / reference wall time. */
@@ -30,15 +32,16 @@ export interface BenchReport {
   cases: CaseResult[];
 }
 
-export function printReport(r: BenchReport, referenceName: string): void {
+export function printReport(r: BenchReport): void {
   const out: string[] = [];
   out.push(`capture: ${r.capture.description} = ${r.capture.events} events (${r.capture.path})`);
   out.push(`${r.reps} alternating runs per command, medians; wall time and peak RSS by ${r.measuredWith}`);
   out.push('');
-  const head = ['command', 'ghostwatch s', `${referenceName} s`, 'ratio', 'ghostwatch ev/s', `${referenceName} ev/s`,
-    'ghostwatch RSS MB', `${referenceName} RSS MB`];
+  const head = ['command', 'reference', 'ghostwatch s', 'reference s', 'ratio', 'ghostwatch ev/s', 'reference ev/s',
+    'ghostwatch RSS MB', 'reference RSS MB'];
   const rows = r.cases.map((c) => [
     c.name,
+    c.referenceLabel ?? '-',
     seconds(c.ghostwatch), seconds(c.reference),
     c.ratio === undefined ? '-' : c.ratio.toFixed(2),
     rate(c.ghostwatch), rate(c.reference),

@@ -2,7 +2,6 @@
 // events. Runs every command once to warm up (and to catch failures), then REPS more times,
 // alternating which tool goes first, and reports medians. Usage: run.js [--reps N]
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { repoRoot, SHARED_MISSING } from '../test/helpers.js';
 import { benchCapture } from './capture.js';
 import { CASES } from './cases.js';
@@ -10,7 +9,6 @@ import { measure } from './measure.js';
 import { printReport, type CaseResult, type ToolResult } from './report.js';
 
 const DEFAULT_REPS = 5;
-const GHOSTWATCH = resolve(repoRoot, 'bin', 'ghostwatch');
 
 function parseReps(argv: string[]): number {
   const i = argv.indexOf('--reps');
@@ -43,8 +41,8 @@ class Runner {
     if (this.result.error !== undefined) return;
     const m = measure(this.result.argv, repoRoot);
     if (m.exitCode !== 0) {
-      const firstLine = m.stderr.trim().split('\n')[0] ?? '';
-      this.result.error = `exit status ${m.exitCode}${firstLine ? `: ${firstLine}` : ''}`;
+      const lastLine = m.stderr.trim().split('\n').at(-1) ?? '';
+      this.result.error = `exit status ${m.exitCode}${lastLine ? `: ${lastLine}` : ''}`;
       return;
     }
     if (!measured) return;
@@ -69,15 +67,14 @@ function main(): void {
     process.stdout.write(`bench: ${SHARED_MISSING}; the benchmarks need its fixtures and tools/scap-replicate.py\n`);
     return;
   }
-  const referenceName = 'sysdig';
-  const haveReference = available(referenceName);
-  if (!haveReference) process.stderr.write(`bench: ${referenceName} not found: measuring ghostwatch alone\n`);
+  const haveSysdig = available('sysdig');
+  if (!haveSysdig) process.stderr.write('bench: sysdig not found: measuring ghostwatch alone where it is the reference\n');
 
-  const pairs = CASES.map((c) => ({
-    name: c.name,
-    gw: new Runner([GHOSTWATCH, ...c.ghostwatch(capture.path)]),
-    ref: c.reference !== undefined && haveReference ? new Runner(c.reference(capture.path)) : undefined,
-  }));
+  const pairs = CASES.map((c) => {
+    const ref = c.reference?.(capture.path);
+    const usable = ref !== undefined && (ref.label !== 'sysdig' || haveSysdig);
+    return { name: c.name, label: ref?.label, gw: new Runner(c.ghostwatch(capture.path)), ref: usable ? new Runner(ref.argv) : undefined };
+  });
   for (let rep = 0; rep <= reps; rep++) {
     process.stderr.write(rep === 0 ? 'bench: warm-up run\n' : `bench: run ${rep}/${reps}\n`);
     for (const p of pairs) {
@@ -91,7 +88,7 @@ function main(): void {
     const ghostwatch = p.gw.finish(capture.events);
     const reference = p.ref?.finish(capture.events);
     const ratio = ghostwatch.wallS !== undefined && reference?.wallS !== undefined ? ghostwatch.wallS / reference.wallS : undefined;
-    return { name: p.name, ghostwatch, reference, ratio };
+    return { name: p.name, referenceLabel: p.label, ghostwatch, reference, ratio };
   });
   printReport(
     {
@@ -100,7 +97,6 @@ function main(): void {
       node: process.version,
       date: new Date().toISOString(),
     },
-    referenceName,
   );
 }
 
