@@ -3,8 +3,11 @@
 // read once, parameter offsets only when a parameter is first touched. Whoever needs an event after
 // the callback returns must copy it (copyFrom).
 import type { ThreadInfo, FdInfo } from '../state/types.js';
+import { i32, u16, u32 } from './le.js';
 
 const MAX_PARAMS = 64;
+/** Starts tsLo as a float (-0 behaves as 0): V8 then keeps one shape for every Event, see ThreadEntry's. */
+const FLOAT_ZERO = -0;
 const TWO32 = 4294967296;
 
 export class Event {
@@ -27,7 +30,7 @@ export class Event {
   num = 0;
   /** Timestamp in ns since the epoch, split in two exact 32-bit halves. */
   tsHi = 0;
-  tsLo = 0;
+  tsLo = FLOAT_ZERO;
   tid = 0;
 
   /** Filled in by the state engine before filters and formatters run. */
@@ -48,11 +51,11 @@ export class Event {
     this.hdrLen = hdrLen;
     this.lenSize = lenSize;
     this.nparams = nparams > MAX_PARAMS ? MAX_PARAMS : nparams;
-    this.tsLo = buf.readUInt32LE(off);
-    this.tsHi = buf.readUInt32LE(off + 4);
-    this.tid = buf.readInt32LE(off + 12) * TWO32 + buf.readUInt32LE(off + 8);
-    this.len = buf.readUInt32LE(off + 16);
-    this.type = buf.readUInt16LE(off + 20);
+    this.tsLo = u32(buf, off);
+    this.tsHi = u32(buf, off + 4);
+    this.tid = i32(buf, off + 12) * TWO32 + u32(buf, off + 8);
+    this.len = u32(buf, off + 16);
+    this.type = u16(buf, off + 20);
     this.decoded = false;
     this.thread = undefined;
     this.fd = undefined;
@@ -70,12 +73,13 @@ export class Event {
   }
 
   private decode(): void {
+    const b = this.buf, n = this.nparams, lenSize = this.lenSize;
     let p = this.off + this.hdrLen;
-    let data = p + this.nparams * this.lenSize;
+    let data = p + n * lenSize;
     const end = this.off + this.len;
-    for (let i = 0; i < this.nparams; i++) {
-      const l = this.lenSize === 2 ? this.buf.readUInt16LE(p) : this.buf.readUInt32LE(p);
-      p += this.lenSize;
+    for (let i = 0; i < n; i++) {
+      const l = lenSize === 2 ? u16(b, p) : u32(b, p);
+      p += lenSize;
       // A length running past the event is cut to what is there (the reader has validated
       // the totals; this only guards against reading a neighbour's bytes).
       const len = data + l > end ? Math.max(0, end - data) : l;

@@ -5,22 +5,23 @@
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
-import { BLOCK_OVERHEAD, BlockType, EVENT_BLOCKS, PROCLIST_VERSION, SECTION_MAGIC, hex } from './blocks.js';
+import { BLOCK_OVERHEAD, BlockType, PROCLIST_VERSION, SECTION_MAGIC, hex } from './blocks.js';
 import { Cursor } from './cursor.js';
 import { CaptureError } from './errors.js';
 import { Event } from './event.js';
 import { EVENT_TABLE } from './event-table.js';
 import { EventFlag } from './event-types.js';
+import { u16, u32 } from './le.js';
 import { decodeFdlist, decodeIflist, decodeMachineInfo, decodeProclist, decodeUserlist } from './header-blocks.js';
 import type { CaptureHeader } from './records.js';
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 18;
 /** libscap's READER_BUF_SIZE (64 KiB) plus the block header. */
 const MAX_SMALL_EVENT_BLOCK = 8 + (1 << 16);
 const V1_HEADER = 22;
 const V2_HEADER = 26;
-/** Event types (notification, infrastructure enter) whose v1 length is 3 bytes too long in old captures. */
-const V1_LEN_QUIRK = new Set([280, 286]);
+/** Event types whose v1 length is 3 bytes too long in old captures. */
+const NOTIFICATION_E = 280, INFRASTRUCTURE_EVENT_E = 286;
 
 export interface CaptureHandlers {
   /** Called once, before the first event, with everything the header blocks carry. */
@@ -30,16 +31,44 @@ export interface CaptureHandlers {
 }
 
 /** Where the bytes come from: fills dst[off, off+len) as far as it can; 0 at the end of the stream. */
-interface ByteSource {
+export interface ByteSource {
   fill(dst: Buffer, off: number, len: number): Promise<number>;
   close(): Promise<void>;
 }
 
+/**
+ * A plain file, read ahead: while the events of one chunk are processed, the next chunk is being
+ * read (on libuv's thread pool), so reading and decoding overlap instead of taking turns.
+ */
 async function plainSource(path: string): Promise<ByteSource> {
   const fh = await open(path, 'r');
+  const ahead = Buffer.allocUnsafe(CHUNK);
+  let at = 0;
+  let size = 0;
+  let pending: Promise<number> | undefined;
+  const readAhead = (): Promise<number> => {
+    const p = fh.read(ahead, 0, CHUNK, null).then((r) => r.bytesRead);
+    p.catch(() => {}); // seen by whoever awaits it; not an unhandled rejection if we stop first
+    return p;
+  };
   return {
-    fill: async (dst, off, len) => (await fh.read(dst, off, len, null)).bytesRead,
-    close: () => fh.close(),
+    async fill(dst, off, len) {
+      if (at === size) {
+        size = await (pending ?? readAhead());
+        pending = undefined;
+        at = 0;
+        if (size === 0) return 0;
+      }
+      const n = Math.min(len, size - at);
+      ahead.copy(dst, off, at, at + n);
+      at += n;
+      if (at === size) pending = readAhead();
+      return n;
+    },
+    async close() {
+      await pending?.catch(() => 0);
+      await fh.close();
+    },
   };
 }
 
@@ -90,12 +119,13 @@ async function isGzip(path: string): Promise<boolean> {
 /**
  * A window on the stream in one reused buffer, so a block can always be read whole from it.
  * When a block runs past the window, what is left is moved to the front and the rest read after
- * it; the buffer only grows for a block larger than itself.
+ * it; the buffer only grows for a block larger than itself. The reader's loop reads buf, pos and
+ * end directly: bytes buf[pos, end) are in memory, buf[pos] is at `offset` in the stream.
  */
 class BlockStream {
-  private buf: Buffer = Buffer.allocUnsafe(CHUNK);
-  private pos = 0;
-  private end = 0;
+  buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  pos = 0;
+  end = 0;
   /** Absolute offset of buf[0] in the uncompressed stream. */
   private base = 0;
   private done = false;
@@ -103,8 +133,6 @@ class BlockStream {
   constructor(private readonly source: ByteSource) {}
 
   get offset(): number { return this.base + this.pos; }
-  get buffer(): Buffer { return this.buf; }
-  get position(): number { return this.pos; }
   /** Bytes at the current position already in memory. */
   get available(): number { return this.end - this.pos; }
 
@@ -131,8 +159,6 @@ class BlockStream {
     }
     return this.end >= n;
   }
-
-  advance(n: number): void { this.pos += n; }
 }
 
 export async function readCapture(path: string, handlers: CaptureHandlers): Promise<void> {
@@ -151,64 +177,122 @@ export async function readCapture(path: string, handlers: CaptureHandlers): Prom
   }
 }
 
+/** Read a capture from a byte source other than a file (the live probe's stream); name stands for the file in errors. */
+export async function readCaptureSource(name: string, source: ByteSource, handlers: CaptureHandlers): Promise<void> {
+  try {
+    await readBlocks(name, new BlockStream(source), handlers);
+  } finally {
+    await source.close();
+  }
+}
+
+/** What an event block type says about its events (EventShape bits), 0 for the other blocks. */
+const EventShape = { EVENT: 1, V2: 2, FLAGS: 4, LARGE: 8 } as const;
+
+function eventShape(type: number): number {
+  switch (type) {
+    case BlockType.EVENT: case BlockType.EVENT_INT: return EventShape.EVENT;
+    case BlockType.EVENT_FLAGS: return EventShape.EVENT | EventShape.FLAGS;
+    case BlockType.EVENT_V2: return EventShape.EVENT | EventShape.V2;
+    case BlockType.EVENT_V2_LARGE: return EventShape.EVENT | EventShape.V2 | EventShape.LARGE;
+    case BlockType.EVENT_FLAGS_V2: return EventShape.EVENT | EventShape.V2 | EventShape.FLAGS;
+    case BlockType.EVENT_FLAGS_V2_LARGE: return EventShape.EVENT | EventShape.V2 | EventShape.FLAGS | EventShape.LARGE;
+    default: return 0;
+  }
+}
+
 async function readBlocks(path: string, s: BlockStream, handlers: CaptureHandlers): Promise<void> {
-  const fail = (offset: number, detail: string): never => {
-    throw new CaptureError(path, offset, detail);
-  };
-
   // Section header.
-  if (!(await s.ensure(8))) fail(s.offset, s.available === 0 ? 'empty file: not a scap capture' : 'too short to be a scap capture');
-  if (s.buffer.readUInt32LE(s.position) !== BlockType.SECTION_HEADER) fail(s.offset, 'not a scap capture (no section header block)');
+  if (!(await s.ensure(8))) {
+    throw new CaptureError(path, s.offset, s.available === 0 ? 'empty file: not a scap capture' : 'too short to be a scap capture');
+  }
+  if (s.buf.readUInt32LE(s.pos) !== BlockType.SECTION_HEADER) throw new CaptureError(path, s.offset, 'not a scap capture (no section header block)');
 
-  const header: CaptureHeader = {
+  // Blocks already in memory are read by a synchronous loop; only a block that straddles the end
+  // of what has been read so far waits here for the next chunk.
+  const blocks = new BlockLoop(path, handlers);
+  for (;;) {
+    const need = blocks.run(s);
+    if (need === STOPPED) return;
+    if (await s.ensure(need)) continue;
+    if (need !== BLOCK_HEADER) {
+      throw new CaptureError(path, s.offset, `truncated block of type ${hex(blocks.type)}: length ${need}, only ${s.available} bytes left`);
+    }
+    if (s.available === 0) break;
+    throw new CaptureError(path, s.offset, `truncated block header (${s.available} of 8 bytes)`);
+  }
+  if (!blocks.headerDelivered) handlers.header(blocks.header);
+}
+
+const BLOCK_HEADER = 8;
+const STOPPED = -1;
+
+/** Decodes the blocks in memory and delivers their events. */
+class BlockLoop {
+  readonly header: CaptureHeader = {
     major: 0, minor: 0, machine: undefined, procs: [], fds: [], ifaces: [], ifaces6: [], users: [], groups: [],
   };
-  const evt = new Event();
-  let headerDelivered = false;
-  let num = 0;
+  headerDelivered = false;
+  /** Type of the last block looked at. */
+  type = 0;
+  private readonly evt = new Event();
+  private num = 0;
 
-  // Blocks already in memory are read without awaiting: only a block that straddles the end of
-  // what has been read so far waits for the next chunk.
-  for (;;) {
-    if (s.available < 8 && !(await s.ensure(8))) {
-      if (s.available === 0) break;
-      fail(s.offset, `truncated block header (${s.available} of 8 bytes)`);
+  constructor(private readonly path: string, private readonly handlers: CaptureHandlers) {}
+
+  /** Deliver every whole block at s.pos; returns how many bytes the next one needs, or STOPPED. */
+  run(s: BlockStream): number {
+    const b = s.buf;
+    const end = s.end;
+    const evt = this.evt;
+    let p = s.pos;
+    while (end - p >= BLOCK_HEADER) {
+      const type = u32(b, p);
+      const total = u32(b, p + 4);
+      const shape = eventShape(type);
+      this.type = type;
+      if (total < BLOCK_OVERHEAD || total % 4 !== 0) this.fail(s, `corrupt block length ${total} in block of type ${hex(type)}`);
+      // Like libscap: only the LARGE event blocks may exceed 64 KiB; never buffer what a bad length promises.
+      if (total > MAX_SMALL_EVENT_BLOCK && (shape & (EventShape.EVENT | EventShape.LARGE)) === EventShape.EVENT) {
+        this.fail(s, `corrupt block length ${total}: more than an event block of type ${hex(type)} can hold`);
+      }
+      if (end - p < total) return total;
+      const trailer = u32(b, p + total - 4);
+      if (trailer !== total) this.fail(s, `corrupt block of type ${hex(type)}: length ${total} at its start, ${trailer} at its end`);
+      if (shape === 0) {
+        this.headerBlock(s, type, total);
+        p = s.pos;
+        continue;
+      }
+      const problem = decodeEvent(evt, b, p + 8, p + total - 4, shape);
+      if (problem !== undefined) this.fail(s, `corrupt block of type ${hex(type)}: ${problem}`);
+      p += total;
+      s.pos = p;
+      if (!this.headerDelivered) {
+        this.handlers.header(this.header);
+        this.headerDelivered = true;
+      }
+      evt.num = ++this.num;
+      if (this.handlers.event(evt) === false) return STOPPED;
     }
-    const at = s.offset;
-    const type = s.buffer.readUInt32LE(s.position);
-    const total = s.buffer.readUInt32LE(s.position + 4);
-    if (total < BLOCK_OVERHEAD || total % 4 !== 0) fail(at, `corrupt block length ${total} in block of type ${hex(type)}`);
-    // Like libscap: only the LARGE event blocks may exceed 64 KiB; never buffer what a bad length promises.
-    if (total > MAX_SMALL_EVENT_BLOCK && EVENT_BLOCKS.has(type) && type !== BlockType.EVENT_V2_LARGE && type !== BlockType.EVENT_FLAGS_V2_LARGE) {
-      fail(at, `corrupt block length ${total}: more than an event block of type ${hex(type)} can hold`);
-    }
-    if (s.available < total && !(await s.ensure(total))) fail(at, `truncated block of type ${hex(type)}: length ${total}, only ${s.available} bytes left`);
-    const b = s.buffer;
-    const p = s.position;
-    if (b.readUInt32LE(p + total - 4) !== total) {
-      fail(at, `corrupt block of type ${hex(type)}: length ${total} at its start, ${b.readUInt32LE(p + total - 4)} at its end`);
-    }
-    const shape = EVENT_BLOCKS.get(type);
-    if (shape === undefined && headerDelivered && type !== BlockType.SECTION_HEADER) {
-      fail(at, `unexpected block of type ${hex(type)} after the first event`);
-    }
+    return BLOCK_HEADER;
+  }
+
+  private headerBlock(s: BlockStream, type: number, total: number): void {
+    if (this.headerDelivered && type !== BlockType.SECTION_HEADER) this.fail(s, `unexpected block of type ${hex(type)} after the first event`);
     try {
-      if (shape === undefined) decodeHeaderBlock(type, new Cursor(b, p + 8, p + total - 4), header);
-      else decodeEvent(evt, b, p + 8, p + total - 4, shape.v2, shape.hasFlags, shape.large);
+      decodeHeaderBlock(type, new Cursor(s.buf, s.pos + 8, s.pos + total - 4), this.header);
     } catch (err) {
-      if (err instanceof RangeError) fail(at, `corrupt block of type ${hex(type)}: ${err.message}`);
+      if (err instanceof RangeError) this.fail(s, `corrupt block of type ${hex(type)}: ${err.message}`);
       throw err;
     }
-    s.advance(total);
-    if (shape === undefined) continue;
-    if (!headerDelivered) {
-      handlers.header(header);
-      headerDelivered = true;
-    }
-    evt.num = ++num;
-    if (handlers.event(evt) === false) return;
+    s.pos += total;
   }
-  if (!headerDelivered) handlers.header(header);
+
+  /** Throws the error for the block at s.pos. */
+  private fail(s: BlockStream, detail: string): never {
+    throw new CaptureError(this.path, s.offset, detail);
+  }
 }
 
 function decodeHeaderBlock(type: number, c: Cursor, h: CaptureHeader): void {
@@ -242,50 +326,65 @@ function decodeHeaderBlock(type: number, c: Cursor, h: CaptureHeader): void {
   }
 }
 
-/** Decode the event block body at [start, end) into evt. Throws RangeError when it is malformed. */
-function decodeEvent(evt: Event, buf: Buffer, start: number, end: number, v2: boolean, hasFlags: boolean, large: boolean): void {
+/** Per event type: how many parameters the table gives it (-1: unknown type), whether its lengths are 32-bit. */
+const TABLE_PARAMS = new Int16Array(EVENT_TABLE.length).fill(-1);
+const LARGE_PAYLOAD = new Uint8Array(EVENT_TABLE.length);
+for (const info of EVENT_TABLE) {
+  if (info === undefined) continue;
+  TABLE_PARAMS[info.id] = info.params.length;
+  LARGE_PAYLOAD[info.id] = (info.flags & EventFlag.LARGE_PAYLOAD) !== 0 ? 1 : 0;
+}
+
+/** Decode the event block body at [start, end) into evt; what is wrong with it when it is malformed. */
+function decodeEvent(evt: Event, buf: Buffer, start: number, end: number, shape: number): string | undefined {
+  const v2 = (shape & EventShape.V2) !== 0;
+  const hasFlags = (shape & EventShape.FLAGS) !== 0;
   const off = start + (hasFlags ? 6 : 2);
   const hdrLen = v2 ? V2_HEADER : V1_HEADER;
   const room = end - off;
-  if (room < hdrLen) throw new RangeError(`event header needs ${hdrLen} bytes, ${Math.max(0, room)} left`);
-  evt.cpu = buf[start]! | (buf[start + 1]! << 8);
-  evt.dumpFlags = hasFlags ? buf.readUInt32LE(start + 2) : 0;
-  const type = buf[off + 20]! | (buf[off + 21]! << 8);
-  const info = EVENT_TABLE[type];
-  if (info === undefined) throw new RangeError(`unknown event type ${type}`);
-  let len = buf.readUInt32LE(off + 16);
-  if (!v2 && V1_LEN_QUIRK.has(type)) len -= 3;
-  if (len < hdrLen || len > room) throw new RangeError(`event length ${len} does not fit the block (${room} bytes)`);
-  const lenSize = large || (info.flags & EventFlag.LARGE_PAYLOAD) !== 0 ? 4 : 2;
+  if (room < hdrLen) return `event header needs ${hdrLen} bytes, ${Math.max(0, room)} left`;
+  const type = u16(buf, off + 20);
+  const tableParams = type < TABLE_PARAMS.length ? TABLE_PARAMS[type]! : -1;
+  if (tableParams < 0) return `unknown event type ${type}`;
+  let len = u32(buf, off + 16);
+  if (!v2 && (type === NOTIFICATION_E || type === INFRASTRUCTURE_EVENT_E)) len -= 3;
+  if (len < hdrLen || len > room) return `event length ${len} does not fit the block (${room} bytes)`;
+  const lenSize = (shape & EventShape.LARGE) !== 0 || LARGE_PAYLOAD[type] === 1 ? 4 : 2;
   const evEnd = off + len;
   let nparams: number;
   if (v2) {
-    nparams = buf.readUInt32LE(off + 22);
+    nparams = u32(buf, off + 22);
     const lens = off + hdrLen;
     let data = lens + nparams * lenSize;
-    if (data > evEnd) throw new RangeError(`event of type ${type}: ${nparams} parameters do not fit its length ${len}`);
-    if (lenSize === 2) for (let i = 0; i < nparams; i++) data += buf[lens + 2 * i]! | (buf[lens + 2 * i + 1]! << 8);
-    else for (let i = 0; i < nparams; i++) data += buf.readUInt32LE(lens + 4 * i);
-    if (data > evEnd) throw new RangeError(`event of type ${type}: parameters run past its length ${len}`);
+    if (data > evEnd) return `event of type ${type}: ${nparams} parameters do not fit its length ${len}`;
+    if (lenSize === 2) for (let i = 0; i < nparams; i++) data += u16(buf, lens + 2 * i);
+    else for (let i = 0; i < nparams; i++) data += u32(buf, lens + 4 * i);
+    if (data > evEnd) return `event of type ${type}: parameters run past its length ${len}`;
   } else {
-    nparams = v1ParamCount(buf, off + hdrLen, evEnd, info.params.length);
-    if (nparams < 0) throw new RangeError(`event of type ${type}: parameter lengths do not add up to its length ${len}`);
+    nparams = v1ParamCount(buf, off + hdrLen, evEnd, tableParams);
+    if (nparams < 0) return `event of type ${type}: parameter lengths do not add up to its length ${len}`;
   }
   evt.reset(buf, off, hdrLen, lenSize, nparams);
   evt.len = len;
+  evt.cpu = u16(buf, start);
+  evt.dumpFlags = hasFlags ? u32(buf, start + 2) : 0;
+  return undefined;
 }
 
 /**
- * Old events do not store how many parameters they have: find the count, from the table's down,
- * whose u16 lengths add up exactly to the event's length. -1 when none does.
+ * Old events do not store how many parameters they have: the count, at most the table's, whose
+ * u16 lengths add up exactly to the event's length; -1 when none does. The sizes the counts
+ * would give only grow with the count, so the largest count that does not overshoot decides.
  */
 function v1ParamCount(buf: Buffer, lens: number, end: number, max: number): number {
-  for (let n = max; n >= 0; n--) {
-    let data = lens + n * 2;
-    if (data > end) continue;
-    for (let i = 0; i < n; i++) data += buf[lens + 2 * i]! | (buf[lens + 2 * i + 1]! << 8);
-    if (data === end) return n;
-    if (data < end) return -1;
+  const most = Math.min(max, (end - lens) >> 1);
+  let n = 0;
+  let size = lens;
+  while (n < most) {
+    const next = size + 2 + u16(buf, lens + 2 * n);
+    if (next > end) break;
+    size = next;
+    n++;
   }
-  return -1;
+  return size === end ? n : -1;
 }

@@ -22,6 +22,11 @@ export interface RenderOptions {
   readonly maxBufferLen: number;
   /** Other threads (a pid parameter shows its comm), users and groups (uid/gid parameters). */
   readonly state?: Pick<StateView, 'thread' | 'mainThread' | 'user' | 'group'>;
+  /**
+   * Every parameter the event carries is visible, also those sysdig 0.29.3 does not know (rules on
+   * live events, whose exit events carry the call's arguments). Off: sysdig's view.
+   */
+  readonly allParams?: boolean;
 }
 
 /** sysdig's defaults: normal buffers cut at 80 characters. */
@@ -71,17 +76,18 @@ function isSocket(type: FdType): boolean {
   return type === FdType.IPV4_SOCK || type === FdType.IPV6_SOCK || type === FdType.IPV4_SERVSOCK || type === FdType.IPV6_SERVSOCK;
 }
 
-/** How many parameters sysdig shows: those the capture has, of those sysdig 0.29.3 knows. */
-export function visibleParamCount(evt: Event): number {
+/** How many parameters sysdig shows: those the capture has, of those sysdig 0.29.3 knows (all with opts.allParams). */
+export function visibleParamCount(evt: Event, opts?: Pick<RenderOptions, 'allParams'>): number {
   const info = EVENT_TABLE[evt.type];
-  return info === undefined ? 0 : Math.min(evt.nparams, legacyParamCount(info));
+  if (info === undefined) return 0;
+  return Math.min(evt.nparams, opts?.allParams === true ? info.params.length : legacyParamCount(info));
 }
 
 /** Index of the first visible parameter with this name, -1 if none (evt.arg.NAME). */
-export function findParam(evt: Event, name: string): number {
+export function findParam(evt: Event, name: string, opts?: Pick<RenderOptions, 'allParams'>): number {
   const info = EVENT_TABLE[evt.type];
   if (info === undefined) return -1;
-  const n = visibleParamCount(evt);
+  const n = visibleParamCount(evt, opts);
   for (let i = 0; i < n; i++) if (info.params[i]!.name === name) return i;
   return -1;
 }
@@ -139,7 +145,7 @@ export function renderArg(evt: Event, i: number, opts: RenderOptions): string {
 export function renderInfo(evt: Event, opts: RenderOptions): string {
   const info = EVENT_TABLE[evt.type];
   if (info === undefined || evt.type === GENERIC_E || evt.type === GENERIC_X) return '';
-  const n = visibleParamCount(evt);
+  const n = visibleParamCount(evt, opts);
   let s = '';
   for (let i = 0; i < n; i++) {
     const t = renderParamText(evt, i, opts);

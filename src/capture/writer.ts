@@ -71,42 +71,8 @@ export class CaptureWriter {
   }
 
   writeHeader(h: CaptureHeader): void {
-    this.block(BlockType.SECTION_HEADER, (b) => b.u32(SECTION_MAGIC).u16(1).u16(2).u64(0xffffffffffffffffn));
-    const m = h.machine ?? { numCpus: 1, memoryBytes: 0, maxPid: 0, hostname: '', bootTime: 0 };
-    this.block(BlockType.MACHINE_INFO, (b) =>
-      b.u32(m.numCpus).u64(m.memoryBytes).u64(m.maxPid).fixedStr(m.hostname, 128).u64(m.bootTime).u64(0).u64(0).u64(0),
-    );
-    if (h.procs.length > 0) this.block(BlockType.PROCLIST_V9, (b) => h.procs.forEach((p) => writeProc(b, p)));
-    const byPid = new Map<number, FdRecord[]>();
-    for (const f of h.fds) {
-      const l = byPid.get(f.pid);
-      if (l === undefined) byPid.set(f.pid, [f]);
-      else l.push(f);
-    }
-    for (const [pid, fds] of byPid) {
-      this.block(BlockType.FDLIST_V2, (b) => {
-        b.i64(pid);
-        for (const f of fds) writeFd(b, f);
-      });
-    }
-    if (h.ifaces.length + h.ifaces6.length > 0) {
-      this.block(BlockType.IFLIST_V2, (b) => {
-        for (const i of h.ifaces) {
-          const name = Buffer.from(i.name, 'utf8');
-          b.u32(2 + 2 + 12 + 8 + name.length).u16(1).u16(name.length).u32(i.ipv4).u32(i.netmask).u32(i.bcast).u64(i.linkspeed).bytes(name);
-        }
-        for (const i of h.ifaces6) {
-          const name = Buffer.from(i.name, 'utf8');
-          b.u32(2 + 2 + 48 + 8 + name.length).u16(2).u16(name.length).bytes(i.addr).bytes(i.netmask).bytes(i.bcast).u64(i.linkspeed).bytes(name);
-        }
-      });
-    }
-    if (h.users.length + h.groups.length > 0) {
-      this.block(BlockType.USERLIST_V2, (b) => {
-        for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name).lstr(u.home).lstr(u.shell));
-        for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name));
-      });
-    }
+    writeHeaderBlocks(this.out, h);
+    if (this.out.len >= FLUSH_AT) this.flush();
   }
 
   /** Write one event as a v2 block (old v1 events get their nparams inserted). */
@@ -126,15 +92,8 @@ export class CaptureWriter {
   }
 
   private block(type: number, body: (b: Bytes) => void): void {
-    const b = this.out;
-    const start = b.len;
-    b.u32(type).u32(0);
-    body(b);
-    while ((b.len - start) % 4 !== 0) b.u8(0);
-    const total = b.len - start + 4;
-    b.u32(total);
-    b.at(start + 4).u32(total);
-    if (b.len >= FLUSH_AT) this.flush();
+    appendBlock(this.out, type, body);
+    if (this.out.len >= FLUSH_AT) this.flush();
   }
 
   private flush(): void {
@@ -149,6 +108,64 @@ export class CaptureWriter {
     if (this.opts.gzip) writeSync(this.fd, gzipSync(Buffer.concat(this.chunks)));
     closeSync(this.fd);
   }
+}
+
+/** The header blocks of a capture (section header, machine, processes, fds, interfaces, users). */
+function writeHeaderBlocks(out: Bytes, h: CaptureHeader): void {
+  appendBlock(out, BlockType.SECTION_HEADER, (b) => b.u32(SECTION_MAGIC).u16(1).u16(2).u64(0xffffffffffffffffn));
+  const m = h.machine ?? { numCpus: 1, memoryBytes: 0, maxPid: 0, hostname: '', bootTime: 0 };
+  appendBlock(out, BlockType.MACHINE_INFO, (b) =>
+    b.u32(m.numCpus).u64(m.memoryBytes).u64(m.maxPid).fixedStr(m.hostname, 128).u64(m.bootTime).u64(0).u64(0).u64(0),
+  );
+  if (h.procs.length > 0) appendBlock(out, BlockType.PROCLIST_V9, (b) => h.procs.forEach((p) => writeProc(b, p)));
+  const byPid = new Map<number, FdRecord[]>();
+  for (const f of h.fds) {
+    const l = byPid.get(f.pid);
+    if (l === undefined) byPid.set(f.pid, [f]);
+    else l.push(f);
+  }
+  for (const [pid, fds] of byPid) {
+    appendBlock(out, BlockType.FDLIST_V2, (b) => {
+      b.i64(pid);
+      for (const f of fds) writeFd(b, f);
+    });
+  }
+  if (h.ifaces.length + h.ifaces6.length > 0) {
+    appendBlock(out, BlockType.IFLIST_V2, (b) => {
+      for (const i of h.ifaces) {
+        const name = Buffer.from(i.name, 'utf8');
+        b.u32(2 + 2 + 12 + 8 + name.length).u16(1).u16(name.length).u32(i.ipv4).u32(i.netmask).u32(i.bcast).u64(i.linkspeed).bytes(name);
+      }
+      for (const i of h.ifaces6) {
+        const name = Buffer.from(i.name, 'utf8');
+        b.u32(2 + 2 + 48 + 8 + name.length).u16(2).u16(name.length).bytes(i.addr).bytes(i.netmask).bytes(i.bcast).u64(i.linkspeed).bytes(name);
+      }
+    });
+  }
+  if (h.users.length + h.groups.length > 0) {
+    appendBlock(out, BlockType.USERLIST_V2, (b) => {
+      for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name).lstr(u.home).lstr(u.shell));
+      for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name));
+    });
+  }
+}
+
+/** The header blocks of a capture as bytes, for a stream whose events follow (the live probe's). */
+export function encodeHeader(h: CaptureHeader): Buffer {
+  const out = new Bytes();
+  writeHeaderBlocks(out, h);
+  return Buffer.from(out.view());
+}
+
+/** Append one block: type, total length, body padded to 4 bytes, total length again. */
+function appendBlock(b: Bytes, type: number, body: (b: Bytes) => void): void {
+  const start = b.len;
+  b.u32(type).u32(0);
+  body(b);
+  while ((b.len - start) % 4 !== 0) b.u8(0);
+  const total = b.len - start + 4;
+  b.u32(total);
+  b.at(start + 4).u32(total);
 }
 
 /** A header-list entry prefixed with its own u32 length (the length counts itself). */

@@ -4,7 +4,7 @@
 import { EventCategory, EVENT_TABLE } from '../capture/event-table.js';
 import { EventFlag } from '../capture/event-types.js';
 import type { Event } from '../capture/event.js';
-import { readCapture } from '../capture/reader.js';
+import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { BufferFormat } from '../capture/render.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { DEFAULT_FORMAT, OutputFormat, unescapeFormat } from '../fields/format.js';
@@ -12,10 +12,12 @@ import { createRegistry } from '../fields/registry.js';
 import { compileCondition, parseCondition } from '../filter/index.js';
 import { State } from '../state/state.js';
 import { reportError } from './errors.js';
+import { readLive } from './events-live.js';
 import { LineOutput } from './output.js';
 
 export interface EventsOptions {
-  file: string;
+  /** The capture to read; absent: the live system (events-live.ts). */
+  file?: string;
   format?: string;
   filter?: string;
   write?: string;
@@ -48,8 +50,11 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   let kept = 0;
   const isInternal = (e: Event) => ((EVENT_TABLE[e.type]?.category ?? 0) & EventCategory.INTERNAL) !== 0;
 
+  // Live, printed lines go out at least every 100 ms, not only once the buffer is full.
+  const ticker = o.file === undefined && out !== undefined ? setInterval(() => out.flush(), 100) : undefined;
   try {
-    await readCapture(o.file, {
+    const read = (h: CaptureHandlers) => (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, h));
+    await read({
       header(h) {
         state.seed(h);
         writer?.writeHeader(h);
@@ -68,19 +73,18 @@ export async function runEvents(o: EventsOptions): Promise<number> {
         }
         if (!shown) return;
         kept++;
-        if (out !== undefined && !isInternal(e)) {
-          const line = format.format(e);
-          if (line !== undefined) out.line(line);
-        }
+        if (out !== undefined && !isInternal(e)) format.write(e, out);
         if (kept >= limit) return false;
       },
     });
   } catch (err) {
+    clearInterval(ticker);
     out?.flush();
     writer?.close();
     reportError(err);
     return 1;
   }
+  clearInterval(ticker);
   out?.flush();
   writer?.close();
   return 0;

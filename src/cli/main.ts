@@ -1,6 +1,7 @@
 // ghostwatch's command line. Each subcommand lives in its own module; this file only declares
 // the flags (sysdig's for `events`) and turns every error into one line on stderr and exit 1.
 import { Command, CommanderError } from 'commander';
+import { runCapture } from './capture.js';
 import { runEvents } from './events.js';
 import { printFields } from './fields.js';
 import { runDetection } from './run.js';
@@ -13,8 +14,8 @@ const program = new Command('ghostwatch')
 
 program
   .command('events')
-  .description('print the events of a capture, like sysdig -r')
-  .requiredOption('-r, --read <capture>', 'capture file to read (scap, plain or gzip)')
+  .description('print the events of a capture (-r), or of the live system (as root), like sysdig')
+  .option('-r, --read <capture>', 'capture file to read (scap, plain or gzip); without it, the live system until SIGINT/SIGTERM')
   .option('-p, --print <format>', "output format, sysdig's syntax (%field, %field[arg], leading * keeps lines with missing fields)")
   .option('-w, --write <file>', 'write the kept events to a capture file instead of printing them')
   .option('-z, --compress', 'gzip the capture written with -w')
@@ -34,6 +35,22 @@ program
       verbose: opts.verbose === true,
       bufferFormat: opts.printAscii ? 'ascii' : opts.printHexAscii ? 'hex' : opts.printBase64 ? 'base64' : 'normal',
       filter: filter.length > 0 ? filter.join(' ') : undefined,
+    });
+  });
+
+program
+  .command('capture')
+  .description('record the live system (as root) into a capture file that sysdig and `ghostwatch events -r` read')
+  .requiredOption('-w, --write <file>', 'capture file to write')
+  .option('-M <seconds>', 'stop after this many seconds (default: at SIGINT/SIGTERM)', (v) => positiveInt(v, '-M'))
+  .option('-n, --number <count>', 'stop after this many events are written', (v) => positiveInt(v, '-n'))
+  .argument('[filter...]', 'keep only the events this condition matches (sysdig/Falco syntax), plus the state they need')
+  .action(async (filter: string[], opts) => {
+    process.exitCode = await runCapture({
+      write: opts.write,
+      ...(opts.M !== undefined && { durationSeconds: opts.M }),
+      ...(opts.number !== undefined && { count: opts.number }),
+      ...(filter.length > 0 && { filter: filter.join(' ') }),
     });
   });
 

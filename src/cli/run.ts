@@ -1,7 +1,8 @@
 // `ghostwatch run`: Falco's command line. The steps, in Falco's order: configuration (-c, -o);
 // --list; -V (validate rules files and stop); rules (-r, or rules_files) and their selection
 // (-D, -T, -t, rules:, priority); -L/-l; outputs; --dry-run; then detection over a capture (-e),
-// with Falco's summary at the end (-v). Every error is one line "Error: ..." on stderr, exit 1.
+// or the live system through the eBPF probe (no -e), with Falco's summary at the end (-v). Every
+// error is one line "Error: ..." on stderr, exit 1.
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -11,6 +12,8 @@ import { ConfigError, loadConfig, packageRoot } from '../config/load.js';
 import { describeRules } from '../engine/describe.js';
 import { detect } from '../engine/detect.js';
 import { DROP_RULE, DropMonitor } from '../engine/drops.js';
+import { ruleEventNames } from '../engine/live-syscalls.js';
+import { ProbeDropSource } from '../engine/probe-drops.js';
 import { RuleEngine } from '../engine/engine.js';
 import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
 import { DetectionStats } from '../engine/stats.js';
@@ -29,6 +32,8 @@ import {
   checkPluginRequirements, ERROR_CODES, loadRules, type LoadedRule, type LoadResult, readRulesFiles, renderLoadResultsJson, rulesFilePaths,
   renderLoadResultText, renderValidationSummary, type RuleSet,
 } from '../rules/index.js';
+import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
+import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { errorLine } from './errors.js';
 
@@ -123,25 +128,54 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     return 0;
   }
 
-  if (o.capture === undefined && !o.dryRun) {
-    throw new RunError('live capture is not available yet (it comes with the eBPF probe): read a capture file with -e CAPTURE');
-  }
   const hostname = resolveHostname(logger);
   const outputs = openOutputs(config, logger);
-  if (o.capture === undefined || o.dryRun) {
+  if (o.dryRun) {
     logger.log(LOG.DEBUG, 'Skipping event processing in dry-run');
     await outputs.close(config.outputTimeout);
     return 0;
   }
-  return detectCapture(o, o.capture, config, set, running, outputs, hostname, logger);
+  let input: Input;
+  if (o.capture !== undefined) {
+    input = { capture: o.capture };
+  } else {
+    try {
+      input = { live: await openLiveSystem(running, config, logger) };
+    } catch (e) {
+      await outputs.close(config.outputTimeout);
+      throw e instanceof ProbeError ? new RunError(e.message) : e;
+    }
+  }
+  return detectEvents(o, input, config, set, running, outputs, hostname, logger);
 }
 
-async function detectCapture(
-  o: RunOptions, capture: string, config: GhostwatchConfig, set: RuleSet, running: readonly LoadedRule[],
+/** What detection reads: a capture file (-e), or the live system through the probe. */
+type Input = { readonly capture: string; readonly live?: undefined } | { readonly capture?: undefined; readonly live: LiveSource };
+
+/** Attach the probe for the events the running rules and the state need (base_syscalls adjusts them). */
+async function openLiveSystem(running: readonly LoadedRule[], config: GhostwatchConfig, logger: Logger): Promise<LiveSource> {
+  const supported = listProbeEventsOrFail();
+  const names = ruleEventNames(running);
+  const syscalls = probeSyscalls(names === 'all' ? supported : names, config.baseSyscalls, supported);
+  logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
+  return openLive({ syscalls });
+}
+
+/** The events the built probe offers; a missing probe is one line saying how to build it. */
+function listProbeEventsOrFail(): string[] {
+  const binary = probeBinary();
+  if (!existsSync(binary)) throw new RunError(`the eBPF probe is not built (${binary} is missing): run scripts/build-probe.sh`);
+  return guard(() => listProbeEvents(binary));
+}
+
+async function detectEvents(
+  o: RunOptions, input: Input, config: GhostwatchConfig, set: RuleSet, running: readonly LoadedRule[],
   outputs: Outputs, hostname: string, logger: Logger,
 ): Promise<number> {
   const state = new State();
-  const registry = createRegistry(state);
+  // Live events carry parameters sysdig 0.29.3 did not know (ptrace's request on its exit event...): rules see them all.
+  const registry = createRegistry(state, { allParams: true });
+  const live = input.live;
   const engine = guard(() => new RuleEngine(running, registry));
   const formatter = new AlertFormatter(registry, {
     json: config.jsonOutput,
@@ -162,13 +196,15 @@ async function detectCapture(
       if (logger.enabled(LOG.CRIT)) logger.log(LOG.CRIT, m);
       else process.stderr.write(`${m}\n`);
     },
-  }, Date.now() * 1e6);
+  }, Date.now() * 1e6, live === undefined ? undefined : new ProbeDropSource(() => live.counts()));
 
   let stop = false;
+  const stopLive = () => void live?.stop().catch((e: unknown) => logger.log(LOG.ERR, `stopping the probe: ${errorLine(e)}`));
   const onStop = (signal: string) => () => {
     logger.log(LOG.INFO, `${signal} received, exiting...`);
     stop = true;
     wake?.();
+    stopLive();
   };
   const onReopen = () => {
     logger.log(LOG.INFO, 'SIGUSR1 received, reopening outputs...');
@@ -179,31 +215,39 @@ async function detectCapture(
   let wake: (() => void) | undefined;
 
   const started = process.cpuUsage();
+  // Live, -M is wall-clock time: the probe is stopped then, even if no event arrives.
+  const timer = live !== undefined && o.durationSeconds > 0 ? setTimeout(stopLive, o.durationSeconds * 1000) : undefined;
   let result;
   try {
-    logger.log(LOG.INFO, `Reading events from capture file ${capture}`);
-    result = await detect(capture, {
+    if (live === undefined) logger.log(LOG.INFO, `Reading events from capture file ${input.capture}`);
+    else logger.log(LOG.INFO, 'Watching the live system (eBPF probe); SIGINT or SIGTERM stops');
+    result = await detect(live ?? input.capture!, {
       state, engine, stats, clock, drops,
       matchAll: config.ruleMatching === 'all',
       alert: (rule: LoadedRule, evt: Event) => outputs.send(formatter.format(prepared.get(rule)!, evt)),
       limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
       ...(config.outputsRate > 0 && { limiter: new TokenBucket(config.outputsRate, config.outputsMaxBurst, clock()) }),
-      durationNs: o.durationSeconds * 1e9,
+      durationNs: live === undefined ? o.durationSeconds * 1e9 : 0,
       stopRequested: () => stop,
+      ...(live !== undefined && { sourceCounts: () => live.counts() }),
     });
   } catch (e) {
+    clearTimeout(timer);
+    await live?.stop();
     await outputs.close(config.outputTimeout);
     for (const [sig, h] of handlers) process.off(sig, h);
     throw e;
   }
+  clearTimeout(timer);
   if (o.verbose) {
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;
+    if (live !== undefined) process.stderr.write(driverStats(live));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
   }
   // Falco honours -M with a capture too: it waits that long once the events are read.
-  if (o.durationSeconds > 0 && !stop && !result.stoppedByDrops) {
+  if (live === undefined && o.durationSeconds > 0 && !stop && !result.stoppedByDrops) {
     await new Promise<void>((resolveSleep) => {
       const t = setTimeout(resolveSleep, o.durationSeconds * 1000);
       wake = () => {
@@ -219,6 +263,16 @@ async function detectCapture(
   if (o.verbose) process.stdout.write(stats.summary());
   if (result.stoppedByDrops) throw new RunError('Drop manager internal error');
   return 0;
+}
+
+/** The probe's counters, as Falco prints its driver's: events sent, events lost (and, ghostwatch's addition, per event). */
+function driverStats(live: LiveSource): string {
+  const counts = live.counts();
+  const drops = live.drops();
+  let out = `Driver Events:${counts.totalEvents}\nDriver Drops:${drops.total}\n`;
+  const by = Object.entries(drops.byEvent).filter(([, n]) => n > 0);
+  if (by.length > 0) out += `Driver Drops by event: ${by.map(([name, n]) => `${name}=${n}`).join(' ')}\n`;
+  return out;
 }
 
 /** -V: each file's load result (JSON with json_output, a summary otherwise) on stdout. */

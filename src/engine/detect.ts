@@ -1,8 +1,9 @@
-// Detection over a capture: reader → state (every event parsed, as Falco's inspector does) →
-// drop monitor → the rules that can match the event's type → alerts, rate limited, to the outputs.
-// Every match is counted, whether its alert is sent or rate limited, as Falco counts them.
+// Detection over a capture or the live system: source → state (every event parsed, as Falco's
+// inspector does) → drop monitor → the rules that can match the event's type → alerts, rate
+// limited, to the outputs. Every match is counted, whether its alert is sent or rate limited, as
+// Falco counts them.
 import type { Event } from '../capture/event.js';
-import { readCapture } from '../capture/reader.js';
+import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { LoadedRule } from '../rules/index.js';
 import type { State } from '../state/state.js';
 import type { DropMonitor } from './drops.js';
@@ -27,7 +28,12 @@ export interface Detection {
   readonly durationNs: number;
   /** Checked at each event: true stops the reading (a signal). */
   readonly stopRequested: () => boolean;
+  /** The source's counters (events it captured, events it lost), for the drop monitor; none for a capture file. */
+  readonly sourceCounts?: () => { readonly totalEvents: number; readonly totalDrops: number };
 }
+
+/** Where events come from: a capture file's path, or a source read like one (the live system). */
+export type EventSource = string | { read(handlers: CaptureHandlers): Promise<void> };
 
 export interface DetectionResult {
   /** Events read and evaluated. */
@@ -36,7 +42,7 @@ export interface DetectionResult {
   readonly stoppedByDrops: boolean;
 }
 
-export async function detect(capture: string, d: Detection): Promise<DetectionResult> {
+export async function detect(source: EventSource, d: Detection): Promise<DetectionResult> {
   let events = 0;
   let firstTs = 0;
   let stoppedByDrops = false;
@@ -48,7 +54,7 @@ export async function detect(capture: string, d: Detection): Promise<DetectionRe
     else d.limited(rule);
   };
 
-  await readCapture(capture, {
+  const handlers: CaptureHandlers = {
     header: (h) => d.state.seed(h),
     event: (evt) => {
       if (d.stopRequested()) return false;
@@ -56,10 +62,13 @@ export async function detect(capture: string, d: Detection): Promise<DetectionRe
       const ts = evt.tsNum();
       if (firstTs === 0) firstTs = ts;
       else if (d.durationNs > 0 && ts - firstTs >= d.durationNs) return false;
-      // A capture file records no drops.
-      if (d.drops !== undefined && !d.drops.event(ts, evt, events, 0)) {
-        stoppedByDrops = true;
-        return false;
+      if (d.drops !== undefined) {
+        // A capture file records no drops: its events are all there is.
+        const counts = d.sourceCounts?.();
+        if (!d.drops.event(ts, evt, counts?.totalEvents ?? events, counts?.totalDrops ?? 0)) {
+          stoppedByDrops = true;
+          return false;
+        }
       }
       if (d.matchAll) {
         const n = d.engine.all(evt, matches);
@@ -70,6 +79,8 @@ export async function detect(capture: string, d: Detection): Promise<DetectionRe
       }
       events++;
     },
-  });
+  };
+  if (typeof source === 'string') await readCapture(source, handlers);
+  else await source.read(handlers);
   return { events, stoppedByDrops };
 }

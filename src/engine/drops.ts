@@ -17,6 +17,15 @@ export interface DropActions {
   critical(message: string): void;
 }
 
+/** What the event source adds to a drop alert (the live probe: eBPF, drops per event type). */
+export interface DropSource {
+  readonly ebpf: boolean;
+  /** Output fields describing the drops since the previous check (e.g. n_drops_buffer_total). */
+  details(): Record<string, string>;
+  /** Called at the end of each once-a-second check. */
+  checked(): void;
+}
+
 export interface DropSettings {
   readonly threshold: number;
   readonly actions: ReadonlySet<DropAction>;
@@ -41,6 +50,7 @@ export class DropMonitor {
     private readonly settings: DropSettings,
     private readonly actions: DropActions,
     startNs: number,
+    private readonly source?: DropSource,
   ) {
     this.bucket = new TokenBucket(settings.rate, settings.maxBurst, startNs);
     this.threshold = settings.simulateDrops ? 0 : settings.threshold;
@@ -54,6 +64,12 @@ export class DropMonitor {
     if (this.nextCheck === 0) this.nextCheck = tsNs + SECOND;
     if (this.nextCheck >= tsNs) return true;
     this.nextCheck = tsNs + SECOND;
+    const go = this.check(tsNs, at, totalEvents, totalDrops);
+    this.source?.checked();
+    return go;
+  }
+
+  private check(tsNs: number, at: { ts(): bigint }, totalEvents: number, totalDrops: number): boolean {
     const events = totalEvents - this.lastEvents;
     let drops = totalDrops - this.lastDrops;
     this.lastEvents = totalEvents;
@@ -83,7 +99,9 @@ export class DropMonitor {
           this.actions.log(message);
           return true;
         case 'alert':
-          this.actions.alert(tsNs, message, { ebpf_enabled: '0', n_drops: String(drops), n_evts: String(events) });
+          this.actions.alert(tsNs, message, {
+            ebpf_enabled: this.source?.ebpf === true ? '1' : '0', n_drops: String(drops), n_evts: String(events), ...this.source?.details(),
+          });
           return true;
         case 'exit':
           this.actions.critical(message);

@@ -5,7 +5,7 @@ import type { Event } from '../capture/event.js';
 import { EC_IO_BASE, EventCategory, EVENT_TABLE, findLongestParam } from '../capture/event-table.js';
 import { EventFlag, ParamType, PrintFormat, type EventInfo } from '../capture/event-types.js';
 import { SYSCALL_CATEGORIES, SYSCALL_NAMES } from '../capture/names.js';
-import { findParam, renderArg, renderInfo, renderParamText, renderRawArg, visibleParamCount } from '../capture/render.js';
+import { findParam, renderArg, renderInfo, renderParamText, renderRawArg, visibleParamCount, type RenderOptions } from '../capture/render.js';
 import { E } from '../state/event-ids.js';
 import { AT_FDCWD } from '../state/flags.js';
 import { concatenatePaths } from '../state/paths.js';
@@ -323,9 +323,9 @@ function checkParamName(arg: string): string {
 }
 
 /** The index of the parameter an evt.arg argument designates in this event, -1 if none. */
-function argIndex(e: Event, arg: ArgValue): number {
-  if (typeof arg === 'number') return arg >= 0 && arg < visibleParamCount(e) ? arg : -1;
-  return arg === undefined ? -1 : findParam(e, arg);
+function argIndex(e: Event, arg: ArgValue, opts: RenderOptions): number {
+  if (typeof arg === 'number') return arg >= 0 && arg < visibleParamCount(e, opts) ? arg : -1;
+  return arg === undefined ? -1 : findParam(e, arg, opts);
 }
 
 /** A parameter's raw value, read as `type` (evt.rawarg in conditions). */
@@ -415,7 +415,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
       parseArg: (text, start, pos) => paramNameArg(text, start, pos, true),
       checkArg: (a) => (/^\s*[+-]?\d+$/.test(a) ? (indexOrKey(a) as number) : checkParamName(a)),
       get: (e, c, arg) => {
-        const i = argIndex(e, arg);
+        const i = argIndex(e, arg, c.render);
         return i < 0 ? undefined : renderArg(e, i, c.render);
       },
     },
@@ -425,15 +425,15 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
       parseArg: (text, start, pos) => paramNameArg(text, start, pos, false),
       checkArg: checkParamName,
       typeFor: (arg) => findLongestParam(String(arg))?.type ?? T.DYN,
-      make: (_c, arg) => {
+      make: (c, arg) => {
         const type = findLongestParam(String(arg))?.type ?? T.DYN;
         return {
           extract: (e) => {
-            const i = argIndex(e, arg);
+            const i = argIndex(e, arg, c.render);
             return i < 0 ? undefined : rawParam(e, i, type);
           },
           render: (e) => {
-            const i = argIndex(e, arg);
+            const i = argIndex(e, arg, c.render);
             if (i < 0) return undefined;
             try {
               return renderRawArg(e, i, type);

@@ -16,6 +16,14 @@ export const K8S_FORMAT =
 
 type Token = string | { readonly field: BoundField; readonly width: number };
 
+/** Where write() puts a line: piece by piece, with a way to take back a line that is not printed. */
+export interface LineSink {
+  text(s: string): void;
+  mark(): number;
+  rollback(mark: number): void;
+  endLine(): void;
+}
+
 export class OutputFormat {
   private constructor(
     private readonly tokens: readonly Token[],
@@ -72,6 +80,26 @@ export class OutputFormat {
       out += t.width === 0 ? s : fit(s, t.width);
     }
     return complete ? out : undefined;
+  }
+
+  /** Like format(), but the line goes to `out` (with its newline) without being built as a string. */
+  write(evt: Event, out: LineSink): void {
+    const mark = out.mark();
+    let complete = true;
+    for (const t of this.tokens) {
+      if (typeof t === 'string') {
+        if (complete) out.text(t);
+        continue;
+      }
+      let s = t.field.render(evt);
+      if (s === undefined) {
+        if (this.requireAll) complete = false;
+        s = '<NA>';
+      }
+      if (complete) out.text(t.width === 0 ? s : fit(s, t.width));
+    }
+    if (complete) out.endLine();
+    else out.rollback(mark);
   }
 }
 

@@ -20,6 +20,8 @@ export function printValue(v: FieldValue, type: ParamType, fmt: PrintFormat): st
     case T.UINT8: case T.UINT16: case T.UINT32: case T.PORT: case T.L4PROTO:
       return printSmallUnsigned(num(v), fmt);
     case T.UINT64: case T.RELTIME: case T.ABSTIME:
+      // Counters and sizes are mostly exact non-negative numbers: no need to go through a bigint.
+      if (typeof v === 'number' && (fmt === F.DEC || fmt === F.ID) && v >= 0 && Number.isSafeInteger(v)) return String(v);
       return printUnsigned64(typeof v === 'number' ? BigInt(Math.trunc(v)) : BigInt(num(v)), fmt);
     case T.BOOL:
       return v === true || (typeof v === 'number' && v !== 0) ? 'true' : 'false';

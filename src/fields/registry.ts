@@ -36,7 +36,7 @@ export function createRegistry(state: StateView, opts: FieldOptions = {}): Regis
     state,
     timeType: opts.timeType ?? 'h',
     utcOffset: localUtcOffsetSeconds(),
-    render: { bufferFormat: opts.bufferFormat ?? 'normal', maxBufferLen: opts.verbose ? 0 : 80, state },
+    render: { bufferFormat: opts.bufferFormat ?? 'normal', maxBufferLen: opts.verbose ? 0 : 80, state, allParams: opts.allParams === true },
   };
   return new FieldTable(FIELD_CLASSES, ctx);
 }

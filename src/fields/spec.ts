@@ -18,6 +18,8 @@ export interface FieldOptions {
   readonly timeType?: TimeType;
   /** How data buffers print (sysdig -A, -x, -X, -b). */
   readonly bufferFormat?: BufferFormat;
+  /** evt.arg.*, evt.rawarg.*, evt.args see every parameter an event carries, not only sysdig 0.29.3's (`run`). */
+  readonly allParams?: boolean;
 }
 
 /**

@@ -55,21 +55,98 @@ function matchOneId(cgroup: string, { prefix, suffix }: CgroupLayout): string | 
   return cgroup.substring(start, start + SHORT_ID_LENGTH);
 }
 
-function matchRuncCgroups(t: ThreadEntry, layouts: CgroupLayout[]): { id: string; cgroup: string } | undefined {
-  for (const [, cgroup] of t.cgroups) {
+type Cgroups = readonly (readonly [string, string])[];
+
+function matchRuncCgroups(cgroups: Cgroups, layouts: CgroupLayout[]): string | undefined {
+  for (const [, cgroup] of cgroups) {
     if (cgroup.length <= ID_LENGTH) continue;
     for (const l of layouts) {
       const id = matchOneId(cgroup, l);
-      if (id !== undefined) return { id, cgroup };
+      if (id !== undefined) return id;
     }
   }
   return undefined;
+}
+
+function matchLxc(cgroups: Cgroups): string | undefined {
+  for (const [, cgroup] of cgroups) {
+    for (const marker of LXC_MARKERS) {
+      const pos = cgroup.indexOf(marker);
+      if (pos < 0) continue;
+      const start = pos + marker.length;
+      const end = cgroup.indexOf('/', start);
+      return cgroup.substring(start, end < 0 ? undefined : end);
+    }
+  }
+  return undefined;
+}
+const LXC_MARKERS = ['/lxc/', '/lxc.payload/'];
+
+function matchLibvirtLxc(cgroups: Cgroups): string | undefined {
+  for (const [, cgroup] of cgroups) {
+    let pos = cgroup.indexOf('.libvirt-lxc');
+    if (pos >= 0 && pos === cgroup.length - '.libvirt-lxc'.length) {
+      const slash = cgroup.lastIndexOf('/');
+      if (slash >= 0) return cgroup.substring(slash + 1, pos);
+    }
+    pos = cgroup.indexOf('-lxc\\x2');
+    if (pos >= 0) {
+      const scope = cgroup.indexOf('.scope');
+      if (scope >= 0 && scope === cgroup.length - '.scope'.length) {
+        // sizeof("-lxc\\x2") counts the NUL: the id starts one character after the marker.
+        const skip = '-lxc\\x2'.length + 1;
+        return cgroup.substr(pos + skip, scope - pos - skip);
+      }
+    }
+    pos = cgroup.indexOf('/libvirt/lxc/');
+    if (pos >= 0) return cgroup.substring(pos + '/libvirt/lxc/'.length);
+  }
+  return undefined;
+}
+
+function matchBpm(cgroups: Cgroups): string | undefined {
+  for (const [, cgroup] of cgroups) {
+    const pos = cgroup.indexOf('bpm-');
+    if (pos < 0) continue;
+    const start = pos + 4;
+    const end = cgroup.indexOf('.scope', start);
+    const id = cgroup.substring(start, end < 0 ? undefined : end);
+    if (id.length > 0 && /^[A-Za-z0-9._-]+$/.test(id)) return id;
+  }
+  return undefined;
+}
+
+/** The id each container engine reads from a cgroup list (undefined: that engine sees none). */
+interface CgroupMatch {
+  readonly podman: string | undefined;
+  readonly docker: string | undefined;
+  readonly cri: string | undefined;
+  readonly lxc: string | undefined;
+  readonly libvirtLxc: string | undefined;
+  readonly bpm: string | undefined;
+}
+
+function matchCgroups(cgroups: Cgroups): CgroupMatch {
+  return {
+    // Rootless podman is only recognised by asking /proc, which a capture cannot answer.
+    podman: matchRuncCgroups(cgroups, PODMAN_LAYOUT),
+    docker: matchRuncCgroups(cgroups, DOCKER_LAYOUT),
+    cri: matchRuncCgroups(cgroups, CRI_LAYOUT),
+    lxc: matchLxc(cgroups),
+    libvirtLxc: matchLibvirtLxc(cgroups),
+    bpm: matchBpm(cgroups),
+  };
 }
 
 export class ContainerTable {
   private readonly map = new Map<string, Container>();
   /** Container ids already registered, per engine type (sinsp's m_lookups). */
   private readonly lookups = new Map<string, Set<number>>();
+  /**
+   * What the engines read from each cgroup list. Matching is pure, and the parsers share one list
+   * among the processes that carry the same cgroups, so each distinct list is matched once.
+   */
+  private readonly matches = new WeakMap<Cgroups, CgroupMatch>();
 
   get(id: string): Container | undefined {
     return this.map.get(id);
@@ -89,10 +166,19 @@ export class ContainerTable {
   /** Set t.containerId (and t.category) from t's cgroups, registering containers first seen here. */
   resolve(t: ThreadEntry, parentOf: (t: ThreadEntry) => ThreadEntry | undefined): void {
     t.containerId = '';
+    let m = this.matches.get(t.cgroups);
+    if (m === undefined) this.matches.set(t.cgroups, (m = matchCgroups(t.cgroups)));
     // Engines are tried in sinsp's order; a docker-like engine whose container is known but whose
-    // lookup failed lets the later ones try too.
-    const matched = this.podman(t) || this.docker(t) || this.cri(t) || this.lxc(t) || this.libvirtLxc(t) || this.bpm(t);
-    void matched;
+    // lookup failed lets the later ones try too. Without a CRI runtime to ask, the CRI id is
+    // recorded but the search goes on.
+    const runc = (m.podman !== undefined && this.runcEngine(t, m.podman, ContainerType.PODMAN))
+      || (m.docker !== undefined && this.runcEngine(t, m.docker, ContainerType.DOCKER));
+    if (!runc) {
+      if (m.cri !== undefined) t.containerId = m.cri;
+      if (m.lxc !== undefined) this.named(t, m.lxc, ContainerType.LXC);
+      else if (m.libvirtLxc !== undefined) this.named(t, m.libvirtLxc, ContainerType.LIBVIRT_LXC);
+      else if (m.bpm !== undefined) this.named(t, m.bpm, ContainerType.BPM);
+    }
     this.identifyCategory(t, parentOf);
   }
 
@@ -106,80 +192,14 @@ export class ContainerTable {
     return known.lookupSuccessful;
   }
 
-  private podman(t: ThreadEntry): boolean {
-    // Rootless podman is only recognised by asking /proc, which a capture cannot answer.
-    const m = matchRuncCgroups(t, PODMAN_LAYOUT);
-    return m !== undefined && this.runcEngine(t, m.id, ContainerType.PODMAN);
-  }
-
-  private docker(t: ThreadEntry): boolean {
-    const m = matchRuncCgroups(t, DOCKER_LAYOUT);
-    return m !== undefined && this.runcEngine(t, m.id, ContainerType.DOCKER);
-  }
-
-  /** Without a CRI runtime to ask, the id is recorded but the search goes on. */
-  private cri(t: ThreadEntry): boolean {
-    const m = matchRuncCgroups(t, CRI_LAYOUT);
-    if (m !== undefined) t.containerId = m.id;
-    return false;
-  }
-
   /** Engines whose container name is its id. */
-  private named(t: ThreadEntry, id: string, type: number): boolean {
+  private named(t: ThreadEntry, id: string, type: number): void {
     t.containerId = id;
     if (this.shouldLookup(id, type)) {
       const c = newContainer(id, type);
       c.name = id;
       this.add(c);
     }
-    return true;
-  }
-
-  private lxc(t: ThreadEntry): boolean {
-    for (const [, cgroup] of t.cgroups) {
-      for (const marker of ['/lxc/', '/lxc.payload/']) {
-        const pos = cgroup.indexOf(marker);
-        if (pos < 0) continue;
-        const start = pos + marker.length;
-        const end = cgroup.indexOf('/', start);
-        return this.named(t, cgroup.substring(start, end < 0 ? undefined : end), ContainerType.LXC);
-      }
-    }
-    return false;
-  }
-
-  private libvirtLxc(t: ThreadEntry): boolean {
-    for (const [, cgroup] of t.cgroups) {
-      let pos = cgroup.indexOf('.libvirt-lxc');
-      if (pos >= 0 && pos === cgroup.length - '.libvirt-lxc'.length) {
-        const slash = cgroup.lastIndexOf('/');
-        if (slash >= 0) return this.named(t, cgroup.substring(slash + 1, pos), ContainerType.LIBVIRT_LXC);
-      }
-      pos = cgroup.indexOf('-lxc\\x2');
-      if (pos >= 0) {
-        const scope = cgroup.indexOf('.scope');
-        if (scope >= 0 && scope === cgroup.length - '.scope'.length) {
-          // sizeof("-lxc\\x2") counts the NUL: the id starts one character after the marker.
-          const skip = '-lxc\\x2'.length + 1;
-          return this.named(t, cgroup.substr(pos + skip, scope - pos - skip), ContainerType.LIBVIRT_LXC);
-        }
-      }
-      pos = cgroup.indexOf('/libvirt/lxc/');
-      if (pos >= 0) return this.named(t, cgroup.substring(pos + '/libvirt/lxc/'.length), ContainerType.LIBVIRT_LXC);
-    }
-    return false;
-  }
-
-  private bpm(t: ThreadEntry): boolean {
-    for (const [, cgroup] of t.cgroups) {
-      const pos = cgroup.indexOf('bpm-');
-      if (pos < 0) continue;
-      const start = pos + 4;
-      const end = cgroup.indexOf('.scope', start);
-      const id = cgroup.substring(start, end < 0 ? undefined : end);
-      if (id.length > 0 && /^[A-Za-z0-9._-]+$/.test(id)) return this.named(t, id, ContainerType.BPM);
-    }
-    return false;
   }
 
   /** sinsp's identify_category: container init, inherited category, or a matching health probe. */

@@ -37,7 +37,9 @@ export class Core {
   /** Deferred to the start of the next event, so the current one still shows them. */
   tidToRemove = -1;
   tidOfFdsToRemove = -1;
+  /** fdsToRemove[0, fdsToRemoveCount): a reused array, so closing an fd allocates nothing. */
   readonly fdsToRemove: number[] = [];
+  fdsToRemoveCount = 0;
 
   constructor(readonly table: readonly EventInfo[]) {}
 
@@ -78,7 +80,7 @@ export class Core {
   /** Schedule the removal of an fd before the next event (sinsp's erase_fd). */
   eraseFd(t: ThreadEntry, fd: number): void {
     this.tidOfFdsToRemove = t.tid;
-    this.fdsToRemove.push(fd);
+    this.fdsToRemove[this.fdsToRemoveCount++] = fd;
   }
 
   /** Keep a copy of an enter event for its exit event (sinsp's store_event). */

@@ -15,10 +15,33 @@ const DOT = 0x2e;
 export function concatenatePaths(base: string, path: string, pathLen = path.length + 1): string {
   if (MAX_PATH < base.length + pathLen + 1) return '/PATH_TOO_LONG';
   const relative = pathLen !== 0 && (path.length === 0 || path.charCodeAt(0) !== SLASH);
+  // Most paths are already normal: then the result is the path itself, after the base if relative.
+  if (isNormal(path)) {
+    if (!relative) return path;
+    if (path.length !== 0) return base + path;
+  }
   const out: number[] = [];
   if (relative) for (let i = 0; i < base.length; i++) out.push(base.charCodeAt(i));
   sanitizeInto(out, path);
   return String.fromCharCode(...out);
+}
+
+/**
+ * True when sanitizeInto would copy `path` unchanged: printable ASCII only, no "//", no "./"
+ * (which also rules out "../"), no final '.' (nor ".."), and no final '/' unless it is the only
+ * character. Such a relative path is simply appended to the base: it has no leading '/' to merge
+ * with the base's and no ".." to climb into it.
+ */
+function isNormal(path: string): boolean {
+  const n = path.length;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = path.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+    if (c === SLASH && (prev === SLASH || prev === DOT)) return false;
+    prev = c;
+  }
+  return prev !== DOT && !(prev === SLASH && n > 1);
 }
 
 /** Copy `path` onto the end of `out`, resolving '.', '..' and repeated separators. */

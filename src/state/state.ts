@@ -27,10 +27,10 @@ const TWO32 = 4294967296;
 /** What a filtered-out event leaves as the thread's last enter type: matches no exit event. */
 const NO_EVENT = 1 << 20;
 const FD_EVENT = EventFlag.CREATES_FD | EventFlag.USES_FD | EventFlag.DESTROYS_FD;
-const CLONE_EXITS: ReadonlySet<number> = new Set([
+const CLONE_EXITS: readonly number[] = [
   E.CLONE_11_X, E.CLONE_16_X, E.CLONE_17_X, E.CLONE_20_X, E.FORK_X, E.FORK_17_X, E.FORK_20_X, E.VFORK_X,
   E.VFORK_17_X, E.VFORK_20_X, E.CLONE3_X,
-]);
+];
 
 /**
  * For exit events that use an fd: the parameter newer drivers append with that fd (the first FD
@@ -62,6 +62,8 @@ export class State extends Core implements StateView {
   private readonly handlers: (Handler | undefined)[];
   private readonly flagsById: Uint32Array;
   private readonly exitFd: Int16Array;
+  /** 1 for the events whose thread is not inferred when unknown (see reset()). */
+  private readonly noInfer: Uint8Array;
   /** The header's processes, imported once the container events leading the capture are read. */
   private pending: CaptureHeader | undefined = undefined;
 
@@ -71,6 +73,8 @@ export class State extends Core implements StateView {
     this.handlers = buildHandlers(table.length);
     this.flagsById = Uint32Array.from(table, (info) => info.flags);
     this.exitFd = exitFdParams(table, E.CLONE3_X + 1);
+    this.noInfer = new Uint8Array(table.length);
+    for (const id of [...CLONE_EXITS, E.SCHEDSWITCH_6_E]) this.noInfer[id] = 1;
   }
 
   /** Take the capture header. Its processes are imported before the first non-container event. */
@@ -135,7 +139,7 @@ export class State extends Core implements StateView {
       return;
     }
     // A clone's child may not exist yet and scheduler events come from kernel threads: no inference.
-    const infer = !CLONE_EXITS.has(type) && type !== E.SCHEDSWITCH_6_E;
+    const infer = this.noInfer[type] === 0;
     const t = this.threads.get(evt.tid, infer, false);
     this.cur = t;
     if (t === undefined || type === E.SCHEDSWITCH_6_E) return;
@@ -198,13 +202,14 @@ export class State extends Core implements StateView {
       this.threads.remove(this.tidToRemove, false);
       this.tidToRemove = -1;
     }
-    if (this.fdsToRemove.length !== 0) {
+    const n = this.fdsToRemoveCount;
+    if (n !== 0) {
       const t = this.threads.get(this.tidOfFdsToRemove, true, true);
       if (t !== undefined) {
         const table = t.fds;
-        for (const fd of this.fdsToRemove) table.delete(fd);
+        for (let i = 0; i < n; i++) table.delete(this.fdsToRemove[i]!);
       }
-      this.fdsToRemove.length = 0;
+      this.fdsToRemoveCount = 0;
     }
   }
 

@@ -6,6 +6,14 @@ import type { ThreadInfo } from './types.js';
 import { FdEntry } from './fdinfo.js';
 import { CloneFlag, NO_ID } from './flags.js';
 
+/**
+ * Zero for the number fields that may hold values past 2^31 (ids like 0xffffffff, timestamps):
+ * -0 is stored as a float from the start, so V8 does not change the objects' shape (and throw
+ * away the code optimised for it) the first time such a value arrives. -0 behaves as 0 in every
+ * comparison, as a Map key and when printed.
+ */
+export const FLOAT_ZERO = -0;
+
 export class ThreadEntry implements ThreadInfo {
   tid = 0;
   pid = -1;
@@ -20,8 +28,8 @@ export class ThreadEntry implements ThreadInfo {
   exepath = '';
   args: string[] = [];
   root = '';
-  uid = 0;
-  gid = 0;
+  uid = FLOAT_ZERO;
+  gid = FLOAT_ZERO;
   loginuid = 0;
   flags: number = CloneFlag.NAME_CHANGED;
   fdlimit = -1;
@@ -31,10 +39,10 @@ export class ThreadEntry implements ThreadInfo {
   capEffective = 0n;
   cgroups: [string, string][] = [];
   containerId = '';
-  cloneTs = 0;
-  exeIno = 0;
-  exeInoCtime = 0;
-  exeInoMtime = 0;
+  cloneTs = FLOAT_ZERO;
+  exeIno = FLOAT_ZERO;
+  exeInoCtime = FLOAT_ZERO;
+  exeInoMtime = FLOAT_ZERO;
   exeFromMemfd = false;
   exeUpperLayer = false;
   exeWritable = false;
@@ -60,10 +68,10 @@ export class ThreadEntry implements ThreadInfo {
   enter: Event | undefined = undefined;
   enterStored = false;
   enterValid = false;
-  latency = 0;
+  latency = FLOAT_ZERO;
   /** Timestamp of the last enter event (two exact 32-bit halves), 0/0 when none. */
   enterTsHi = 0;
-  enterTsLo = 0;
+  enterTsLo = FLOAT_ZERO;
   /** Threads of this process that keep it in the table after it exits. */
   nchilds = 0;
   /** Set once the entry has left the table. */

@@ -13,6 +13,10 @@ export function rawStr(evt: Event, i: number): string {
 
 /** A NUL-separated list, each item up to its NUL (sinsp's set_args). */
 export function strList(evt: Event, i: number): string[] {
+  return ARGS.get(evt, i, decodeList);
+}
+
+function decodeList(evt: Event, i: number): string[] {
   const out: string[] = [];
   const len = evt.paramLen(i);
   if (len === 0) return out;
@@ -31,7 +35,11 @@ export function strList(evt: Event, i: number): string[] {
 
 /** An environment block: like strList, but a tail of only NULs ends it (sinsp's set_env). */
 export function envList(evt: Event, i: number): string[] {
-  const out = strList(evt, i);
+  return ENVS.get(evt, i, decodeEnv);
+}
+
+function decodeEnv(evt: Event, i: number): string[] {
+  const out = decodeList(evt, i);
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
 }
@@ -45,6 +53,46 @@ function subsystemName(s: string): string {
   if (s === 'io') return 'blkio';
   return s;
 }
+
+/** An execve's or clone's cgroups parameter as [subsystem, path] pairs (sinsp's set_cgroups). */
+export function cgroupList(evt: Event, i: number): [string, string][] {
+  return CGROUPS.get(evt, i, (e, j) => cgroupPairs(decodeList(e, j)));
+}
+
+/**
+ * Lists decoded from event parameters, remembered by their bytes. The processes of a host mostly
+ * share their cgroups and environment, and a program run again and again (a shell loop, a cron
+ * job, a health probe) brings the same arguments: decoding these lists is most of what an execve
+ * costs, comparing bytes is cheap. The lists are shared between threads, so nobody may modify them.
+ */
+class ListCache<T> {
+  private readonly keys: Buffer[] = [];
+  private readonly values: T[] = [];
+  private next = 0;
+
+  constructor(private readonly size: number) {}
+
+  get(evt: Event, i: number, decode: (evt: Event, i: number) => T): T {
+    const len = evt.paramLen(i);
+    const o = evt.paramOffset(i);
+    const b = evt.buf;
+    const keys = this.keys;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key.length === len && key.compare(b, o, o + len) === 0) return this.values[k]!;
+    }
+    const value = decode(evt, i);
+    const slot = this.next;
+    this.next = (slot + 1) % this.size;
+    keys[slot] = Buffer.from(b.subarray(o, o + len));
+    this.values[slot] = value;
+    return value;
+  }
+}
+
+const ARGS = new ListCache<string[]>(16);
+const ENVS = new ListCache<string[]>(16);
+const CGROUPS = new ListCache<[string, string][]>(16);
 
 /** "subsys=path" entries split at their last '=' (sinsp's set_cgroups); an entry without one ends the list. */
 export function cgroupPairs(items: readonly string[]): [string, string][] {

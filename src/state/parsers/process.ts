@@ -8,7 +8,7 @@ import { CLONE_STALE_TIME_NS, CloneFlag, EXECVEAT_EMPTY_PATH, ExeFlag, FdFlag, N
 import { concatenatePaths } from '../paths.js';
 import { dropUnprintable } from '../net-format.js';
 import type { ThreadEntry } from '../threads.js';
-import { cgroupPairs, envList, rawStr, strList } from './params.js';
+import { cgroupList, envList, rawStr, strList } from './params.js';
 import { dirfdBase } from './files.js';
 
 /** Where a clone exit version keeps its flags, uid and gid, and which optional parameters it has. */
@@ -150,7 +150,7 @@ export function cloneExit(c: Core, evt: Event): void {
     t.vpid = t.pid;
   }
   if (L.v20) {
-    t.cgroups = cgroupPairs(strList(evt, 14));
+    t.cgroups = cgroupList(evt, 14);
     c.resolveContainer(t);
   }
   t.cloneTs = evt.tsNum();
@@ -196,7 +196,7 @@ export function execveExit(c: Core, evt: Event): void {
   if (L.env >= 0) t.ownEnv = envList(evt, L.env);
   if (L.cgroups >= 0) {
     // Container runtimes move the process into its cgroups just before the execve.
-    t.cgroups = cgroupPairs(strList(evt, L.cgroups));
+    t.cgroups = cgroupList(evt, L.cgroups);
     c.resolveContainer(t);
   }
   if (L.tty >= 0) t.tty = evt.paramInt(L.tty);

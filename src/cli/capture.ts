@@ -1,0 +1,138 @@
+// `ghostwatch capture -w FILE [-M SECONDS] [-n EVENTS] [FILTER]`: record the live system into a
+// capture that Debian's sysdig 0.29.3 and `ghostwatch events -r` read alike.
+//
+// Probe → /proc scan header → 2022 conversion (compat.ts) → state → filter → writer. The filter
+// runs on the converted events, the ones the file holds, so it keeps in the file what it keeps
+// when the file is read back. As with `ghostwatch events -w` (sysdig -F), events the filter drops
+// but the state needs are written hidden (STATE_ONLY), and a dropped enter event is written hidden
+// before its exit when the exit is written, so readers pair them as the recorder did.
+import { LegacyConverter, liveEventsWrittenAs } from '../capture/compat.js';
+import { EVENT_TABLE } from '../capture/event-table.js';
+import { EventFlag } from '../capture/event-types.js';
+import { Event } from '../capture/event.js';
+import { CaptureWriter } from '../capture/writer.js';
+import { createRegistry } from '../fields/registry.js';
+import { compileCondition, eventTypesOf, parseCondition } from '../filter/index.js';
+import { listProbeEvents } from '../probe/index.js';
+import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
+import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
+import { State } from '../state/state.js';
+import { reportError } from './errors.js';
+
+export interface CaptureOptions {
+  /** The capture file to write (-w). */
+  write: string;
+  /** Stop after this many seconds (-M); 0 or absent: until SIGINT/SIGTERM. */
+  durationSeconds?: number;
+  /** Stop after this many events are written (-n), hidden state-only events not counted. */
+  count?: number;
+  /** Keep only the events this condition matches (plus the state they need). */
+  filter?: string;
+}
+
+/** Dump flag: in the capture for the state, not to be shown (sysdig -F). */
+const STATE_ONLY = 1;
+const KEEPS_STATE = EventFlag.MODIFIES_STATE | EventFlag.CREATES_FD | EventFlag.DESTROYS_FD;
+
+/** Records the live system; resolves to the exit status. */
+export async function runCapture(o: CaptureOptions): Promise<number> {
+  const state = new State();
+  let syscalls: string[];
+  try {
+    const registry = createRegistry(state);
+    syscalls = listProbeEvents();
+    if (o.filter !== undefined) {
+      const ast = parseCondition(o.filter);
+      state.filter = compileCondition(ast, registry);
+      syscalls = probeSyscalls(liveEventsWrittenAs(eventTypesOf(ast, SYSCALL_EVENT_UNIVERSE)), { all: true }, syscalls);
+    }
+  } catch (err) {
+    reportError(err);
+    return 1;
+  }
+
+  let live: LiveSource;
+  try {
+    live = await openLive({ syscalls });
+  } catch (err) {
+    reportError(err);
+    return 1;
+  }
+
+  const stop = () => void live.stop();
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  const timer = o.durationSeconds ? setTimeout(stop, o.durationSeconds * 1000) : undefined;
+  const writer = new CaptureWriter(o.write);
+  const recorder = new Recorder(state, writer, o.count ?? Infinity);
+  const converter = new LegacyConverter();
+  const emit = (e: Event) => recorder.record(e);
+  let status = 0;
+  try {
+    await live.read({
+      header(h) {
+        state.seed(h);
+        writer.writeHeader(h);
+      },
+      event(e) {
+        converter.convert(e, emit);
+        return !recorder.full;
+      },
+    });
+  } catch (err) {
+    reportError(err);
+    status = 1;
+  } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+    writer.close();
+  }
+  const drops = live.drops();
+  if (drops.total > 0) {
+    const by = Object.entries(drops.byEvent).map(([name, n]) => `${name}=${n}`).join(' ');
+    process.stderr.write(`ghostwatch: ${drops.total} events dropped (the ring buffer was full): ${by}\n`);
+  }
+  return status;
+}
+
+/** Runs each event through the state and the filter and writes what the capture must hold. */
+class Recorder {
+  /** Set once `limit` shown events are written. */
+  full = false;
+  private shown = 0;
+  private num = 0;
+  /** The last enter event the filter dropped, while its exit may still be written. */
+  private readonly pendingEnter = new Event();
+  private hasPendingEnter = false;
+
+  constructor(
+    private readonly state: State,
+    private readonly writer: CaptureWriter,
+    private readonly limit: number,
+  ) {}
+
+  record(e: Event): void {
+    if (this.full) return;
+    e.num = ++this.num;
+    const isEnter = (e.type & 1) === 0;
+    const shown = this.state.process(e);
+    const write = shown || ((EVENT_TABLE[e.type]?.flags ?? 0) & KEEPS_STATE) !== 0;
+    if (isEnter) {
+      this.hasPendingEnter = !write;
+      if (!write) this.pendingEnter.copyFrom(e);
+    } else if (write && this.hasPendingEnter && this.pendingEnter.type === e.type - 1 && this.pendingEnter.tid === e.tid) {
+      this.writeHidden(this.pendingEnter);
+    }
+    if (!isEnter) this.hasPendingEnter = false;
+    if (!write) return;
+    if (shown) this.writer.writeEvent(e);
+    else this.writeHidden(e);
+    if (shown && ++this.shown >= this.limit) this.full = true;
+  }
+
+  private writeHidden(e: Event): void {
+    const flags = e.dumpFlags;
+    e.dumpFlags = flags | STATE_ONLY;
+    this.writer.writeEvent(e);
+    e.dumpFlags = flags;
+  }
+}

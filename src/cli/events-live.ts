@@ -1,0 +1,43 @@
+// `ghostwatch events` without -r: the live system, shown as sysdig 0.29.3 shows it. The probe's
+// events go through the same conversion as `ghostwatch capture` (compat.ts: enter and exit events,
+// sysdig's parameters), so the lines printed live are the lines `events -r` prints for a capture
+// recorded at the same moment. SIGINT/SIGTERM detach the probe and end the stream.
+import { LegacyConverter, liveEventsWrittenAs } from '../capture/compat.js';
+import type { Event } from '../capture/event.js';
+import type { CaptureHandlers } from '../capture/reader.js';
+import { eventTypesOf, parseCondition } from '../filter/index.js';
+import { listProbeEvents } from '../probe/index.js';
+import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
+import { openLive, probeSyscalls } from '../sources/live.js';
+
+/** Read the live system into the capture reader's handlers until a signal, or a handler returns false. */
+export async function readLive(filter: string | undefined, handlers: CaptureHandlers): Promise<void> {
+  let syscalls = listProbeEvents();
+  // With a filter, only the events it can keep (and those the state needs) are captured.
+  if (filter !== undefined) {
+    const types = eventTypesOf(parseCondition(filter), SYSCALL_EVENT_UNIVERSE);
+    syscalls = probeSyscalls(liveEventsWrittenAs(types), { all: true }, syscalls);
+  }
+  const live = await openLive({ syscalls });
+  const stop = () => void live.stop();
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+  const converter = new LegacyConverter();
+  let num = 0;
+  let more = true;
+  const emit = (e: Event) => {
+    if (!more) return;
+    e.num = ++num;
+    if (handlers.event(e) === false) more = false;
+  };
+  try {
+    await live.read({
+      header: (h) => handlers.header(h),
+      event(e) {
+        converter.convert(e, emit);
+        return more;
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,183 @@
+// `ghostwatch capture` against the running kernel (root only): record while real commands run,
+// then sysdig 0.29.3 and `ghostwatch events -r` must print the capture line for line, and the
+// commands must be in it with their arguments, files and connections. Also: the filter, -n, -M,
+// SIGINT finalising the file, and the one-line refusals.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CaptureOptions } from '../../src/cli/capture.js';
+import { repoRoot } from '../helpers.js';
+
+const skip =
+  process.getuid?.() !== 0 ? 'needs root (loading eBPF programs)'
+    : !existsSync('/sys/kernel/btf/vmlinux') ? 'needs a kernel with BTF (/sys/kernel/btf/vmlinux)'
+      : spawnSync('sysdig', ['--version']).status !== 0 ? 'sysdig is not installed (scripts/setup-debian.sh installs it)'
+        : false;
+
+const tmp = mkdtempSync(join(tmpdir(), 'gw-capture-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Node arguments that run one of ghostwatch's commands (runCapture, runEvents) with these options,
+ * from the sources under test (tsx) or the build (dist), as the test itself runs.
+ */
+function command(module: 'capture' | 'events', fn: string, opts: object): string[] {
+  const url = new URL(`../../src/cli/${module}.js`, import.meta.url).href;
+  const script = `const m = await import(${JSON.stringify(url)}); process.exitCode = await m.${fn}(${JSON.stringify(opts)});`;
+  return [...process.execArgv, '--input-type=module', '-e', script];
+}
+
+function startCapture(opts: CaptureOptions, prefix: string[] = []): ChildProcess {
+  const [cmd, ...args] = [...prefix, process.execPath, ...command('capture', 'runCapture', opts)];
+  return spawn(cmd!, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Wait until the capture has attached the probe and scanned /proc: it then creates its file. */
+async function ready(file: string, child: ChildProcess): Promise<void> {
+  for (const end = Date.now() + 20_000; !existsSync(file); await sleep(50)) {
+    assert.ok(Date.now() < end && child.exitCode === null, 'the capture did not start');
+  }
+}
+
+function finished(child: ChildProcess): Promise<{ status: number | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stderr })));
+}
+
+function sysdig(file: string, ...args: string[]): string {
+  const r = spawnSync('sysdig', ['-r', file, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+function ghostwatchEvents(file: string, format?: string): string {
+  const r = spawnSync(process.execPath, command('events', 'runEvents', { file, ...(format !== undefined && { format }) }),
+    { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+function sh(script: string): void {
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+before(() => {
+  if (skip !== false) return;
+  const r = spawnSync('bash', ['scripts/build-probe.sh'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, `build-probe.sh failed:\n${r.stderr}`);
+});
+
+test('commands recorded live print the same in sysdig and ghostwatch, with their arguments, files and connections', { skip }, async () => {
+  const server = createServer((s: Socket) => s.resume());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const file = join(tmp, 'commands.scap');
+  const capture = startCapture({ write: file });
+  const done = finished(capture);
+  try {
+    await ready(file, capture);
+    sh('cat /etc/hostname >/dev/null');
+    sh('ls / >/dev/null');
+    sh(`exec 3<>/dev/tcp/127.0.0.1/${port}; echo hello >&3; exec 3>&-`);
+    sh('echo hi | cat >/dev/null');
+    sh('exec 5</etc/hostname; cat <&5 >/dev/null');
+    await sleep(500);
+  } finally {
+    capture.kill('SIGINT');
+    server.close();
+  }
+  const { status, stderr } = await done;
+  assert.equal(status, 0, stderr);
+
+  const theirs = sysdig(file);
+  assert.equal(ghostwatchEvents(file), theirs);
+  const format = '%evt.num %proc.name %proc.cmdline %proc.pname %user.name %fd.name %fd.type %evt.dir %evt.type %evt.args';
+  const detailed = sysdig(file, '-p', format);
+  assert.equal(ghostwatchEvents(file, format), detailed);
+
+  const has = (re: RegExp, what: string) => assert.match(theirs, re, what);
+  has(/ cat \(\d+\) < execve res=0 exe=cat args=\/etc\/hostname\. /, 'cat executed with its argument');
+  has(/ cat \(\d+\) < openat fd=3\(<f>\/etc\/hostname\) dirfd=-100\(AT_FDCWD\) name=\/etc\/hostname /, 'cat opened /etc/hostname');
+  has(/ cat \(\d+\) > read fd=3\(<f>\/etc\/hostname\) /, 'cat read it through the fd');
+  has(/ ls \(\d+\) < execve res=0 exe=ls args=\/\. /, 'ls executed');
+  has(new RegExp(` bash \\(\\d+\\) < connect res=0 tuple=127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port} `), 'bash connected to the listener');
+  // echo writes to its stdout, which bash made a copy of fd 3.
+  has(new RegExp(` bash \\(\\d+\\) < dup res=1\\(<4t>127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port}\\) `), 'bash moved the connection to stdout');
+  has(new RegExp(` bash \\(\\d+\\) > write fd=1\\(<4t>127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port}\\) size=6 `), 'bash wrote to the connection');
+  has(new RegExp(`\\(${process.pid}\\) < accept fd=\\d+\\(<4t>127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port}\\) `), 'the listener accepted');
+  has(/ bash \(\d+\) < pipe res=0 fd1=\d+\(<p>\) fd2=\d+\(<p>\) /, 'bash made a pipe');
+  has(/ bash \(\d+\) < dup res=0\(<f>\/etc\/hostname\) /, 'bash moved fd 5 to stdin (dup2)');
+  // The same facts through the fields the state derives.
+  assert.match(detailed, / cat cat \/etc\/hostname bash root \/etc\/hostname file < openat /);
+  assert.match(detailed, new RegExp(` bash bash -c exec 3<>/dev/tcp/127\\.0\\.0\\.1/${port}; .* root 127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port} ipv4 < connect `));
+});
+
+test('with a filter only the matching events are shown; the state they need is in the file, hidden', { skip }, async () => {
+  const file = join(tmp, 'filtered.scap');
+  const capture = startCapture({ write: file, filter: 'proc.name=cat' });
+  const done = finished(capture);
+  try {
+    await ready(file, capture);
+    sh('cat /etc/hostname >/dev/null; ls / >/dev/null');
+    await sleep(500);
+  } finally {
+    capture.kill('SIGTERM');
+  }
+  const { status, stderr } = await done;
+  assert.equal(status, 0, stderr);
+  // '*': every shown event gets a line, also those without an fd.
+  const format = '*%proc.name %evt.dir %evt.type %fd.name';
+  const shown = sysdig(file, '-p', format);
+  const lines = shown.split('\n').slice(0, -1);
+  assert.ok(lines.length > 0);
+  assert.deepEqual(lines.filter((l) => !l.startsWith('cat ')), [], 'only cat is shown');
+  assert.ok(lines.includes('cat < execve <NA>'), "cat's execve");
+  assert.ok(lines.includes('cat < openat /etc/hostname'), 'with the fd names the hidden state gives');
+  assert.equal(ghostwatchEvents(file, format), shown);
+});
+
+test('-n stops after that many events, -M after that many seconds', { skip }, async () => {
+  const counted = join(tmp, 'counted.scap');
+  const c1 = startCapture({ write: counted, count: 25 });
+  const d1 = finished(c1);
+  await ready(counted, c1);
+  sh('cat /etc/hostname >/dev/null; ls / >/dev/null');
+  const r1 = await d1;
+  assert.equal(r1.status, 0, r1.stderr);
+  assert.equal(sysdig(counted).trimEnd().split('\n').length, 25);
+  assert.equal(ghostwatchEvents(counted), sysdig(counted));
+
+  const timed = join(tmp, 'timed.scap');
+  const c2 = startCapture({ write: timed, durationSeconds: 1 });
+  const d2 = finished(c2);
+  await ready(timed, c2);
+  const started = Date.now();
+  const r2 = await d2;
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.ok(Date.now() - started < 6000, 'stopped about a second after it started');
+  assert.equal(ghostwatchEvents(timed), sysdig(timed));
+});
+
+test('without root: one line saying so, exit 1, no file', { skip: skip === false ? false : skip }, async () => {
+  const file = join(tmp, 'not-root.scap');
+  const c = startCapture({ write: file }, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+  const { status, stderr } = await finished(c);
+  assert.equal(status, 1);
+  assert.match(stderr, /^ghostwatch: ghostwatch-probe: not running as root[^\n]*\n$/);
+  assert.ok(!existsSync(file));
+});
+
+test('a bad filter: one line, exit 1, nothing attached', async () => {
+  const file = join(tmp, 'bad-filter.scap');
+  const { status, stderr } = await finished(startCapture({ write: file, filter: 'proc.name = = cat' }));
+  assert.equal(status, 1);
+  assert.match(stderr, /^ghostwatch: filter error at [^\n]*\n$/);
+  assert.ok(!existsSync(file));
+});

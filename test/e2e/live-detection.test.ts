@@ -1,0 +1,200 @@
+// `ghostwatch run` on the live system with Falco's stock stable and incubating packs (root only):
+// real attacks-in-miniature are performed and the stock rule meant for each must fire, within a
+// second, with the right process, command line, parent, file and user in its JSON alert; ordinary
+// commands fire nothing; SIGINT stops cleanly with Falco's -v summary.
+//
+// Rules of the packs that cannot fire on this host by design are not exercised: those that need a
+// container (container.id != host: "Drop and execute new binary in container", "Packet socket
+// created in container"...) or a Kubernetes pod.
+import assert from 'node:assert/strict';
+import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { incubatingPack, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
+
+const skip = liveSkipReason();
+/** Alerts must come within a second of the action (the process that did it has ended). */
+const LATENCY_MS = 1000;
+/** The test process: the parent of every program it starts. */
+const selfComm = readFileSync('/proc/self/comm', 'utf8').trim();
+/** The real python3 executable (not a pyenv-style wrapper script), or undefined. */
+const python = (() => {
+  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+})();
+const NO_PYTHON = 'python3 is not installed';
+/** The kernel's process name for a program: its file name, cut to 15 bytes. */
+const commOf = (path: string) => basename(path).slice(0, 15);
+
+describe('live detection with the stock rule packs', { skip }, () => {
+  let gw: LiveRun;
+  let dir: string;
+  const latencies: Record<string, number> = {};
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gw-e2e-'));
+    gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+  });
+
+  after(async () => {
+    gw.signal('SIGKILL');
+    await gw.finished;
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`alert latencies (ms after the action ended): ${JSON.stringify(latencies)}\n`);
+  });
+
+  /** Wait for the rule's alert for the process `procName`; checks it came within a second of `endedAt`. */
+  async function expectAlert(rule: string, procName: string, endedAt: number): Promise<Alert> {
+    const a = await gw.alert((x) => x.rule === rule && x.output_fields['proc.name'] === procName);
+    const seen = gw.alerts.filter((x) => x.output_fields['proc.name'] === procName).map((x) => x.rule);
+    assert.ok(a !== undefined, `no '${rule}' alert for ${procName}; alerts for it: ${JSON.stringify(seen)}`);
+    latencies[rule] = a.receivedAt - endedAt;
+    assert.ok(a.receivedAt - endedAt <= LATENCY_MS, `'${rule}' came ${a.receivedAt - endedAt} ms after the action`);
+    assert.equal(a.source, 'syscall');
+    assert.equal(a.output_fields['user.name'], 'root');
+    return a;
+  }
+
+  it('reading /etc/shadow with an untrusted program fires "Read sensitive file untrusted"', async () => {
+    const cat = join(dir, 'gwshadowreader');
+    copyFileSync('/bin/cat', cat);
+    chmodSync(cat, 0o755);
+    const r = await runProgram(cat, ['/etc/shadow']);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Read sensitive file untrusted', 'gwshadowreader', r.endedAt);
+    assert.equal(a.priority, 'Warning');
+    assert.equal(a.output_fields['proc.cmdline'], 'gwshadowreader /etc/shadow');
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['proc.exepath'], cat);
+    assert.equal(a.output_fields['fd.name'], '/etc/shadow');
+    assert.equal(a.output_fields['evt.type'], 'openat');
+  });
+
+  it('a symlink to /etc/shadow fires "Create Symlink Over Sensitive Files"', async () => {
+    const link = join(dir, 'shadow-symlink');
+    const r = await runProgram('ln', ['-s', '/etc/shadow', link]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Create Symlink Over Sensitive Files', 'ln', r.endedAt);
+    assert.equal(a.output_fields['proc.cmdline'], `ln -s /etc/shadow ${link}`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['evt.arg.target'], '/etc/shadow');
+    assert.equal(a.output_fields['evt.arg.linkpath'], link);
+  });
+
+  it('a hard link to /etc/shadow fires "Create Hardlink Over Sensitive Files"', async () => {
+    const link = join(dir, 'shadow-hardlink');
+    // The rule is about the attempt: it fires whether the link succeeds or /tmp is another file system.
+    const r = await runProgram('ln', ['/etc/shadow', link]);
+    const a = await expectAlert('Create Hardlink Over Sensitive Files', 'ln', r.endedAt);
+    assert.equal(a.output_fields['proc.cmdline'], `ln /etc/shadow ${link}`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['evt.arg.oldpath'], '/etc/shadow');
+    assert.equal(a.output_fields['evt.arg.newpath'], link);
+  });
+
+  it('running a binary from /dev/shm fires "Execution from /dev/shm"', async () => {
+    const exe = `/dev/shm/gwshm${process.pid}`;
+    copyFileSync('/bin/true', exe);
+    chmodSync(exe, 0o755);
+    try {
+      const r = await runProgram(exe, ['--from-shm']);
+      assert.equal(r.status, 0);
+      const a = await expectAlert('Execution from /dev/shm', commOf(exe), r.endedAt);
+      assert.equal(a.output_fields['proc.cmdline'], `${commOf(exe)} --from-shm`);
+      assert.equal(a.output_fields['proc.pname'], selfComm);
+      assert.equal(a.output_fields['proc.exepath'], exe);
+      // An execve is about no file descriptor: fd.name is <NA> (null in JSON), as in Falco.
+      assert.equal(a.output_fields['fd.name'], null);
+      assert.equal(a.output_fields['evt.res'], 'SUCCESS');
+    } finally {
+      rmSync(exe, { force: true });
+    }
+  });
+
+  it('executing a memfd fires "Fileless execution via memfd_create"', { skip: python === undefined && NO_PYTHON }, async () => {
+    // The payload is /bin/true copied into a memfd and run through /proc/self/fd/N: the kernel names
+    // the new process after N. The script prints N before the exec.
+    const script = join(dir, 'memfd_exec.py');
+    writeFileSync(script, [
+      'import os, sys',
+      'fd = os.memfd_create("gwpayload", 0)',
+      'os.write(fd, open("/bin/true", "rb").read())',
+      'print(fd, flush=True)',
+      'os.execve(f"/proc/self/fd/{fd}", ["gwpayload", "--from-memfd"], dict(os.environ))',
+    ].join('\n'));
+    const r = await runProgram(python!, [script]);
+    assert.equal(r.status, 0);
+    const fd = r.stdout.trim();
+    const a = await expectAlert('Fileless execution via memfd_create', fd, r.endedAt);
+    assert.equal(a.priority, 'Critical');
+    assert.equal(a.output_fields['proc.cmdline'], `${fd} --from-memfd`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.match(String(a.output_fields['proc.exepath']), /memfd:gwpayload/);
+  });
+
+  it('ptrace(PTRACE_TRACEME) fires "PTRACE anti-debug attempt" (evt.arg.request of the live exit event)', { skip: python === undefined && NO_PYTHON }, async () => {
+    const script = join(dir, 'traceme.py');
+    writeFileSync(script, 'import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nassert libc.ptrace(0, 0, None, None) == 0\n');
+    const r = await runProgram(python!, [script]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('PTRACE anti-debug attempt', commOf(python!), r.endedAt);
+    assert.equal(a.priority, 'Notice');
+    assert.equal(a.output_fields['proc.cmdline'], `${commOf(python!)} ${script}`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['evt.type'], 'ptrace');
+  });
+
+  it('shred fires "Remove Bulk Data from Disk"', async () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'nothing important\n');
+    const r = await runProgram('shred', [victim]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Remove Bulk Data from Disk', 'shred', r.endedAt);
+    assert.equal(a.output_fields['proc.cmdline'], `shred ${victim}`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['fd.name'], null);
+  });
+
+  it('find / -name id_rsa fires "Search Private Keys or Passwords"', async () => {
+    // The rule looks at the command line only: searching the temporary directory is the same action as searching /.
+    const r = await runProgram('find', [dir, '-name', 'id_rsa']);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Search Private Keys or Passwords', 'find', r.endedAt);
+    assert.equal(a.output_fields['proc.cmdline'], `find ${dir} -name id_rsa`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+  });
+
+  it('ordinary commands (ls, cat /etc/hostname, echo) fire nothing', async () => {
+    const from = gw.alerts.length;
+    const ordinary = [['ls', '-l', dir], ['cat', '/etc/hostname'], ['echo', 'hello'], ['id'], ['uname', '-a']];
+    for (const [cmd, ...args] of ordinary) assert.equal((await runProgram(cmd!, args)).status, 0);
+    // A marker action afterwards: once its alert is in, any alert for the commands before it would be too.
+    const r = await runProgram('find', [dir, '-name', 'id_rsa', '-newer', dir]);
+    assert.ok(await gw.alert((a) => a.output_fields['proc.cmdline'] === `find ${dir} -name id_rsa -newer ${dir}`, 5000, from));
+    const names = new Set(ordinary.map(([cmd]) => cmd));
+    const fromOrdinary = gw.alerts.slice(from).filter((a) => names.has(String(a.output_fields['proc.name'])));
+    assert.deepEqual(fromOrdinary.map((a) => `${a.rule}: ${a.output_fields['proc.cmdline']}`), []);
+    assert.ok(r.endedAt > 0);
+  });
+
+  it('SIGINT detaches the probe, prints the -v summary with driver counts and exits 0', async () => {
+    const loader = gw.loaderPid();
+    assert.ok(loader !== undefined, 'the probe loader runs as a child of ghostwatch');
+    gw.signal('SIGINT');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.match(f.stderr, /SIGINT received, exiting/);
+    assert.match(f.stderr, /^Driver Events:\d+$/m);
+    assert.match(f.stderr, /^Driver Drops:\d+$/m);
+    assert.match(f.stderr, /^Syscall event drop monitoring:$/m);
+    assert.match(f.stdout, /^Events detected: \d+$/m);
+    for (const rule of ['Read sensitive file untrusted', 'Create Symlink Over Sensitive Files', 'Create Hardlink Over Sensitive Files',
+      'Execution from /dev/shm', 'Remove Bulk Data from Disk', 'Search Private Keys or Passwords']) {
+      assert.match(f.stdout, new RegExp(`^   ${rule.replace(/[/]/g, '\\/')}: \\d+$`, 'm'));
+    }
+    assert.throws(() => readFileSync(`/proc/${loader}/stat`), 'the loader has exited');
+  });
+});

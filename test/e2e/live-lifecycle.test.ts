@@ -1,0 +1,112 @@
+// `ghostwatch run` live, its life cycle and its drops (root only): SIGTERM detaches every program
+// the probe attached, -M stops by itself, two runs at once both alert, dropped events raise Falco's
+// drop alert and show in the -v counts, and without root the refusal is one line.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { bin, heldProgramIds, LiveRun, loadedProgramIds, runProgram, stablePack, liveSkipReason } from './live.js';
+
+const skip = liveSkipReason();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const dir = mkdtempSync(join(tmpdir(), 'gw-e2e-life-'));
+chmodSync(dir, 0o755); // the run without root reads the rules file too
+/** A rule on the exec of one marker command only, so that nothing else on the host alerts. */
+const rules = join(dir, 'marker.yaml');
+writeFileSync(rules, `
+- rule: marker exec
+  desc: the marker command ran
+  condition: evt.type in (execve, execveat) and proc.name = gwmarker
+  output: marker ran (command=%proc.cmdline parent=%proc.pname)
+  priority: WARNING
+`);
+const marker = join(dir, 'gwmarker');
+const QUIET = ['-o', 'json_output=true'];
+
+describe('live run life cycle', { skip }, () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('SIGTERM detaches every program the probe attached and exits 0', async () => {
+    const gw = new LiveRun(['-r', stablePack!, ...QUIET]);
+    await gw.ready();
+    const loader = gw.loaderPid();
+    assert.ok(loader !== undefined);
+    const ids = heldProgramIds(loader);
+    assert.ok(ids.length > 0, 'the loader holds its BPF programs');
+    const loaded = loadedProgramIds();
+    for (const id of ids) assert.ok(loaded.has(id));
+    gw.signal('SIGTERM');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.match(f.stderr, /SIGTERM received, exiting/);
+    const still = loadedProgramIds();
+    assert.deepEqual(ids.filter((id) => still.has(id)), [], 'programs still loaded after exit');
+  });
+
+  it('-M stops a live run by itself after that many seconds', async () => {
+    const started = Date.now();
+    const gw = new LiveRun(['-r', rules, ...QUIET, '-M', '2']);
+    await gw.ready();
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.ok(Date.now() - started < 15_000);
+  });
+
+  it('two runs at once both raise the alert', async () => {
+    const runs = [new LiveRun(['-r', rules, ...QUIET]), new LiveRun(['-r', rules, ...QUIET])];
+    await Promise.all(runs.map((r) => r.ready()));
+    writeFileSync(marker, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    assert.equal((await runProgram(marker, ['both'])).status, 0);
+    for (const r of runs) {
+      const a = await r.alert((x) => x.rule === 'marker exec');
+      assert.equal(a?.output_fields['proc.cmdline'], 'gwmarker both');
+      r.signal('SIGINT');
+    }
+    for (const r of runs) assert.equal((await r.finished).status, 0);
+  });
+
+  it('events lost while ghostwatch cannot keep up raise the drop alert and show in the -v counts', async () => {
+    // Falco takes the first configured drop action only (log before alert): alert alone is asked for.
+    const gw = new LiveRun(['-r', rules, ...QUIET, '-v', '-o', 'syscall_event_drops.actions[0]=alert']);
+    await gw.ready();
+    // Stopped, ghostwatch reads nothing: the pipe and then the ring buffer fill, and the probe drops.
+    process.kill(gw.pid, 'SIGSTOP');
+    const storm = spawnSync(process.execPath, ['-e', 'const fs = require("fs"); for (let i = 0; i < 400000; i++) fs.closeSync(fs.openSync("/dev/null"));']);
+    process.kill(gw.pid, 'SIGCONT');
+    assert.equal(storm.status, 0, 'the open/close storm ran');
+    // The drop monitor checks once a second of event time: keep events coming for a few seconds.
+    let drop;
+    for (let i = 0; i < 40 && drop === undefined; i++) {
+      await runProgram('/bin/true', []);
+      await sleep(100);
+      drop = gw.alerts.find((a) => a.rule === 'Falco internal: syscall event drop');
+    }
+    assert.ok(drop !== undefined, 'no drop alert');
+    assert.equal(drop.source, 'internal');
+    assert.equal(drop.output_fields['ebpf_enabled'], '1');
+    const n = Number(drop.output_fields['n_drops']);
+    assert.ok(n > 0);
+    assert.equal(drop.output_fields['n_drops_buffer_total'], String(n));
+    assert.ok(Number(drop.output_fields['n_drops_buffer_openat_exit']) > 0);
+    assert.match(drop.output, /^Falco internal: syscall event drop\. \d+ system calls dropped in last second\.$/);
+    gw.signal('SIGINT');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    const drops = /^Driver Drops:(\d+)$/m.exec(f.stderr);
+    assert.ok(drops !== null && Number(drops[1]) >= n, f.stderr);
+    assert.match(f.stderr, /^Driver Drops by event: .*openat=\d+/m);
+    assert.match(f.stderr, /- event drop detected: [1-9]\d* occurrences/);
+    assert.match(f.stderr, /- num times actions taken: [1-9]\d*/);
+  });
+
+  it('without root: one line saying so, exit 1', () => {
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'run', '-r', rules], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
+    assert.deepEqual(errors.length, 1, r.stderr);
+    assert.match(errors[0]!, /^Error: .*not running as root/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
