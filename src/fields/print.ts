@@ -4,6 +4,9 @@
 // prints as <NA> (undefined here), as evt.type.is does.
 import { ParamType, PrintFormat } from '../capture/event-types.js';
 import type { FieldValue } from './types.js';
+import { ipv4ToString, ipv6ToString } from '../state/net-format.js';
+
+export { ipv4ToString, ipv6ToString };
 
 const T = ParamType;
 const F = PrintFormat;
@@ -98,42 +101,6 @@ export function fixed1(v: number): string {
 function cString(b: Buffer): string {
   const end = b.indexOf(0);
   return b.toString('latin1', 0, end < 0 ? b.length : end);
-}
-
-/** IPv4 in the FdInfo encoding (first address byte in the low 8 bits). */
-export function ipv4ToString(v: number): string {
-  return `${v & 0xff}.${(v >>> 8) & 0xff}.${(v >>> 16) & 0xff}.${(v >>> 24) & 0xff}`;
-}
-
-/** IPv6 the way glibc's inet_ntop writes it: longest zero run compressed, embedded IPv4 for ::ffff:a.b.c.d. */
-export function ipv6ToString(b: Uint8Array): string {
-  const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push(((b[i] ?? 0) << 8) | (b[i + 1] ?? 0));
-  let bestBase = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (words[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) { bestBase = i; bestLen = j - i; }
-    i = j;
-  }
-  if (bestLen < 2) bestBase = -1;
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase !== -1 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) out += ':';
-      continue;
-    }
-    if (i !== 0) out += ':';
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      out += `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-      break;
-    }
-    out += words[i]!.toString(16);
-  }
-  if (bestBase !== -1 && bestBase + bestLen === 8) out += ':';
-  return out;
 }
 
 /** The type names `ghostwatch fields -v` and sysdig -lv show. */
