@@ -2,7 +2,7 @@
 // capture recorded by ghostwatch prints the same in sysdig and in ghostwatch.
 //
 // The probe emits only exit events, each the newest version of its system call's event, carrying
-// the call's arguments as well as its result. sysdig 0.29.3 differs in three ways:
+// the call's arguments as well as its result. sysdig 0.29.3 differs in four ways:
 // - it skips event types it does not know (ids >= LEGACY_EVENT_COUNT): dup2, dup3, the newer dup,
 //   accept4, pipe2, memfd_create, setreuid, setregid... Each is written as the 2022 event its
 //   driver produced for that call: dup/dup2/dup3 as dup, accept4 as the old accept4, pipe2 as pipe,
@@ -11,7 +11,8 @@
 // - it takes the fd of an exit event from the enter event before it (no enter: no fd, so a close
 //   does not remove its fd, a read shows no file). An enter event is synthesized before every exit
 //   whose enter parameters the exit carries (a 2022 driver always sent both), with the exit's
-//   timestamp. The child's return from clone/fork has no enter event, as in a 2022 capture.
+//   timestamp. The child's return from clone/fork has no enter event, as in a 2022 capture;
+// - it expects every string parameter to end with a NUL: an empty one is written as a lone NUL.
 import { EVENT_TABLE, LEGACY_EVENT_COUNT, legacyParamCount } from './event-table.js';
 import { ParamType, type EventInfo } from './event-types.js';
 import { Event } from './event.js';
@@ -22,6 +23,8 @@ const GENERIC_X = 1;
 /** Bits newer drivers add to an open's flags once the file is open: not part of the call's arguments. */
 const OPENED_FILE_BITS = (1 << 14) | (1 << 15) | (1 << 16);
 const CLONE_EXITS: ReadonlySet<number> = new Set([15, 157, 183, 185, 217, 219, 221, 223, 225, 227, 335]);
+/** Parameter types read as NUL-terminated strings. */
+const STRING_TYPES: ReadonlySet<number> = new Set([ParamType.CHARBUF, ParamType.FSPATH, ParamType.FSRELPATH]);
 /** open, openat (2), openat2 enter events: their flags parameter. */
 const OPEN_ENTERS: ReadonlySet<number> = new Set([2, 306, 326]);
 
@@ -178,22 +181,34 @@ export class LegacyConverter {
     return e;
   }
 
+  /** The length parameter i will have: the 2022 type's width for numbers, at least a NUL for strings. */
   private paramSize(src: Event, info: EventInfo, i: number, s: Source): number {
-    const width = fixedWidth(info.params[i]!.type);
+    const type = info.params[i]!.type;
+    const width = fixedWidth(type);
     if ('constant' in s) return width;
-    return width !== 0 && src.paramLen(s.from) !== 0 ? width : src.paramLen(s.from);
+    const len = src.paramLen(s.from);
+    if (len === 0) return STRING_TYPES.has(type) ? 1 : 0;
+    return width !== 0 ? width : len;
   }
 
-  /** Write parameter i at `at`; returns its length. Numbers are re-sized to the 2022 type's width. */
+  /** Write parameter i at `at`; returns its length (paramSize's). */
   private writeParam(src: Event, info: EventInfo, i: number, s: Source, at: number, openFlags: boolean): number {
     const b = this.buf;
-    const width = fixedWidth(info.params[i]!.type);
+    const type = info.params[i]!.type;
+    const width = fixedWidth(type);
     if ('constant' in s) {
       writeInt(b, at, width, s.constant);
       return width;
     }
     const len = src.paramLen(s.from);
-    if (width === 0 || len === 0 || (len === width && !openFlags)) {
+    if (len === 0) {
+      // sysdig 0.29.3 reads a string up to its NUL, past the parameter when there is none: an
+      // empty string is written as its NUL alone, as 2022 drivers wrote them.
+      if (!STRING_TYPES.has(type)) return 0;
+      b[at] = 0;
+      return 1;
+    }
+    if (width === 0 || (len === width && !openFlags)) {
       const o = src.paramOffset(s.from);
       b.set(src.buf.subarray(o, o + len), at);
       return len;

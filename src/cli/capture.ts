@@ -39,13 +39,11 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
   const state = new State();
   let syscalls: string[];
   try {
-    const registry = createRegistry(state);
+    const ast = o.filter === undefined ? undefined : parseCondition(o.filter);
+    if (ast !== undefined) state.filter = compileCondition(ast, createRegistry(state));
     syscalls = listProbeEvents();
-    if (o.filter !== undefined) {
-      const ast = parseCondition(o.filter);
-      state.filter = compileCondition(ast, registry);
-      syscalls = probeSyscalls(liveEventsWrittenAs(eventTypesOf(ast, SYSCALL_EVENT_UNIVERSE)), { all: true }, syscalls);
-    }
+    // With a filter, only the events it can match and those the state needs.
+    if (ast !== undefined) syscalls = probeSyscalls(liveEventsWrittenAs(eventTypesOf(ast, SYSCALL_EVENT_UNIVERSE)), { all: true }, syscalls);
   } catch (err) {
     reportError(err);
     return 1;
@@ -59,10 +57,27 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
     return 1;
   }
 
-  const stop = () => void live.stop();
-  process.on('SIGINT', stop).on('SIGTERM', stop);
-  const timer = o.durationSeconds ? setTimeout(stop, o.durationSeconds * 1000) : undefined;
-  const writer = new CaptureWriter(o.write);
+  let writer: CaptureWriter;
+  try {
+    writer = new CaptureWriter(o.write);
+  } catch (err) {
+    await live.stop();
+    reportError(err);
+    return 1;
+  }
+
+  // A signal stops the recording at the next event (and detaches the probe, for an idle system).
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    void live.stop();
+  };
+  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
+  // -M, as sysdig: the events of the first SECONDS of event time, however late they are read; the
+  // timer only ends a recording no event comes to end.
+  const window = (o.durationSeconds ?? 0) * 1e9;
+  let deadline = Infinity;
+  const timer = window > 0 ? setTimeout(() => void live.stop(), o.durationSeconds! * 1000) : undefined;
   const recorder = new Recorder(state, writer, o.count ?? Infinity);
   const converter = new LegacyConverter();
   const emit = (e: Event) => recorder.record(e);
@@ -74,6 +89,11 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
         writer.writeHeader(h);
       },
       event(e) {
+        if (interrupted) return false;
+        if (window > 0) {
+          if (deadline === Infinity) deadline = e.tsNum() + window;
+          else if (e.tsNum() > deadline) return false;
+        }
         converter.convert(e, emit);
         return !recorder.full;
       },
@@ -83,7 +103,7 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
     status = 1;
   } finally {
     clearTimeout(timer);
-    process.off('SIGINT', stop).off('SIGTERM', stop);
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     writer.close();
   }
   const drops = live.drops();
@@ -119,10 +139,11 @@ class Recorder {
     if (isEnter) {
       this.hasPendingEnter = !write;
       if (!write) this.pendingEnter.copyFrom(e);
-    } else if (write && this.hasPendingEnter && this.pendingEnter.type === e.type - 1 && this.pendingEnter.tid === e.tid) {
-      this.writeHidden(this.pendingEnter);
+    } else {
+      const p = this.pendingEnter;
+      if (write && this.hasPendingEnter && p.type === e.type - 1 && p.tid === e.tid) this.writeHidden(p);
+      this.hasPendingEnter = false;
     }
-    if (!isEnter) this.hasPendingEnter = false;
     if (!write) return;
     if (shown) this.writer.writeEvent(e);
     else this.writeHidden(e);

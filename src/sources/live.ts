@@ -21,8 +21,6 @@ export interface LiveOptions {
   readonly ignorePids?: readonly number[];
   /** Called with the probe's counts about once a second and at the end. */
   readonly onCounts?: (counts: ProbeCounts) => void;
-  /** What the header says instead of a scan of /proc (tests). */
-  readonly scan?: () => CaptureHeader;
 }
 
 export interface LiveSource {
@@ -48,7 +46,7 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   });
   let header: CaptureHeader;
   try {
-    header = (opts.scan ?? scanProc)();
+    header = scanProc();
   } catch (err) {
     await probe.stop();
     throw err;
@@ -67,7 +65,7 @@ class Live implements LiveSource {
     // Handing the scan over directly keeps what the capture format's process list cannot carry
     // (tty, capabilities, executable inode...).
     try {
-      await this.probe.read({ header: () => handlers.header(this.header), event: handlers.event });
+      await this.probe.read({ header: () => handlers.header(this.header), event: (e) => handlers.event(e) });
     } finally {
       // Stopped by a handler: detach too, so nothing stays attached for a stream nobody reads.
       await this.probe.stop();

@@ -130,6 +130,7 @@ test('a converted capture prints the same in sysdig and ghostwatch, with the fds
     write(ev(427, TID, [0, { u32: 1000 }, { u32: 1000 }])); // setreuid
     write(ev(405, TID, [9, 'x', { u32: 0 }])); // memfd_create
     write(ev(369, TID, [3, { u32: 0 }])); // bpf: nothing for it in 2022
+    write(ev(3, TID, [10, Buffer.alloc(0), { u32: 1 }, { u32: 0 }, { u32: 0x1f }, 5n])); // open with an empty name
     w.close();
 
     const sysdig = spawnSync('sysdig', ['-r', file, '-p', '%evt.dir %evt.type %evt.args'], { encoding: 'utf8' });
@@ -153,6 +154,10 @@ test('a converted capture prints the same in sysdig and ghostwatch, with the fds
       // memfd_create was unknown to the 2022 tables: that driver recorded it as this too.
       '> <unknown>',
       '< <unknown>',
+      // An empty string (no NUL) is written as a lone NUL, which sysdig reads as the empty path
+      // (resolved against the cwd); without its NUL it would read the bytes that follow.
+      '> open name=(/) flags=1(O_RDONLY) mode=0',
+      '< open fd=10(<f>/) name=(/) flags=1(O_RDONLY) mode=0 dev=1F',
     ]);
     for (const args of [['-r', file], ['-r', file, '-p', '%evt.num %proc.name %fd.name %fd.type %evt.info']]) {
       const ours = spawnSync(join(repoRoot, 'bin', 'ghostwatch'), ['events', ...args], { encoding: 'utf8' });

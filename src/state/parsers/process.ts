@@ -155,8 +155,9 @@ export function cloneExit(c: Core, evt: Event): void {
   }
   t.cloneTs = evt.tsNum();
   c.threads.add(t, false);
-  // The calling thread may have been replaced: look it up again.
-  if (collision) c.cur = c.threads.get(evt.tid, false, false);
+  // The calling thread may have been replaced, or (a child running before its parent) just
+  // created: look it up again, as sinsp does for an event without a thread.
+  if (collision || inverted) c.cur = c.threads.get(evt.tid, false, false);
 }
 
 /** Where an execve exit version keeps comm, environment, cgroups and tty (-1: absent). */
