@@ -306,6 +306,9 @@ static void pump(struct ring_buffer *rb, FILE *stats, struct counters *counters)
 	unsigned long long last_report = now_ms();
 	while (!stopping) {
 		int err = ring_buffer__poll(rb, 100);
+		/* The probe wakes this loop only when much is waiting (see gw_submit): what came since
+		 * is read at each timeout. */
+		if (err >= 0) err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "ghostwatch-probe: reading the ring buffer failed: %s\n", strerror(-err));
 			return;

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { incubatingPack, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
+import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
 
 const skip = liveSkipReason();
 /** Alerts must come within a second of the action (the process that did it has ended). */
@@ -40,8 +40,7 @@ describe('live detection with the stock rule packs', { skip }, () => {
   });
 
   after(async () => {
-    gw.signal('SIGKILL');
-    await gw.finished;
+    await killLeftovers();
     rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`alert latencies (ms after the action ended): ${JSON.stringify(latencies)}\n`);
   });

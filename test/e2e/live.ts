@@ -42,6 +42,15 @@ export interface Finished {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const started = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kill every run still going (a failed test must not leave ghostwatch and its probe running). */
+export async function killLeftovers(): Promise<void> {
+  const left = [...started];
+  for (const child of left) child.kill('SIGKILL');
+  await Promise.all(left.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.on('close', r)))));
+}
+
 /** `ghostwatch run ARGS` on the live system; stdout lines that are JSON alerts are collected. */
 export class LiveRun {
   readonly alerts: Alert[] = [];
@@ -64,8 +73,12 @@ export class LiveRun {
     this.child.stderr.setEncoding('utf8').on('data', (s: string) => {
       this.stderr += s;
     });
+    started.add(this.child);
     this.finished = new Promise((resolve) => {
-      this.child.on('close', (status, signal) => resolve({ status, signal, stdout: this.stdout, stderr: this.stderr }));
+      this.child.on('close', (status, signal) => {
+        started.delete(this.child);
+        resolve({ status, signal, stdout: this.stdout, stderr: this.stderr });
+      });
     });
   }
 

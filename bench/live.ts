@@ -1,0 +1,166 @@
+// `npm run bench:live` (root): what watching the live system with the stock packs costs the
+// workloads it watches. Each workload runs alone and under `ghostwatch run` (stable + incubating
+// packs, a fresh run each time), alternating, REPS times; the report gives the median slowdown,
+// ghostwatch's CPU% (node and the probe loader, over the workload's wall time), its peak RSS, and
+// the events the probe sent and dropped.
+//   1. syscall storm: dd if=/dev/zero of=/dev/null bs=1 count=N (target <= 1.15x)
+//   2. exec storm: N x fork+exec of /bin/true from sh (target <= 1.3x and no drops)
+//   3. open storm: open/close of many files (reported)
+// Usage: live.js [--reps N] [--scale X] (X multiplies every workload's size).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, stablePack } from '../test/e2e/live.js';
+
+interface Workload {
+  readonly name: string;
+  readonly argv: readonly string[];
+  /** Largest acceptable slowdown, when there is a target. */
+  readonly target?: number;
+  readonly zeroDrops?: boolean;
+}
+
+interface Sample {
+  wallS: number;
+  /** ghostwatch (node) and loader CPU seconds during the workload. */
+  nodeCpuS: number;
+  loaderCpuS: number;
+  peakRssKb: number;
+  events: number;
+  drops: number;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!(n > 0)) throw new Error(`${name} takes a positive number, got '${process.argv[i + 1]}'`);
+  return n;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** CPU seconds a process has used so far (user + system), 0 when it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+function peakRssKb(pid: number): number {
+  try {
+    return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function runWorkload(w: Workload): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(w.argv[0]!, w.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${w.argv.join(' ')} failed: ${r.stderr.toString().trim()}`);
+  return wall;
+}
+
+async function watched(w: Workload): Promise<Sample> {
+  const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v']);
+  await gw.ready();
+  await sleep(500);
+  const loader = gw.loaderPid();
+  const node0 = cpuSeconds(gw.pid);
+  const loader0 = cpuSeconds(loader);
+  const wallS = runWorkload(w);
+  const nodeCpuS = cpuSeconds(gw.pid) - node0;
+  const loaderCpuS = cpuSeconds(loader) - loader0;
+  const rss = peakRssKb(gw.pid);
+  gw.signal('SIGINT');
+  const f = await gw.finished;
+  if (f.status !== 0) throw new Error(`ghostwatch exited with ${f.status}: ${f.stderr.trim().split('\n').pop()}`);
+  const events = Number(/^Driver Events:(\d+)$/m.exec(f.stderr)?.[1] ?? NaN);
+  const drops = Number(/^Driver Drops:(\d+)$/m.exec(f.stderr)?.[1] ?? NaN);
+  return { wallS, nodeCpuS, loaderCpuS, peakRssKb: rss, events, drops };
+}
+
+function workloads(scale: number, dir: string): Workload[] {
+  const n = (x: number) => Math.max(1, Math.round(x * scale));
+  // Files for the open storm: many distinct paths, each opened again and again.
+  const files = join(dir, 'files');
+  mkdirSync(files);
+  for (let i = 0; i < 1000; i++) writeFileSync(join(files, `f${i}`), '');
+  const openStorm = join(dir, 'open_storm.py');
+  writeFileSync(openStorm, [
+    'import os, sys',
+    'd, n = sys.argv[1], int(sys.argv[2])',
+    'paths = [os.path.join(d, f"f{i}") for i in range(1000)]',
+    'for i in range(n):',
+    '    os.close(os.open(paths[i % 1000], os.O_RDONLY))',
+  ].join('\n'));
+  return [
+    { name: 'syscall storm: dd if=/dev/zero of=/dev/null bs=1', argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], target: 1.15 },
+    { name: 'exec storm: fork+exec of /bin/true', argv: ['sh', '-c', `i=0; while [ $i -lt ${n(2000)} ]; do /bin/true; i=$((i+1)); done`], target: 1.3, zeroDrops: true },
+    { name: 'open storm: open/close of 1000 files', argv: ['python3', openStorm, files, String(n(300_000))] },
+  ];
+}
+
+async function main(): Promise<void> {
+  const skip = liveSkipReason();
+  if (skip !== false) {
+    process.stderr.write(`bench:live: ${skip}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const reps = arg('--reps', 3);
+  const dir = mkdtempSync(join(tmpdir(), 'gw-bench-live-'));
+  let failed = false;
+  try {
+    for (const w of workloads(arg('--scale', 1), dir)) {
+      runWorkload(w); // warm up: page cache, binaries
+      const base: number[] = [];
+      const under: Sample[] = [];
+      for (let i = 0; i < reps; i++) {
+        // Alternate which goes first, so drifting machine load hits both alike.
+        if (i % 2 === 0) base.push(runWorkload(w));
+        under.push(await watched(w));
+        if (i % 2 === 1) base.push(runWorkload(w));
+      }
+      const b = median(base);
+      const g = median(under.map((s) => s.wallS));
+      const ratio = g / b;
+      const cpu = median(under.map((s) => (100 * s.nodeCpuS) / s.wallS));
+      const loaderCpu = median(under.map((s) => (100 * s.loaderCpuS) / s.wallS));
+      const rss = Math.max(...under.map((s) => s.peakRssKb));
+      const drops = under.reduce((n, s) => n + s.drops, 0);
+      const events = median(under.map((s) => s.events));
+      const verdict = w.target === undefined ? '' : ratio <= w.target && (!w.zeroDrops || drops === 0) ? ' (target met)' : ' (TARGET MISSED)';
+      if (verdict.includes('MISSED')) failed = true;
+      process.stdout.write(
+        `${w.name}\n` +
+        `  alone ${b.toFixed(3)} s, watched ${g.toFixed(3)} s: ${ratio.toFixed(3)}x` +
+        `${w.target === undefined ? '' : ` (target <= ${w.target}x${w.zeroDrops ? ', no drops' : ''})`}${verdict}\n` +
+        `  ghostwatch CPU ${cpu.toFixed(1)}% + probe loader ${loaderCpu.toFixed(1)}% of the workload's wall time, peak RSS ${(rss / 1024).toFixed(1)} MiB\n` +
+        `  probe events ${events} per run (median), dropped ${drops} over ${reps} runs\n` +
+        `  runs alone: ${base.map((x) => x.toFixed(3)).join(' ')}; watched: ${under.map((s) => s.wallS.toFixed(3)).join(' ')}\n`,
+      );
+    }
+  } finally {
+    await killLeftovers();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (failed) process.exitCode = 1;
+}
+
+await main();
