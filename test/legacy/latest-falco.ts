@@ -1,6 +1,6 @@
 // Falco's legacy suite was written for the Falco of 2023; ghostwatch's rule loader follows Falco
 // 0.63, whose wording changed for a few validation cases. Each entry gives what Falco 0.63 reports
-// instead, and why. (The same differences as test/rules/legacy-validation.test.ts accepts.)
+// instead, and why. Used by the legacy suite (harness.ts) and the loader's validation tests.
 
 export interface ExpectedItem {
   readonly item_type: string;

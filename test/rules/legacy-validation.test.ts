@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadRules, type LoadResult } from '../../src/rules/index.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { LATEST_FALCO } from '../legacy/latest-falco.js';
 
 interface Expected {
   readonly item_type: string;
@@ -31,61 +32,6 @@ interface ValidationCase {
   readonly exit_status?: number;
 }
 
-/** Cases whose expectations Falco 0.63 words differently from the Falco the suite was written for. */
-const LATEST_FALCO: Record<string, Partial<Pick<ValidationCase, 'validate_errors' | 'validate_warnings'>>> = {
-  // An engine version that is neither an integer nor x.y.z is now reported as such.
-  invalid_engine_version_not_number: {
-    validate_errors: [
-      {
-        item_type: 'required_engine_version', item_name: '', code: 'LOAD_ERR_YAML_VALIDATE',
-        message: 'Unable to parse engine version \'not-a-number\' as a semver string. Expected "x.y.z" semver format.',
-      },
-    ],
-  },
-  // Appends without a base name both ways of appending (append: true and override).
-  invalid_append_macro_dangling: {
-    validate_errors: [
-      {
-        item_type: 'macro', item_name: 'dangling append', code: 'LOAD_ERR_VALIDATE',
-        message: "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists",
-      },
-    ],
-  },
-  invalid_list_append_dangling: {
-    validate_errors: [
-      {
-        item_type: 'list', item_name: 'my_list', code: 'LOAD_ERR_VALIDATE',
-        message: "List uses 'append' or 'override.items: append' but no list by that name already exists",
-      },
-    ],
-  },
-  invalid_rule_append_dangling: {
-    validate_errors: [
-      {
-        item_type: 'rule', item_name: 'my_rule', code: 'LOAD_ERR_VALIDATE',
-        message: "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists",
-      },
-    ],
-  },
-  // LOAD_UNKNOWN_FIELD was renamed LOAD_UNKNOWN_FILTER (it also covers unknown event types).
-  validate_skip_unknown_noevt: {
-    validate_warnings: [
-      {
-        item_type: 'rule', item_name: 'Contains Unknown Event And Skipping', code: 'LOAD_UNKNOWN_FILTER',
-        message: 'filter_check called with nonexistent field proc.nobody',
-      },
-    ],
-  },
-  // Integer engine versions are semver 0.N.0 now, and are printed so.
-  engine_version_mismatch: {
-    validate_errors: [
-      {
-        item_type: 'required_engine_version', item_name: '', code: 'LOAD_ERR_VALIDATE',
-        message: 'Rules require engine version 0.9999999.0, but engine version is 0.63.0',
-      },
-    ],
-  },
-};
 
 function found(results: readonly LoadResult[], kind: 'errors' | 'warnings', e: Expected): boolean {
   return results.some((r) =>
