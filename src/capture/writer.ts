@@ -34,11 +34,11 @@ class Bytes {
   i64(v: number): this { const p = this.room(8); this.buf.writeBigInt64LE(BigInt(Math.trunc(v)), p); return this; }
   u64(v: number | bigint): this { const p = this.room(8); this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), p); return this; }
   bytes(b: Uint8Array): this { const p = this.room(b.length); this.buf.set(b, p); return this; }
-  /** u16 length + bytes, as header blocks store strings. */
-  lstr(s: string): this { const b = Buffer.from(s, 'utf8'); return this.u16(b.length).bytes(b); }
-  /** NUL-terminated list with a u16 total length. */
-  list(items: readonly string[]): this {
-    const b = Buffer.from(items.map((s) => s + '\0').join(''), 'utf8');
+  /** u16 length + bytes, as header blocks store strings; cut to max bytes. */
+  lstr(s: string, max = 0xffff): this { const b = Buffer.from(s, 'utf8'); return this.u16(Math.min(b.length, max)).bytes(b.subarray(0, max)); }
+  /** NUL-terminated list with a u16 total length; cut to max bytes. */
+  list(items: readonly string[], max = 0xffff): this {
+    const b = Buffer.from(items.map((s) => s + '\0').join(''), 'utf8').subarray(0, max);
     return this.u16(b.length).bytes(b);
   }
   fixedStr(s: string, n: number): this {
@@ -51,6 +51,12 @@ class Bytes {
   }
   view(): Buffer { return this.buf.subarray(0, this.len); }
 }
+
+// libscap's limits on header-list strings (scap.h): sysdig refuses a capture with a longer one.
+const MAX_PATH = 1024;
+const MAX_LIST = 4096;
+const MAX_FD_NAME = MAX_PATH - 1;
+const MAX_CREDENTIAL = 255;
 
 export interface WriterOptions {
   /** Write the capture gzip-compressed (sysdig -z). */
@@ -144,8 +150,8 @@ function writeHeaderBlocks(out: Bytes, h: CaptureHeader): void {
   }
   if (h.users.length + h.groups.length > 0) {
     appendBlock(out, BlockType.USERLIST_V2, (b) => {
-      for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name).lstr(u.home).lstr(u.shell));
-      for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name));
+      for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name, MAX_CREDENTIAL).lstr(u.home, MAX_CREDENTIAL).lstr(u.shell, MAX_CREDENTIAL));
+      for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name, MAX_CREDENTIAL));
     });
   }
 }
@@ -176,13 +182,14 @@ function entry(b: Bytes, body: (b: Bytes) => void): void {
   b.at(start).u32(b.len - start);
 }
 
+
 function writeProc(b: Bytes, p: ProcRecord): void {
   entry(b, (e) => {
     e.i64(p.tid).i64(p.pid).i64(p.ptid).i64(p.sid).i64(p.vpgid);
-    e.lstr(p.comm).lstr(p.exe).lstr(p.exepath).list(p.args).lstr(p.cwd);
+    e.lstr(p.comm, MAX_PATH).lstr(p.exe, MAX_PATH).lstr(p.exepath, MAX_PATH).list(p.args, MAX_LIST).lstr(p.cwd, MAX_PATH);
     e.i64(p.fdlimit).u32(p.flags).u32(p.uid).u32(p.gid);
     e.u32(p.vmsizeKb).u32(p.vmrssKb).u32(p.vmswapKb).u64(p.pfmajor).u64(p.pfminor);
-    e.list(p.env).i64(p.vtid).i64(p.vpid).list(p.cgroups.map(([k, v]) => `${k}=${v}`)).lstr(p.root);
+    e.list(p.env, MAX_LIST).i64(p.vtid).i64(p.vpid).list(p.cgroups.map(([k, v]) => `${k}=${v}`), MAX_LIST).lstr(p.root, MAX_PATH);
     e.u32(p.loginuid).u8(p.exeWritable ? 1 : 0);
   });
 }
@@ -204,13 +211,13 @@ function writeFd(b: Bytes, f: FdRecord): void {
         e.u8(f.type).bytes(f.sip as Uint8Array).u16(f.sport).u8(f.l4proto);
         return;
       case FdType.UNIX_SOCK:
-        e.u8(f.type).u64(f.unixSource).u64(f.unixDest).lstr(f.name);
+        e.u8(f.type).u64(f.unixSource).u64(f.unixDest).lstr(f.name, MAX_FD_NAME);
         return;
       case FdType.FILE:
-        e.u8(FdType.FILE_V2).u32(f.openFlags).lstr(f.name).u32(f.dev);
+        e.u8(FdType.FILE_V2).u32(f.openFlags).lstr(f.name, MAX_FD_NAME).u32(f.dev);
         return;
       default:
-        e.u8(f.type > LAST_2022_FD_TYPE ? FdType.UNSUPPORTED : f.type).lstr(f.name);
+        e.u8(f.type > LAST_2022_FD_TYPE ? FdType.UNSUPPORTED : f.type).lstr(f.name, MAX_FD_NAME);
     }
   });
 }

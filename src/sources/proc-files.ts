@@ -44,6 +44,15 @@ export function nulList(b: Buffer | undefined): string[] {
   return items;
 }
 
+/** s cut to at most maxBytes bytes of UTF-8, never inside a character. */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  const b = Buffer.from(s);
+  if (b.length <= maxBytes) return s;
+  let end = maxBytes;
+  while (end > 0 && (b[end]! & 0xc0) === 0x80) end--;
+  return b.subarray(0, end).toString('utf8');
+}
+
 /** The value after "Key:" in a key/value file such as /proc/PID/status, undefined when absent. */
 export function field(text: string, key: string): string | undefined {
   const at = text.indexOf(`\n${key}:`);

@@ -3,7 +3,14 @@
 // once per process, and what each thread has (ids, credentials, memory, faults, cgroups) per thread.
 import type { ProcRecord } from '../capture/records.js';
 import { CloneFlag } from '../state/flags.js';
-import { field, nulList, numbers, readBytes, readLink, readText, statOf } from './proc-files.js';
+import { field, nulList, numbers, readBytes, readLink, readText, statOf, truncateUtf8 } from './proc-files.js';
+
+// libscap's size limits for what it reads from /proc (scap.h). sysdig 0.29.3 refuses a capture whose
+// process list holds a longer string, so the scan cuts them where libscap does.
+const MAX_PATH = 1024;
+const MAX_ARGS = 4096;
+const MAX_ENV = 4096;
+const MAX_CGROUPS = 4096;
 
 /** What every thread of a process shares. */
 export interface ProcessFacts {
@@ -28,19 +35,21 @@ const NO_LOGINUID = 0xffffffff;
 
 /** The shared facts of the process in dir (/proc/PID/); undefined for kernel threads and vanished processes. */
 export function readProcess(dir: string): ProcessFacts | undefined {
-  const cmdline = readBytes(`${dir}cmdline`);
+  // libscap reads at most MAX_ARGS - 1 bytes of the command line and MAX_ENV - 1 of the environment
+  // (the last byte of its buffer is the terminating NUL).
+  const cmdline = readBytes(`${dir}cmdline`)?.subarray(0, MAX_ARGS - 1);
   if (cmdline === undefined) return undefined;
-  const exepath = readLink(`${dir}exe`);
+  const exepath = pathOf(readLink(`${dir}exe`));
   // No command line and no executable: a kernel thread or a zombie (libscap skips them too).
   if (cmdline.length === 0 && exepath === undefined) return undefined;
   const argv = nulList(cmdline);
   const exeStat = statOf(`${dir}exe`);
   return {
-    exe: argv[0] ?? '',
+    exe: pathOf(argv[0]) ?? '',
     args: argv.slice(1),
-    env: nulList(readBytes(`${dir}environ`)),
-    cwd: readLink(`${dir}cwd`) ?? '',
-    root: readLink(`${dir}root`) ?? '',
+    env: nulList(readBytes(`${dir}environ`)?.subarray(0, MAX_ENV - 1)),
+    cwd: pathOf(readLink(`${dir}cwd`)) ?? '',
+    root: pathOf(readLink(`${dir}root`)) ?? '',
     exepath: exepath ?? '',
     fdlimit: openFilesLimit(readText(`${dir}limits`)),
     exeIno: exeStat === undefined ? 0 : Number(exeStat.ino),
@@ -95,6 +104,10 @@ export function readThread(dir: string, tid: number, proc: ProcessFacts, bootTim
   };
 }
 
+function pathOf(p: string | undefined): string | undefined {
+  return p === undefined ? undefined : truncateUtf8(p, MAX_PATH - 1);
+}
+
 function kb(status: string, key: string): number {
   return numbers(status, key)[0] ?? 0;
 }
@@ -131,7 +144,14 @@ export function cgroupsOf(text: string | undefined): [string, string][] {
     for (const c of controllers.split(',')) out.push([c, path]);
   }
   if (out.length === 0 && unified !== undefined) for (const c of ['cpu', 'memory', 'cpuset']) out.push([c, unified]);
-  return out;
+  // libscap keeps the "controller=path" entries that fit its buffer, each with its NUL, and drops the rest.
+  let size = 0;
+  return out.filter(([c, path]) => {
+    const len = Buffer.byteLength(c) + 1 + Buffer.byteLength(path) + 1;
+    if (size + len > MAX_CGROUPS) return false;
+    size += len;
+    return true;
+  });
 }
 
 /** Whether a user may write the executable: its owner, or the write bit of its group or of others. */

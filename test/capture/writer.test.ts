@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readCapture } from '../../src/capture/reader.js';
 import { CaptureWriter } from '../../src/capture/writer.js';
 import type { CaptureHeader } from '../../src/capture/records.js';
-import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
 const hasSysdig = (() => {
@@ -62,5 +62,35 @@ for (const name of traces ? readdirSync(traces).filter((f) => f.endsWith('.scap'
     assert.equal(sysdig(copy, '-v', '-p', fmt), sysdig(join(traces!, name), '-v', '-p', fmt));
   });
 }
+
+test('strings longer than libscap allows in the header lists are cut, so sysdig still reads the copy and prints what ghostwatch prints', { skip: traces === undefined ? SHARED_MISSING : !hasSysdig && 'sysdig is not installed (scripts/setup-debian.sh installs it)' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
+  const copy = join(dir, 'long.scap');
+  const w = new CaptureWriter(copy, {});
+  const long = (n: number, c: string) => c.repeat(n);
+  // connect_localhost.scap has events of processes from its process list (systemd-udevd...).
+  await readCapture(join(traces!, 'connect_localhost.scap'), {
+    header(h) {
+      // Every thread gets a command line of 30 kB, an environment of 10 kB, paths of 2 kB; every fd
+      // name is 2 kB; every user and group name 300 bytes. /proc holds such processes.
+      for (const p of h.procs) {
+        Object.assign(p, { args: [long(30000, 'a'), 'b'], env: [long(10000, 'e')], cwd: `/${long(2000, 'c')}`, exepath: `/${long(2000, 'x')}`, root: `/${long(2000, 'r')}`, exe: long(2000, 'n') });
+        p.cgroups = Array.from({ length: 200 }, (_, i) => [`ctl${i}`, `/${long(30, 'g')}`] as [string, string]);
+      }
+      for (const f of h.fds) f.name = `/${long(2000, 'f')}`;
+      for (const u of h.users) u.name = long(300, 'u');
+      for (const g of h.groups) g.name = long(300, 'g');
+      w.writeHeader(h);
+    },
+    event(e) { w.writeEvent(e); },
+  });
+  w.close();
+  const fmt = '%evt.num %proc.exe %proc.exepath %proc.cmdline %proc.cwd %user.name %group.name %fd.name %evt.type';
+  const ours = execFileSync(join(repoRoot, 'bin', 'ghostwatch'), ['events', '-r', copy, '-p', fmt], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const theirs = sysdig(copy, '-p', fmt);
+  assert.ok(theirs.includes(`a`.repeat(4000)), 'the command line is kept up to the limit');
+  assert.ok(!theirs.includes(`a`.repeat(4100)), 'and cut there');
+  assert.equal(ours, theirs);
+});
 
 if (traces === undefined) test('writer round trips on the shared captures', { skip: SHARED_MISSING }, () => {});

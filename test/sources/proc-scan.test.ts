@@ -109,6 +109,26 @@ test('a made-up /proc: threads with their ids, credentials, memory, cgroups, lim
     [[100, 0, FdType.FILE, true, 3 | 0x1000 | 0x800, 31]]);
 });
 
+test('a command line, environment, paths and cgroups longer than libscap reads are cut where libscap cuts them', () => {
+  const root = fakeProc();
+  const p = join(root, '100');
+  writeFileSync(join(p, 'cmdline'), ['server', 'x'.repeat(30000), 'never', ''].join('\0'));
+  writeFileSync(join(p, 'environ'), `A=${'y'.repeat(9000)}\0B=2\0`);
+  rmSync(join(p, 'cwd'));
+  symlinkSync(`/${'é'.repeat(1500)}`, join(p, 'cwd'));
+  const cgroups = Array.from({ length: 200 }, (_, i) => `${i + 1}:ctl${i}:/${'g'.repeat(30)}`).join('\n');
+  writeFileSync(join(p, 'task', '100', 'cgroup'), `${cgroups}\n`);
+  const main = scanProc({ proc: root, etc: root }).procs[0]!;
+  // 4095 bytes of the command line: "server\0" then the start of the long argument.
+  assert.deepEqual(main.args, ['x'.repeat(4095 - 7)]);
+  assert.deepEqual(main.env, [`A=${'y'.repeat(4095 - 2)}`]);
+  // 1023 bytes, not inside a two-byte character.
+  assert.equal(main.cwd, `/${'é'.repeat(511)}`);
+  const size = main.cgroups.reduce((n, [c, path]) => n + c.length + path.length + 2, 0);
+  assert.ok(size <= 4096 && size > 4000, `cgroups take ${size} bytes`);
+  assert.deepEqual(main.cgroups[0], ['ctl0', `/${'g'.repeat(30)}`]);
+});
+
 test('socket tables: TCP/UDP over IPv4 and IPv6 (listening ones as server sockets), unix with their paths, netlink', () => {
   const net = mkdtempSync(join(tmp, 'net-')) + '/';
   const head = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
