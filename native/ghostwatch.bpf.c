@@ -592,6 +592,101 @@ GW_EXIT(accept4)
 	return 0;
 }
 
+/* Datagram I/O: which fd, how much and the peer; the data is never copied. The tuple is what
+ * names an unconnected UDP socket's peer (fd.name), so it comes from the address the caller gave
+ * (sendto/sendmsg) or received (recvfrom/recvmsg) when the socket has no peer of its own. */
+GW_EXIT(sendto)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDTO_X, 5)) return 0;
+	long res = ctx->ret;
+	__s64 fd = GW_FD_ARG(0);
+	gw_s64(&w, res);
+	gw_empty(&w);
+	gw_s64(&w, fd);
+	gw_u32(&w, gw_arg(2));
+	if (res >= 0) gw_socktuple(&w, fd, true, gw_arg(4));
+	else gw_empty(&w);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(recvfrom)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_RECVFROM_X, 5)) return 0;
+	long res = ctx->ret;
+	__s64 fd = GW_FD_ARG(0);
+	gw_s64(&w, res);
+	gw_empty(&w);
+	if (res >= 0) gw_socktuple(&w, fd, false, gw_arg(4));
+	else gw_empty(&w);
+	gw_s64(&w, fd);
+	gw_u32(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+#define GW_IOV_MAX 16
+
+/* The bytes an iovec array asks for (its first GW_IOV_MAX entries). */
+static __always_inline __u32 gw_iov_size(const struct iovec *iov, __u64 count)
+{
+	__u32 total = 0;
+	for (int i = 0; i < GW_IOV_MAX; i++) {
+		if (i >= count) break;
+		struct iovec v = {};
+		if (bpf_probe_read_user(&v, sizeof(v), &iov[i]) != 0) break;
+		total += v.iov_len;
+	}
+	return total;
+}
+
+GW_EXIT(sendmsg)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDMSG_X, 5)) return 0;
+	long res = ctx->ret;
+	__s64 fd = GW_FD_ARG(0);
+	struct user_msghdr msg = {};
+	bool have = bpf_probe_read_user(&msg, sizeof(msg), (void *)gw_arg(1)) == 0;
+	gw_s64(&w, res);
+	gw_empty(&w);
+	gw_s64(&w, fd);
+	if (have) gw_u32(&w, gw_iov_size(msg.msg_iov, msg.msg_iovlen));
+	else gw_empty(&w);
+	if (have && res >= 0) gw_socktuple(&w, fd, true, (unsigned long)msg.msg_name);
+	else gw_empty(&w);
+	gw_submit(&w);
+	return 0;
+}
+
+/* recvmsg also carries the control data (it passes fds between processes, SCM_RIGHTS). */
+GW_EXIT(recvmsg)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_RECVMSG_X, 6)) return 0;
+	long res = ctx->ret;
+	__s64 fd = GW_FD_ARG(0);
+	gw_s64(&w, res);
+	struct user_msghdr msg = {};
+	if (res >= 0 && bpf_probe_read_user(&msg, sizeof(msg), (void *)gw_arg(1)) == 0) {
+		gw_u32(&w, res);
+		gw_empty(&w);
+		gw_socktuple(&w, fd, false, (unsigned long)msg.msg_name);
+		if (msg.msg_control && msg.msg_controllen <= GW_MAX_WRITE) gw_user_block(&w, (unsigned long)msg.msg_control, msg.msg_controllen);
+		else gw_empty(&w);
+	} else {
+		gw_u32(&w, 0);
+		gw_empty(&w);
+		gw_empty(&w);
+		gw_empty(&w);
+	}
+	gw_s64(&w, fd);
+	gw_submit(&w);
+	return 0;
+}
+
 /* ---- credentials ---- */
 
 GW_EXIT(setuid)
@@ -656,6 +751,66 @@ GW_EXIT(setresgid)
 	gw_u32(&w, gw_arg(0));
 	gw_u32(&w, gw_arg(1));
 	gw_u32(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+/* ---- namespaces, BPF and kernel modules ---- */
+
+GW_EXIT(setns)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETNS_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_clone_flags(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(unshare)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_UNSHARE_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u32(&w, gw_clone_flags(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* bpf(2): the result and the command (scap numbers them as the kernel does). */
+GW_EXIT(bpf)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_BPF_2_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s32(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* The module image itself is not copied: its length and parameters are. */
+GW_EXIT(init_module)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_INIT_MODULE_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_empty(&w);
+	gw_u64(&w, gw_arg(1));
+	gw_str(&w, GW_USTR(2), true);
+	gw_submit(&w);
+	return 0;
+}
+
+/* MODULE_INIT_IGNORE_MODVERSIONS, _IGNORE_VERMAGIC and _COMPRESSED_FILE keep their values in scap. */
+GW_EXIT(finit_module)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FINIT_MODULE_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, gw_arg(2) & 0x7);
 	gw_submit(&w);
 	return 0;
 }

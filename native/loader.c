@@ -208,13 +208,36 @@ static void usage(void)
 	exit(2);
 }
 
+static const char *const TRACEFS[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+
+/* Whether the running kernel has the tracepoint a program attaches to: a kernel built without a
+ * system call (init_module without CONFIG_MODULES...) has no tracepoint for it. When tracefs cannot
+ * be read, the answer is yes and attaching will tell. */
+static bool has_tracepoint(const struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog);
+	const char *prefix = "tracepoint/";
+	if (strncmp(sec, prefix, strlen(prefix)) != 0) return true;
+	bool tracefs_readable = false;
+	for (size_t i = 0; i < sizeof(TRACEFS) / sizeof(TRACEFS[0]); i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/events/%s", TRACEFS[i], sec + strlen(prefix));
+		if (access(path, F_OK) == 0) return true;
+		snprintf(path, sizeof(path), "%s/events", TRACEFS[i]);
+		if (access(path, R_OK | X_OK) == 0) tracefs_readable = true;
+	}
+	return !tracefs_readable;
+}
+
+/* The events this probe can capture on the running kernel. */
 static void list_events(struct ghostwatch *skel)
 {
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, skel->obj)
 	{
 		const char *name = bpf_program__name(prog);
-		if (strncmp(name, PROG_PREFIX, strlen(PROG_PREFIX)) == 0) printf("%s\n", name + strlen(PROG_PREFIX));
+		if (strncmp(name, PROG_PREFIX, strlen(PROG_PREFIX)) == 0 && has_tracepoint(prog))
+			printf("%s\n", name + strlen(PROG_PREFIX));
 	}
 }
 
@@ -263,7 +286,8 @@ static void select_programs(struct ghostwatch *skel, const struct options *o)
 	for (int i = 0; i < o->n_events; i++) {
 		const char *event = o->events[i];
 		struct bpf_program *p = find_event(skel, event);
-		if (!p) fail(2, "unknown event '%s' (ghostwatch-probe --list shows the supported ones)", event);
+		if (!p || !has_tracepoint(p))
+			fail(2, "unknown event '%s' (ghostwatch-probe --list shows the ones this kernel supports)", event);
 		bpf_program__set_autoload(p, true);
 		/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
 		if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0)

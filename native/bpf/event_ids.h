@@ -11,6 +11,10 @@ enum gw_event_id {
 	GW_READ_X = 7,          /* res, data, fd, size */
 	GW_WRITE_X = 9,         /* res, data, fd, size */
 	GW_SOCKET_X = 19,       /* fd, domain, type, proto, flags */
+	GW_SENDTO_X = 31,       /* res, data, fd, size, tuple */
+	GW_RECVFROM_X = 35,     /* res, data, tuple, fd, size */
+	GW_SENDMSG_X = 49,      /* res, data, fd, size, tuple */
+	GW_RECVMSG_X = 53,      /* res, size, data, tuple, msgcontrol, fd */
 	GW_BIND_X = 21,         /* res, addr, fd */
 	GW_CONNECT_X = 23,      /* res, tuple, fd, addr */
 	GW_LISTEN_X = 25,       /* res, fd, backlog */
@@ -30,10 +34,12 @@ enum gw_event_id {
 	GW_SETUID_X = 199,      /* res, uid */
 	GW_SETGID_X = 201,      /* res, gid */
 	GW_CLONE_20_X = 223,    /* 21 process parameters */
+	GW_SETNS_X = 241,       /* res, fd, nstype */
 	GW_FORK_20_X = 225,
 	GW_VFORK_20_X = 227,
 	GW_MKDIR_2_X = 277,     /* res, path, mode */
 	GW_RMDIR_2_X = 279,     /* res, path */
+	GW_UNSHARE_X = 285,     /* res, flags */
 	GW_EXECVE_19_X = 293,   /* 31 process parameters */
 	GW_UNLINK_2_X = 301,    /* res, path */
 	GW_UNLINKAT_2_X = 303,  /* res, dirfd, name, flags */
@@ -51,10 +57,13 @@ enum gw_event_id {
 	GW_DUP2_X = 363,        /* res, oldfd, newfd */
 	GW_DUP3_X = 365,        /* res, oldfd, newfd, flags */
 	GW_DUP_1_X = 367,       /* res, oldfd */
+	GW_BPF_2_X = 369,       /* fd, cmd */
 	GW_ACCEPT_5_X = 247,    /* fd, tuple, queuepct, queuelen, queuemax */
 	GW_ACCEPT4_6_X = 389,   /* fd, tuple, queuepct, queuelen, queuemax, flags */
 	GW_PIPE2_X = 393,       /* res, fd1, fd2, ino, flags */
 	GW_MEMFD_CREATE_X = 405, /* fd, name, flags */
+	GW_INIT_MODULE_X = 411, /* res, img, length, uargs */
+	GW_FINIT_MODULE_X = 413, /* res, fd, uargs, flags */
 	GW_SETREUID_X = 427,    /* res, ruid, euid */
 	GW_SETREGID_X = 429,    /* res, rgid, egid */
 };

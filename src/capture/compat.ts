@@ -50,8 +50,11 @@ const AS_GENERIC: ReadonlyMap<number, { sc: number; native: number }> = new Map(
   [429, { sc: 124, native: 114 }], // setregid
 ]);
 
-/** Where a written parameter comes from: a parameter of the source event, or a constant. */
-type Source = { from: number } | { constant: number };
+/**
+ * Where a written parameter comes from: a parameter of the source event, a constant, or bpf's
+ * result (see BPF_PLAN).
+ */
+type Source = { from: number } | { constant: number } | { bpfResult: true };
 
 interface Plan {
   exitId: number;
@@ -99,7 +102,22 @@ function byName(target: EventInfo, source: EventInfo): Source[] | undefined {
   return out;
 }
 
+/** bpf(2) */
+const BPF_2_X = 369;
+const BPF_PROG_LOAD = 5;
+const BPF_MAP_CREATE = 0;
+/**
+ * The 2022 bpf events: the command on the enter event; on the exit one parameter whose first byte
+ * says what follows, the new fd (0) for a successful map or program creation, else the result (1).
+ */
+const BPF_PLAN: Plan = {
+  exitId: 297, exitParams: [{ bpfResult: true }],
+  enterId: 296, enterParams: [{ from: 1 }],
+  enterOpenFlags: -1, childHasNoEnter: false,
+};
+
 function planFor(info: EventInfo): Plan | undefined {
+  if (info.id === BPF_2_X) return BPF_PLAN;
   const generic = AS_GENERIC.get(info.id);
   if (generic !== undefined) {
     return {
@@ -186,6 +204,7 @@ export class LegacyConverter {
     const type = info.params[i]!.type;
     const width = fixedWidth(type);
     if ('constant' in s) return width;
+    if ('bpfResult' in s) return 9;
     const len = src.paramLen(s.from);
     if (len === 0) return STRING_TYPES.has(type) ? 1 : 0;
     return width !== 0 ? width : len;
@@ -199,6 +218,12 @@ export class LegacyConverter {
     if ('constant' in s) {
       writeInt(b, at, width, s.constant);
       return width;
+    }
+    if ('bpfResult' in s) {
+      const res = src.paramInt(0), cmd = src.paramInt(1);
+      b[at] = res >= 0 && (cmd === BPF_MAP_CREATE || cmd === BPF_PROG_LOAD) ? 0 : 1;
+      writeInt(b, at + 1, 8, res);
+      return 9;
     }
     const len = src.paramLen(s.from);
     if (len === 0) {

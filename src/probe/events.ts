@@ -1,13 +1,15 @@
 // Which events the probe can be asked for, and which of them the state engine needs whatever the
 // rules ask for: process life cycle, fd creation and closing (including dup/fcntl copies), the
-// working directory (relative paths), and credential changes (user.name).
+// peers of datagram sockets (sendto/recvfrom... name an unconnected socket's fd), the working
+// directory (relative paths), and credential changes (user.name). These are the probe's share of
+// libsinsp's state set (every call whose events modify state).
 import { execFileSync } from 'node:child_process';
 import { probeBinary } from './binary.js';
 
 export const STATE_EVENTS: readonly string[] = [
   'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit',
   'open', 'openat', 'openat2', 'creat', 'close', 'dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'memfd_create',
-  'socket', 'connect', 'accept', 'accept4', 'bind',
+  'socket', 'connect', 'accept', 'accept4', 'bind', 'sendto', 'sendmsg', 'recvfrom', 'recvmsg',
   'chdir', 'fchdir',
   'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid',
 ];

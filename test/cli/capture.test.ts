@@ -23,6 +23,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const GHOSTWATCH = join(repoRoot, 'bin', 'ghostwatch');
 
+/** The real python3 executable (for datagram calls no shell tool makes), or undefined. */
+const python = (() => {
+  const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+})();
+/** Python: one datagram with sendto/recvfrom, one with sendmsg/recvmsg, over loopback UDP. */
+const UDP_EXCHANGE = [
+  'import socket',
+  'a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+  'b.bind(("127.0.0.1", 0)); to = b.getsockname()',
+  'a.sendto(b"hello", to); b.recvfrom(100)',
+  'a.sendmsg([b"ab", b"cd"], [], 0, to); b.recvmsg(100)',
+].join('\n');
+
 /** `ghostwatch capture -w FILE [-M S] [-n N] [FILTER]`, as a user runs it (after a prefix such as setpriv). */
 function startCapture(o: { write: string; seconds?: number; count?: number; filter?: string }, prefix: string[] = []): ChildProcess {
   const args = ['capture', '-w', o.write];
@@ -93,6 +107,10 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
     sh(`exec 3<>/dev/tcp/127.0.0.1/${port}; echo hello >&3; exec 3>&-`);
     sh('echo hi | cat >/dev/null');
     sh('exec 5</etc/hostname; cat <&5 >/dev/null');
+    sh('unshare --net true');
+    sh(`nsenter --target ${process.pid} --net true`);
+    sh('bpftool map list >/dev/null');
+    if (python !== undefined) sh(`${python} -c '${UDP_EXCHANGE}'`);
     await sleep(500);
   } finally {
     capture.kill('SIGINT');
@@ -120,6 +138,16 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
   has(new RegExp(`\\(${process.pid}\\) < accept fd=\\d+\\(<4t>127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port}\\) `), 'the listener accepted');
   has(/ bash \(\d+\) < pipe res=0 fd1=\d+\(<p>\) fd2=\d+\(<p>\) /, 'bash made a pipe');
   has(/ bash \(\d+\) < dup res=0\(<f>\/etc\/hostname\) /, 'bash moved fd 5 to stdin (dup2)');
+  has(/ unshare \(\d+\) > unshare flags=16\(CLONE_NEWNET\) /, 'unshare made a network namespace');
+  has(new RegExp(` nsenter \\(\\d+\\) > setns fd=\\d+\\(<f>/proc/${process.pid}/ns/net\\) nstype=16\\(CLONE_NEWNET\\) `), 'nsenter joined it');
+  has(/ bpftool \(\d+\) < bpf res_or_fd=/, 'bpftool called bpf');
+  if (python !== undefined) {
+    // An unconnected UDP socket is named by the peer of each datagram.
+    has(/ python3? \(\d+\) > sendto fd=\d+\(<4>\) size=5 tuple=0\.0\.0\.0:\d+->127\.0\.0\.1:\d+ /, 'python sent a datagram');
+    has(/ python3? \(\d+\) < recvfrom res=5 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received it with its sender');
+    has(/ python3? \(\d+\) > sendmsg fd=\d+\(<4u>127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\) size=4 /, 'python sent two buffers in one message');
+    has(/ python3? \(\d+\) < recvmsg res=4 size=4 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received the message');
+  }
   // The same facts through the fields the state derives.
   assert.match(detailed, / cat cat \/etc\/hostname bash root \/etc\/hostname file < openat /);
   assert.match(detailed, new RegExp(` bash bash -c exec 3<>/dev/tcp/127\\.0\\.0\\.1/${port}; .* root 127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port} ipv4 < connect `));

@@ -7,11 +7,12 @@
 // container (container.id != host: "Drop and execute new binary in container", "Packet socket
 // created in container"...) or a Kubernetes pod.
 import assert from 'node:assert/strict';
-import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { probeBinary } from '../../src/probe/index.js';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
 
 const skip = liveSkipReason();
@@ -25,6 +26,8 @@ const python = (() => {
   return r.status === 0 ? r.stdout.trim() : undefined;
 })();
 const NO_PYTHON = 'python3 is not installed';
+/** nsenter (util-linux), or undefined. */
+const nsenter = ['/usr/bin/nsenter', '/bin/nsenter'].find((p) => existsSync(p));
 /** The kernel's process name for a program: its file name, cut to 15 bytes. */
 const commOf = (path: string) => basename(path).slice(0, 15);
 
@@ -164,6 +167,32 @@ describe('live detection with the stock rule packs', { skip }, () => {
     const a = await expectAlert('Search Private Keys or Passwords', 'find', r.endedAt);
     assert.equal(a.output_fields['proc.cmdline'], `find ${dir} -name id_rsa`);
     assert.equal(a.output_fields['proc.pname'], selfComm);
+  });
+
+  it('joining a namespace with a renamed nsenter fires "Change thread namespace"', { skip: nsenter === undefined && 'nsenter is not installed' }, async () => {
+    const joiner = join(dir, 'gwnsjoin');
+    copyFileSync(nsenter!, joiner);
+    chmodSync(joiner, 0o755);
+    // This test's own network namespace: setns succeeds and changes nothing.
+    const r = await runProgram(joiner, ['--target', String(process.pid), '--net', 'true']);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Change thread namespace', 'gwnsjoin', r.endedAt);
+    assert.equal(a.output_fields['proc.cmdline'], `gwnsjoin --target ${process.pid} --net true`);
+    assert.equal(a.output_fields['proc.pname'], selfComm);
+    assert.equal(a.output_fields['evt.type'], 'setns');
+  });
+
+  it('loading a BPF program with an unprofiled tool fires "BPF Program Not Profiled" (evt.arg.cmd of the live exit event)', async () => {
+    // The tool: a renamed copy of ghostwatch's own probe loader, stopped by SIGINT a second after it started.
+    const loader = join(dir, 'gwbpfloader');
+    copyFileSync(probeBinary(), loader);
+    chmodSync(loader, 0o755);
+    const r = await runProgram('timeout', ['--preserve-status', '-s', 'INT', '1', loader, 'openat']);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('BPF Program Not Profiled', 'gwbpfloader', r.endedAt);
+    assert.equal(a.output_fields['evt.arg.cmd'], 'BPF_PROG_LOAD');
+    assert.equal(a.output_fields['proc.cmdline'], 'gwbpfloader openat');
+    assert.equal(a.output_fields['proc.pname'], 'timeout');
   });
 
   it('ordinary commands (ls, cat /etc/hostname, echo) fire nothing', async () => {

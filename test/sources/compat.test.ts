@@ -67,6 +67,18 @@ test('calls the 2022 driver had no event for are written as its generic syscall 
   assert.deepEqual(convert(ev(405, TID, [9, 'x', { u32: 0 }])).map((e) => e.params), [[0, 319], [0]]);
 });
 
+test('bpf becomes the 2022 bpf events: the command on enter, on exit the new fd of a program or map load, else the result', () => {
+  const dyn = (e: Event) => [e.buf[e.paramOffset(0)], e.buf.readBigInt64LE(e.paramOffset(0) + 1)];
+  const cases = [[7, 5, 0, 7n], [4, 0, 0, 4n], [0, 12, 1, 0n], [-1, 5, 1, -1n]] as const; // PROG_LOAD, MAP_CREATE, PROG_GET_NEXT_ID, failed
+  for (const [res, cmd, index, value] of cases) {
+    const out: (number | bigint | undefined)[][] = [];
+    new LegacyConverter().convert(ev(369, TID, [res, { u32: cmd }]), (e) => {
+      out.push(e.type === 296 ? [296, e.paramInt(0)] : [297, e.paramLen(0), ...dyn(e)]);
+    });
+    assert.deepEqual(out, [[296, cmd], [297, 9, index, value]], `bpf cmd ${cmd} res ${res}`);
+  }
+});
+
 test('2022 events keep their 2022 parameters only, after an enter event built from the exit', () => {
   // openat: fd, dirfd, name, flags (O_RDONLY|O_F_CREATED), mode, dev, ino.
   const created = 1 | (1 << 14);
@@ -89,7 +101,8 @@ test('no enter event for the child side of clone, nor for enter-only events', ()
 
 test('events sysdig 0.29.3 cannot be given anything for are dropped', () => {
   const emitted: number[] = [];
-  assert.equal(new LegacyConverter().convert(ev(369, TID, [3, { u32: 0 }]), (e) => emitted.push(e.type)), false);
+  // mlock (2022 drivers had no event for it, nor a PPM_SC).
+  assert.equal(new LegacyConverter().convert(ev(345, TID, [0, 0n, 0n]), (e) => emitted.push(e.type)), false);
   assert.deepEqual(emitted, []);
 });
 
@@ -129,7 +142,8 @@ test('a converted capture prints the same in sysdig and ghostwatch, with the fds
     write(ev(389, TID, [8, tuple, { u8: 0 }, { u32: 1 }, { u32: 128 }, { u32: 0 }])); // accept4
     write(ev(427, TID, [0, { u32: 1000 }, { u32: 1000 }])); // setreuid
     write(ev(405, TID, [9, 'x', { u32: 0 }])); // memfd_create
-    write(ev(369, TID, [3, { u32: 0 }])); // bpf: nothing for it in 2022
+    write(ev(369, TID, [11, { u32: 5 }])); // bpf(BPF_PROG_LOAD)
+    write(ev(345, TID, [0, 0n, 0n])); // mlock: nothing for it in 2022
     write(ev(3, TID, [10, Buffer.alloc(0), { u32: 1 }, { u32: 0 }, { u32: 0x1f }, 5n])); // open with an empty name
     w.close();
 
@@ -154,6 +168,8 @@ test('a converted capture prints the same in sysdig and ghostwatch, with the fds
       // memfd_create was unknown to the 2022 tables: that driver recorded it as this too.
       '> <unknown>',
       '< <unknown>',
+      '> bpf cmd=5',
+      '< bpf res_or_fd=11',
       // An empty string (no NUL) is written as a lone NUL, which sysdig reads as the empty path
       // (resolved against the cwd); without its NUL it would read the bytes that follow.
       '> open name=(/) flags=1(O_RDONLY) mode=0',
