@@ -274,6 +274,113 @@ GW_EXIT(memfd_create)
 	return 0;
 }
 
+/* fds that are not files: the state only needs to know they exist (fd.type). */
+GW_EXIT(eventfd)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EVENTFD_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, gw_arg(0));
+	gw_u32(&w, 0);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(eventfd2)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EVENTFD2_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u16(&w, gw_fd_flags(gw_arg(1)));
+	gw_u64(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* The first 32 signals of the mask the caller passed. */
+static __always_inline __u32 gw_sigmask(unsigned long uptr)
+{
+	__u32 mask = 0;
+	if (uptr) bpf_probe_read_user(&mask, sizeof(mask), (void *)uptr);
+	return mask;
+}
+
+GW_EXIT(signalfd)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SIGNALFD_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_sigmask(gw_arg(1)));
+	gw_u8(&w, 0);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(signalfd4)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SIGNALFD4_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u16(&w, gw_fd_flags(gw_arg(3)));
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_sigmask(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(timerfd_create)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_TIMERFD_CREATE_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u8(&w, gw_arg(0));
+	gw_u8(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(inotify_init)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_INOTIFY_INIT_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u8(&w, 0);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(inotify_init1)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_INOTIFY_INIT1_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u16(&w, gw_fd_flags(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(epoll_create)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EPOLL_CREATE_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s32(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* EPOLL_CLOEXEC is scap's bit 0. */
+GW_EXIT(epoll_create1)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EPOLL_CREATE1_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u32(&w, (gw_arg(0) & GW_O_CLOEXEC) ? 1 : 0);
+	gw_submit(&w);
+	return 0;
+}
+
 /* Calls whose exit event is the result and then the arguments' paths/fds in order. */
 GW_EXIT(symlink)
 {
@@ -550,6 +657,40 @@ GW_EXIT(connect)
 	return 0;
 }
 
+GW_EXIT(shutdown)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SHUTDOWN_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u8(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+/* socketpair: the two fds and the kernel addresses of the first one's socket and of its peer,
+ * which name unix socket pairs. */
+GW_EXIT(socketpair)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SOCKETPAIR_X, 8)) return 0;
+	long res = ctx->ret;
+	int fds[2] = {-1, -1};
+	if (res == 0) bpf_probe_read_user(fds, sizeof(fds), (void *)gw_arg(3));
+	struct socket *sock = res == 0 ? gw_fd_socket(fds[0]) : NULL;
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	gw_s64(&w, res);
+	gw_s64(&w, fds[0]);
+	gw_s64(&w, fds[1]);
+	gw_u64(&w, (__u64)sk);
+	gw_u64(&w, sk ? (__u64)BPF_CORE_READ((struct unix_sock *)sk, peer) : 0);
+	gw_u32(&w, gw_arg(0));
+	gw_u32(&w, gw_arg(1));
+	gw_u32(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
 /* accept/accept4: the new connection's tuple and the listening socket's queue. */
 static __always_inline void gw_accept_params(struct gw_w *w, long fd)
 {
@@ -811,6 +952,50 @@ GW_EXIT(finit_module)
 	gw_s64(&w, GW_FD_ARG(0));
 	gw_str(&w, GW_USTR(1), true);
 	gw_u32(&w, gw_arg(2) & 0x7);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(chroot)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_CHROOT_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_str(&w, GW_USTR(0), true);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(setsid)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETSID_X, 1)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(setpgid)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETPGID_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_s64(&w, (__s32)gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+/* capset: the sets the thread has after the call. */
+GW_EXIT(capset)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_CAPSET_X, 4)) return 0;
+	struct task_struct *t = gw_task();
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, gw_cap_inheritable(t));
+	gw_u64(&w, gw_cap_permitted(t));
+	gw_u64(&w, gw_cap_effective(t));
 	gw_submit(&w);
 	return 0;
 }

@@ -35,6 +35,9 @@ const TO_2022: ReadonlyMap<number, number> = new Map([
   [367, 125], // dup (newer) → dup
   [389, 249], // accept4 → accept (the 2022 accept4 event)
   [393, 61], // pipe2 → pipe
+  [395, 139], // inotify_init1 → inotify_init
+  [397, 63], // eventfd2 → eventfd
+  [399, 127], // signalfd4 → signalfd
 ]);
 
 /** Exit parameters found under another name in the newer event, by target event id and parameter name. */
@@ -45,6 +48,9 @@ const RENAMED: ReadonlyMap<number, Readonly<Record<string, string>>> = new Map([
  * with the call's PPM_SC id (0 when its table did not know the call) and the x86_64 syscall number.
  */
 const AS_GENERIC: ReadonlyMap<number, { sc: number; native: number }> = new Map([
+  [353, { sc: 115, native: 126 }], // capset
+  [375, { sc: 165, native: 213 }], // epoll_create
+  [377, { sc: 227, native: 291 }], // epoll_create1
   [405, { sc: 0, native: 319 }], // memfd_create
   [427, { sc: 123, native: 113 }], // setreuid
   [429, { sc: 124, native: 114 }], // setregid

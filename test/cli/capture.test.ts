@@ -28,13 +28,18 @@ const python = (() => {
   const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 })();
-/** Python: one datagram with sendto/recvfrom, one with sendmsg/recvmsg, over loopback UDP. */
-const UDP_EXCHANGE = [
-  'import socket',
+/**
+ * Python, for calls no shell tool makes: one datagram with sendto/recvfrom, one with
+ * sendmsg/recvmsg, over loopback UDP; a socket pair, half shut down; an eventfd and an epoll fd.
+ */
+const PYTHON_CALLS = [
+  'import os, select, socket',
   'a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
   'b.bind(("127.0.0.1", 0)); to = b.getsockname()',
   'a.sendto(b"hello", to); b.recvfrom(100)',
   'a.sendmsg([b"ab", b"cd"], [], 0, to); b.recvmsg(100)',
+  'c, d = socket.socketpair(); c.shutdown(socket.SHUT_WR)',
+  'e = os.eventfd(3, os.EFD_CLOEXEC); p = select.epoll()',
 ].join('\n');
 
 /** `ghostwatch capture -w FILE [-M S] [-n N] [FILTER]`, as a user runs it (after a prefix such as setpriv). */
@@ -110,7 +115,8 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
     sh('unshare --net true');
     sh(`nsenter --target ${process.pid} --net true`);
     sh('bpftool map list >/dev/null');
-    if (python !== undefined) sh(`${python} -c '${UDP_EXCHANGE}'`);
+    sh('setsid true; chroot / true; setpriv --inh-caps -all true');
+    if (python !== undefined) sh(`${python} -c '${PYTHON_CALLS}'`);
     await sleep(500);
   } finally {
     capture.kill('SIGINT');
@@ -141,12 +147,19 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
   has(/ unshare \(\d+\) > unshare flags=16\(CLONE_NEWNET\) /, 'unshare made a network namespace');
   has(new RegExp(` nsenter \\(\\d+\\) > setns fd=\\d+\\(<f>/proc/${process.pid}/ns/net\\) nstype=16\\(CLONE_NEWNET\\) `), 'nsenter joined it');
   has(/ bpftool \(\d+\) < bpf res_or_fd=/, 'bpftool called bpf');
+  has(/ setsid \(\d+\) < setsid res=\d+\(setsid\) /, 'setsid made a session');
+  has(/ chroot \(\d+\) < chroot res=0 path=\/ /, 'chroot changed its root');
+  has(/ setpriv \(\d+\) > capset /, 'setpriv set its capabilities');
   if (python !== undefined) {
     // An unconnected UDP socket is named by the peer of each datagram.
     has(/ python3? \(\d+\) > sendto fd=\d+\(<4>\) size=5 tuple=0\.0\.0\.0:\d+->127\.0\.0\.1:\d+ /, 'python sent a datagram');
     has(/ python3? \(\d+\) < recvfrom res=5 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received it with its sender');
     has(/ python3? \(\d+\) > sendmsg fd=\d+\(<4u>127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\) size=4 /, 'python sent two buffers in one message');
     has(/ python3? \(\d+\) < recvmsg res=4 size=4 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received the message');
+    has(/ python3? \(\d+\) < socketpair res=0 fd1=(\d+)\(<u>\) fd2=\d+\(<u>\) source=[0-9A-F]+ peer=[0-9A-F]+ /, 'python made a socket pair');
+    has(/ python3? \(\d+\) > shutdown fd=\d+\(<u>\) how=1\(SHUT_WR\) /, 'and shut down one way of it');
+    has(/ python3? \(\d+\) < eventfd res=\d+\(<e>\) /, 'python made an eventfd');
+    has(/ python3? \(\d+\) > epoll_create1 /, 'and an epoll fd');
   }
   // The same facts through the fields the state derives.
   assert.match(detailed, / cat cat \/etc\/hostname bash root \/etc\/hostname file < openat /);

@@ -35,7 +35,7 @@ test('repair without a custom set: only what the rules\' calls need, not the who
   // A file call needs close; process life cycle and credentials always.
   assert.deepEqual(probeSyscalls(['unlink'], { repair: true }, SUPPORTED),
     sorted(['unlink', 'close', 'procexit', 'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'chdir', 'fchdir',
-      'setuid', 'setgid', 'setresuid', 'setresgid']));
+      'chroot', 'capset', 'setsid', 'setpgid', 'setuid', 'setgid', 'setresuid', 'setresgid']));
   // A network call needs socket and close; accept and listen need bind.
   const net = probeSyscalls(['listen'], { repair: true }, SUPPORTED);
   for (const n of ['listen', 'socket', 'bind', 'close']) assert.ok(net.includes(n), n);
