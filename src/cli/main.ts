@@ -70,7 +70,7 @@ program
   .option('-c <config>', 'configuration file (falco.yaml format); default: config/ghostwatch.yaml of the package')
   .option('-o, --option <key=value>', 'set a configuration value: key=value, section.key=value, list[]=value; repeatable', collect, [])
   // Falco's -A: with a capture file every event is evaluated already (in Falco too, -A affects live captures only).
-  .option('-A', 'monitor all events, including those Falco ignores by default (live captures only, as in Falco)')
+  .option('-A', 'monitor all events, including the high-volume I/O calls Falco leaves out by default (live only, as in Falco)')
   .option('-D <substring>', 'disable the rules whose name contains this text; repeatable', collect, [])
   .option('-t <tag>', 'run only the rules with this tag; repeatable', collect, [])
   .option('-T <tag>', 'disable the rules with this tag; repeatable', collect, [])
@@ -101,6 +101,7 @@ program
       dryRun: opts.dryRun === true,
       unbuffered: opts.unbuffered === true,
       print: opts.print,
+      allEvents: opts.A === true,
     });
     // Exit now: an output given up at the end (a program that does not end) must not keep ghostwatch alive.
     process.exit(status);

@@ -56,6 +56,8 @@ export interface RunOptions {
   readonly unbuffered: boolean;
   /** -p: text added to every alert: c/container, k/kubernetes (and their -gvisor forms), or a format. */
   readonly print?: string;
+  /** -A: also the high-volume I/O calls Falco leaves out by default (base_syscalls.all). */
+  readonly allEvents?: boolean;
 }
 
 /** Falco's -p shorthands. */
@@ -140,7 +142,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     input = { capture: o.capture };
   } else {
     try {
-      input = { live: await openLiveSystem(running, config, logger) };
+      input = { live: await openLiveSystem(running, config, o.allEvents === true, logger) };
     } catch (e) {
       await outputs.close(config.outputTimeout);
       throw e instanceof ProbeError ? new RunError(e.message) : e;
@@ -152,13 +154,17 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
 /** What detection reads: a capture file (-e), or the live system through the probe. */
 type Input = { readonly capture: string; readonly live?: undefined } | { readonly capture?: undefined; readonly live: LiveSource };
 
-/** Attach the probe for the events the running rules and the state need (base_syscalls adjusts them). */
-async function openLiveSystem(running: readonly LoadedRule[], config: GhostwatchConfig, logger: Logger): Promise<LiveSource> {
+/**
+ * Attach the probe for the events the running rules and the state need (base_syscalls adjusts
+ * them; -A is base_syscalls.all), with the ring buffer syscall_buf_size_preset asks for.
+ */
+async function openLiveSystem(running: readonly LoadedRule[], config: GhostwatchConfig, allEvents: boolean, logger: Logger): Promise<LiveSource> {
   const supported = listProbeEventsOrFail();
   const names = ruleEventNames(running);
-  const syscalls = probeSyscalls(names === 'all' ? supported : names, config.baseSyscalls, supported);
+  const base = allEvents ? { ...config.baseSyscalls, all: true } : config.baseSyscalls;
+  const syscalls = probeSyscalls(names === 'all' ? supported : names, base, supported);
   logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
-  return openLive({ syscalls });
+  return openLive({ syscalls, ringKb: config.syscallBufferKb });
 }
 
 /** The events the built probe offers; a missing probe is one line saying how to build it. */

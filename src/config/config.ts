@@ -79,7 +79,12 @@ export interface GhostwatchConfig {
   };
   readonly syscallEventTimeoutsMax: number;
   readonly baseSyscalls: { readonly customSet: readonly string[]; readonly repair: boolean; readonly all: boolean };
+  /** The probe's ring buffer, from syscall_buf_size_preset (Falco's sizes: 1 MiB << (preset - 1)). */
+  readonly syscallBufferKb: number;
 }
+
+const BUF_SIZE_PRESET_MIN = 1;
+const BUF_SIZE_PRESET_MAX = 10;
 
 /** Reads the typed configuration out of a validated tree; `name` is the file for Falco's messages. */
 export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathExists: (p: string) => boolean): GhostwatchConfig {
@@ -114,6 +119,11 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
   const maxConsecutives = r.number('syscall_event_timeouts.max_consecutives', 1000);
   if (maxConsecutives <= 0) {
     throw new ConfigError(`Error reading config file(${name}): the maximum consecutive timeouts without an event must be an unsigned integer > 0`);
+  }
+
+  const bufPreset = r.number('syscall_buf_size_preset', 4);
+  if (!Number.isInteger(bufPreset) || bufPreset < BUF_SIZE_PRESET_MIN || bufPreset > BUF_SIZE_PRESET_MAX) {
+    throw new ConfigError(`The 'buf_size_preset' value must be between '${BUF_SIZE_PRESET_MIN}' and '${BUF_SIZE_PRESET_MAX}'`);
   }
 
   // Falco keeps only the configured rules paths that exist.
@@ -154,6 +164,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
       repair: r.bool('base_syscalls.repair', false),
       all: r.bool('base_syscalls.all', false),
     },
+    syscallBufferKb: 1024 << (bufPreset - 1),
   };
 }
 

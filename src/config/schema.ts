@@ -118,7 +118,7 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     thread_table_size: 'integer', thread_table_auto_purging_interval_s: 'integer',
     thread_table_auto_purging_thread_timeout_s: 'integer', snaplen: 'integer',
   }),
-  syscall_buf_size_preset: int(false),
+  syscall_buf_size_preset: int(),
   syscall_drop_failed_exit: bool(false),
   modern_bpf: unimplemented({ cpus_for_each_syscall_buffer: 'integer' }),
   metadata_download: unimplemented({ max_mb: 'integer', chunk_wait_us: 'integer', watch_freq_sec: 'integer' }),

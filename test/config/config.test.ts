@@ -44,7 +44,7 @@ describe("Falco's own falco.yaml", { skip: sharedPath('falco') === undefined ? S
     const { config, unimplemented } = loadConfig(sharedPath('falco', 'legacy-tests', 'falco.yaml'));
     assert.deepEqual(unimplemented, [
       'load_plugins', 'plugins', 'watch_config_files', 'syslog_output', 'grpc_output', 'grpc', 'webserver', 'log_syslog',
-      'libs_logger', 'metrics', 'syscall_buf_size_preset', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
+      'libs_logger', 'metrics', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
     ]);
     assert.equal(config.outputsMaxBurst, 1000);
     assert.equal(config.logStderr, true);
@@ -103,6 +103,16 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
     assert.equal(config.httpOutput?.userAgent, 'falcosecurity/falco');
     assert.equal(config.logLevel, 7);
     assert.deepEqual(config.syscallEventDrops, { threshold: 0.5, actions: new Set(['log', 'exit']), rate: 1, maxBurst: 3, simulateDrops: true });
+  });
+
+  it("syscall_buf_size_preset: Falco's sizes, 1 MiB to 512 MiB; 8 MiB by default", () => {
+    assert.equal(loadConfig(configFile('json_output: false\n'), []).config.syscallBufferKb, 8 << 10);
+    assert.equal(loadConfig(configFile('syscall_buf_size_preset: 1\n'), []).config.syscallBufferKb, 1 << 10);
+    assert.equal(loadConfig(configFile('syscall_buf_size_preset: 6\n'), []).config.syscallBufferKb, 32 << 10);
+    assert.equal(loadConfig(configFile('syscall_buf_size_preset: 10\n'), []).config.syscallBufferKb, 512 << 10);
+    for (const bad of ['0', '11']) {
+      assert.equal(loadError(`syscall_buf_size_preset: ${bad}\n`), "The 'buf_size_preset' value must be between '1' and '10'");
+    }
   });
 
   it('a key neither Falco nor ghostwatch knows is an error naming it and its line', () => {

@@ -3,7 +3,7 @@
 // drop alert and show in the -v counts, and without root the refusal is one line.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -23,6 +23,16 @@ writeFileSync(rules, `
   priority: WARNING
 `);
 const marker = join(dir, 'gwmarker');
+
+/** Sizes of the BPF ring buffers a process holds (from its fds' fdinfo: map type 27). */
+function ringBufferSizes(pid: number): number[] {
+  const sizes: number[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    const info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    if (/^map_type:\s+27$/m.test(info)) sizes.push(Number(/^max_entries:\s+(\d+)$/m.exec(info)?.[1]));
+  }
+  return sizes;
+}
 const QUIET = ['-o', 'json_output=true'];
 
 describe('live run life cycle', { skip }, () => {
@@ -46,6 +56,34 @@ describe('live run life cycle', { skip }, () => {
     assert.match(f.stderr, /SIGTERM received, exiting/);
     const still = loadedProgramIds();
     assert.deepEqual(ids.filter((id) => still.has(id)), [], 'programs still loaded after exit');
+  });
+
+  it('-A adds the high-volume I/O calls the rules use; syscall_buf_size_preset sizes the ring buffer', async () => {
+    const captured = (stderr: string) => /Capturing \d+ event types live: (.*)/.exec(stderr)?.[1]?.split(', ') ?? [];
+    const reads = join(dir, 'reads.yaml');
+    writeFileSync(reads, `
+- rule: marker read
+  desc: the marker command read something
+  condition: evt.type = read and proc.name = gwmarker
+  output: marker read (fd=%fd.name)
+  priority: WARNING
+`);
+    const plain = new LiveRun(['-r', reads, ...QUIET, '-M', '1']);
+    await plain.ready();
+    const p = await plain.finished;
+    assert.equal(p.status, 0, p.stderr);
+    assert.ok(!captured(p.stderr).includes('read'), p.stderr);
+
+    const all = new LiveRun(['-r', reads, ...QUIET, '-A', '-o', 'syscall_buf_size_preset=2']);
+    await all.ready();
+    const loader = all.loaderPid();
+    assert.ok(loader !== undefined);
+    assert.deepEqual(ringBufferSizes(loader), [2 << 20]);
+    all.signal('SIGTERM');
+    const a = await all.finished;
+    assert.equal(a.status, 0, a.stderr);
+    for (const call of ['read', 'openat', 'execve']) assert.ok(captured(a.stderr).includes(call), `${call}: ${a.stderr}`);
+    assert.ok(!captured(a.stderr).includes('write'), 'only the I/O calls the rules use');
   });
 
   it('-M stops a live run by itself after that many seconds', async () => {
