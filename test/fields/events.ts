@@ -1,10 +1,11 @@
 // Hand-built events and state for the field tests: an Event over bytes laid out as the reader
 // delivers them, and a StateView over plain tables.
-import { Event } from '../../src/capture/event.js';
+import type { Event } from '../../src/capture/event.js';
 import { eventId } from '../../src/capture/event-table.js';
 import type { ContainerInfo, FdInfo, GroupInfo, StateView, ThreadInfo, UserInfo } from '../../src/state/types.js';
 import { FdType } from '../../src/state/types.js';
 import type { StateExtras } from '../../src/fields/spec.js';
+import { ev } from '../state/event-builder.js';
 
 // Parameter encoders.
 export const i64 = (n: number | bigint): Buffer => {
@@ -47,28 +48,8 @@ export const TS = 1470327477881730713n;
 
 /** An event as the reader and state engine would hand it over. */
 export function makeEvent(spec: EventSpec): Event {
-  const params = spec.params ?? [];
   const type = typeof spec.type === 'number' ? spec.type : typeId(spec.type);
-  const hdr = 26 + 2 * params.length;
-  const len = hdr + params.reduce((n, p) => n + p.length, 0);
-  const buf = Buffer.alloc(len);
-  buf.writeBigUInt64LE(spec.ts ?? TS, 0);
-  buf.writeBigInt64LE(BigInt(spec.tid ?? spec.thread?.tid ?? 1), 8);
-  buf.writeUInt32LE(len, 16);
-  buf.writeUInt16LE(type, 20);
-  buf.writeUInt32LE(params.length, 22);
-  let p = 26;
-  for (const x of params) {
-    buf.writeUInt16LE(x.length, p);
-    p += 2;
-  }
-  for (const x of params) {
-    x.copy(buf, p);
-    p += x.length;
-  }
-  const e = new Event();
-  e.reset(buf, 0, 26, 2, params.length);
-  e.cpu = spec.cpu ?? 0;
+  const e = ev(type, spec.tid ?? spec.thread?.tid ?? 1, spec.params ?? [], { ts: spec.ts ?? TS, cpu: spec.cpu ?? 0 });
   e.num = spec.num ?? 1;
   e.thread = spec.thread;
   e.fd = spec.fd;
