@@ -381,6 +381,17 @@ GW_EXIT(epoll_create1)
 	return 0;
 }
 
+/* The flags as the caller passed them, as libs records them. */
+GW_EXIT(userfaultfd)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_USERFAULTFD_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u32(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
 /* Calls whose exit event is the result and then the arguments' paths/fds in order. */
 GW_EXIT(symlink)
 {

@@ -60,6 +60,7 @@ enum gw_event_id {
 	GW_CHMOD_X = 315,       /* res, filename, mode */
 	GW_FCHMOD_X = 317,      /* res, fd, mode */
 	GW_RENAMEAT2_X = 319,   /* res, olddirfd, oldpath, newdirfd, newpath, flags */
+	GW_USERFAULTFD_X = 321, /* res, flags */
 	GW_OPENAT2_X = 327,     /* fd, dirfd, name, flags, mode, resolve, dev, ino */
 	GW_EXECVEAT_X = 331,    /* 30 process parameters */
 	GW_CLONE3_X = 335,      /* 21 process parameters */

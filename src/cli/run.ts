@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, packageRoot } from '../config/load.js';
 import { describeRules } from '../engine/describe.js';
 import { detect } from '../engine/detect.js';
 import { DROP_RULE, DropMonitor } from '../engine/drops.js';
-import { ruleEventNames } from '../engine/live-syscalls.js';
+import { isSyscallEvent, ruleEventNames } from '../engine/live-syscalls.js';
 import { ProbeDropSource } from '../engine/probe-drops.js';
 import { RuleEngine } from '../engine/engine.js';
 import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
@@ -163,8 +163,22 @@ async function openLiveSystem(running: readonly LoadedRule[], config: Ghostwatch
   const names = ruleEventNames(running);
   const base = allEvents ? { ...config.baseSyscalls, all: true } : config.baseSyscalls;
   const syscalls = probeSyscalls(names === 'all' ? supported : names, base, supported);
+  if (names !== 'all') warnUnsupportedEvents(names, syscalls);
   logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
   return openLive({ syscalls, ringKb: config.syscallBufferKb });
+}
+
+/** Falco's warning for the system calls the rules use that will not be captured. */
+function warnUnsupportedEvents(ruleNames: ReadonlySet<string>, captured: readonly string[]): void {
+  const taken = new Set(captured);
+  const missing = [...ruleNames].filter((n) => !taken.has(n) && isSyscallEvent(n)).sort();
+  if (missing.length === 0) return;
+  process.stderr.write('Loaded rules match syscalls that are not activated (e.g. were removed via config settings such as '
+    + 'no -A flag or negative base_syscalls elements) or unsupported with current configuration: warning (unsupported-evttype): '
+    + `${missing.join(', ')}\n`
+    + 'If syscalls in rules include high volume syscalls (-> activate via `-A` flag), else syscalls may have been removed via '
+    + 'base_syscalls option or might be associated with syscalls undefined on your architecture '
+    + '(https://marcin.juszkiewicz.com.pl/download/tables/syscalls.html)\n');
 }
 
 /** The events the built probe offers; a missing probe is one line saying how to build it. */

@@ -1,6 +1,6 @@
 // The event names the loaded rules can match, for asking the live probe only what they need
 // (probeSyscalls then adds what the state engine needs and applies base_syscalls).
-import { EVENT_TABLE } from '../capture/event-table.js';
+import { EVENT_TABLE, EventCategory } from '../capture/event-table.js';
 import type { LoadedRule } from '../rules/index.js';
 
 /** Names of the event types the rules are indexed under; 'all' when a rule matches every type. */
@@ -14,4 +14,17 @@ export function ruleEventNames(rules: readonly LoadedRule[]): Set<string> | 'all
     }
   }
   return names;
+}
+
+/**
+ * Names of system calls and kernel tracepoints, which a probe captures; not the meta events user
+ * space makes (the table keeps container's JSON events in the process category, without libs'
+ * meta-event bit).
+ */
+const KERNEL_EVENT_NAMES: ReadonlySet<string> = new Set(
+  EVENT_TABLE.filter((e) => e !== undefined && e.category !== EventCategory.INTERNAL && e.name !== 'container').map((e) => e.name),
+);
+
+export function isSyscallEvent(name: string): boolean {
+  return KERNEL_EVENT_NAMES.has(name);
 }

@@ -14,6 +14,9 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { probeBinary } from '../../src/probe/index.js';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
+import { SHARED_MISSING, sharedPath } from '../helpers.js';
+
+const pack101 = sharedPath('falco', 'rules', 'falco_rules-1.0.1.yaml');
 
 const skip = liveSkipReason();
 /** Alerts must come within a second of the action (the process that did it has ended). */
@@ -224,5 +227,33 @@ describe('live detection with the stock rule packs', { skip }, () => {
       assert.match(f.stdout, new RegExp(`^   ${rule.replace(/[/]/g, '\\/')}: \\d+$`, 'm'));
     }
     assert.throws(() => readFileSync(`/proc/${loader}/stat`), 'the loader has exited');
+  });
+});
+
+describe('live detection with the 1.0.1 rule pack', { skip: skip || (pack101 === undefined && SHARED_MISSING) }, () => {
+  let gw: LiveRun;
+
+  before(async () => {
+    gw = new LiveRun(['-r', pack101!, '-o', 'json_output=true']);
+    await gw.ready();
+  });
+
+  after(async () => {
+    gw.signal('SIGTERM');
+    await gw.finished;
+    await killLeftovers();
+  });
+
+  it('userfaultfd by an unprivileged user fires "Unprivileged Delegation of Page Faults Handling to a Userspace Process"', { skip: python === undefined && NO_PYTHON }, async () => {
+    // The rule is about the attempt: it fires whether or not the kernel lets unprivileged users have one.
+    const call = 'import ctypes; ctypes.CDLL(None).syscall(323, 0)';
+    const r = await runProgram('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', python!, '-c', call]);
+    assert.equal(r.status, 0);
+    const rule = 'Unprivileged Delegation of Page Faults Handling to a Userspace Process';
+    const a = await gw.alert((x) => x.rule === rule && x.output_fields['proc.cmdline'] === `${commOf(python!)} -c ${call}`);
+    assert.ok(a !== undefined, `no '${rule}' alert; alerts: ${JSON.stringify(gw.alerts.map((x) => x.rule))}`);
+    assert.ok(a.receivedAt - r.endedAt <= LATENCY_MS);
+    assert.equal(a.priority, 'Critical');
+    assert.equal(a.output_fields['user.name'], 'nobody');
   });
 });
