@@ -8,7 +8,7 @@ export const UTIL_CLASS: FieldClass = {
   hidden: true,
   fields: [
     {
-      name: 'util.cnt', type: ParamType.UINT64, printFormat: PrintFormat.ID, arg: 'none',
+      name: 'util.cnt', type: ParamType.UINT64, printFormat: PrintFormat.ID, arg: 'none', keepsState: true,
       desc: 'incremental counter.',
       make: () => {
         let n = 0;

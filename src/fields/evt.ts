@@ -211,7 +211,8 @@ function firstTs(c: FieldContext, seen: { ts: bigint | undefined }, e: Event): b
 /** A time field extracted as a (possibly rounded) number but printed exactly from a bigint. */
 function exactTime(name: string, type: ParamType, fmt: PrintFormat, desc: string, value: (e: Event, c: FieldContext, seen: { ts: bigint | undefined }) => bigint): FieldSpec {
   return {
-    name, type, printFormat: fmt, arg: 'none', desc,
+    // keepsState: the relative times remember the first event they saw.
+    name, type, printFormat: fmt, arg: 'none', desc, keepsState: true,
     make: (c) => {
       const seen = { ts: undefined as bigint | undefined };
       return {
@@ -269,7 +270,7 @@ function latencyField(name: string, fmt: PrintFormat, desc: string, pick: (ns: n
 /** Deltas between this event and the previous one the field saw. */
 function deltaField(name: string, fmt: PrintFormat, desc: string, pick: (ns: bigint) => bigint): FieldSpec {
   return {
-    name, type: T.RELTIME, printFormat: fmt, arg: 'none', desc,
+    name, type: T.RELTIME, printFormat: fmt, arg: 'none', desc, keepsState: true,
     make: () => {
       let prev: bigint | undefined;
       const next = (e: Event): bigint => {
@@ -358,7 +359,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     simple('evt.latency.quantized', T.UINT64, F.DEC, '10-base log of the delta between an exit event and the correspondent enter event.',
       (e, c) => (e.thread === undefined || isInternal(e) || c.state.latency(e.thread) === 0 ? undefined : 1), { hidden: true }),
     {
-      name: 'evt.latency.human', type: T.CHARBUF, arg: 'none',
+      name: 'evt.latency.human', type: T.CHARBUF, arg: 'none', keepsState: true,
       desc: 'delta between an exit event and the correspondent enter event, as a human readable string (e.g. 10.3ms).',
       make: (c) => {
         // Without a thread sysdig repeats the last value it printed.
@@ -378,7 +379,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     deltaField('evt.deltatime.s', F.DEC, 'integer part of the delta between this event and the previous event.', (d) => d / NS),
     deltaField('evt.deltatime.ns', F.PADDED_DEC, 'fractional part of the delta between this event and the previous event.', (d) => d % NS),
     {
-      name: 'evt.outputtime', type: T.CHARBUF, arg: 'none', hidden: true,
+      name: 'evt.outputtime', type: T.CHARBUF, arg: 'none', hidden: true, keepsState: true,
       desc: "this depends on -t param, default is %evt.time ('h').",
       make: (c) => ({ extract: outputTime(c) }),
     },

@@ -111,7 +111,7 @@ function switchClock(): (e: Event) => number {
 /** A thread's CPU use since its previous procinfo event (procinfo events only), capped at 100. */
 function cpuField(name: string, desc: string, user: boolean, system: boolean): FieldSpec {
   return {
-    name, type: T.DOUBLE, arg: 'none', desc,
+    name, type: T.DOUBLE, arg: 'none', desc, keepsState: true,
     make: () => {
       const lastTotal = new Map<number, number>();
       return {
@@ -242,12 +242,12 @@ const SYSDIG_FIELDS: FieldSpec[] = [
     "'true' if the thread generating the event is the main one in the process.",
     isMainThread),
   {
-    name: 'thread.exectime', type: T.RELTIME, printFormat: F.DEC, arg: 'none',
+    name: 'thread.exectime', type: T.RELTIME, printFormat: F.DEC, arg: 'none', keepsState: true,
     desc: 'CPU time spent by the last scheduled thread, in nanoseconds. Exported by switch events only.',
     make: () => ({ extract: switchClock() }),
   },
   {
-    name: 'thread.totexectime', type: T.RELTIME, printFormat: F.DEC, arg: 'none',
+    name: 'thread.totexectime', type: T.RELTIME, printFormat: F.DEC, arg: 'none', keepsState: true,
     desc: 'Total CPU time, in nanoseconds since the beginning of the capture, for the current thread. Exported by switch events only.',
     make: () => {
       const clock = switchClock();

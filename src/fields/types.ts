@@ -34,6 +34,11 @@ export interface FieldDef {
   readonly printFormat?: PrintFormat;
   /** Usable in conditions only, not in output formats (fd.ip, fd.net...). */
   readonly filterOnly?: boolean;
+  /**
+   * Each use of the field remembers the events it saw (evt.deltatime, util.cnt): its value depends
+   * on which events it was extracted from, so two uses cannot share one extraction.
+   */
+  readonly keepsState?: boolean;
 }
 
 /** A field bound to its argument: ready to extract from events. */

@@ -2,7 +2,7 @@
 // check with the literals already parsed, then called per event on the extracted value.
 import type { ParamType } from '../capture/event-types.js';
 import type { FieldValue } from '../fields/types.js';
-import { asciiLower, includesIgnoreAsciiCase } from './ascii.js';
+import { asciiLower, containsIgnoringAsciiCase, includesIgnoreAsciiCase } from './ascii.js';
 import type { BinaryOp } from './ast.js';
 import { globToRegExp } from './glob.js';
 import { isNetType, valueClassOf } from './operators.js';
@@ -73,8 +73,8 @@ function stringTest(op: BinaryOp, strs: readonly string[]): Test {
     case '>=': return (v) => asString(v) >= s;
     case 'contains': return (v) => asString(v).includes(s);
     case 'icontains': {
-      const lower = asciiLower(s);
-      return (v) => includesIgnoreAsciiCase(asString(v), lower);
+      const contains = containsIgnoringAsciiCase(s);
+      return (v) => contains(asString(v));
     }
     case 'startswith': return (v) => asString(v).startsWith(s);
     case 'endswith': return (v) => asString(v).endsWith(s);

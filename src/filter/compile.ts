@@ -13,6 +13,7 @@ import { FilterCompileError } from './errors.js';
 import { expandReferences, type ReferenceResolvers } from './expand.js';
 import { isListOp, isNetType, operatorMismatch, typeName, valueClassOf } from './operators.js';
 import { printOperand } from './print.js';
+import { SharedSubexpressions } from './shared.js';
 import { transformer, type Typed } from './transformers.js';
 
 export type Predicate = (evt: Event) => boolean;
@@ -28,6 +29,36 @@ export function compileCondition(ast: Ast, registry: FieldRegistry, opts: Compil
   return new Compiler(registry).expr(expandReferences(ast, opts));
 }
 
+/**
+ * Conditions compiled together so that the subexpressions they share are evaluated once per event
+ * (see shared.ts). Add every condition first, then compile each; before evaluating the predicates
+ * on an event, call nextEvent().
+ */
+export class ConditionGroup {
+  private readonly shared = new SharedSubexpressions();
+  private readonly compiler: Compiler;
+
+  constructor(registry: FieldRegistry, private readonly opts: CompileOptions = {}) {
+    this.compiler = new Compiler(registry, this.shared);
+  }
+
+  /** Expands and registers a condition; the result is what compile() takes. Throws as compileCondition does. */
+  add(ast: Ast): Expr {
+    const expanded = expandReferences(ast, this.opts);
+    this.shared.count(expanded);
+    return expanded;
+  }
+
+  /** The predicate of a condition add() returned. Throws FilterCompileError as compileCondition does. */
+  compile(added: Expr): Predicate {
+    return this.compiler.expr(added);
+  }
+
+  nextEvent(): void {
+    this.shared.nextEvent();
+  }
+}
+
 /** One side of a comparison: how to read it from an event, and its type. */
 interface Source extends Typed {
   readonly get: (evt: Event) => FieldValue;
@@ -37,9 +68,24 @@ interface Source extends Typed {
 }
 
 class Compiler {
-  constructor(private readonly registry: FieldRegistry) {}
+  /** Whether the expression being compiled reads a field that keeps state between events. */
+  private readsState = false;
+
+  constructor(private readonly registry: FieldRegistry, private readonly shared?: SharedSubexpressions) {}
 
   expr(e: Expr): Predicate {
+    if (this.shared === undefined) return this.compileExpr(e);
+    return this.shared.predicate(e, () => {
+      const outer = this.readsState;
+      this.readsState = false;
+      const predicate = this.compileExpr(e);
+      const pure = !this.readsState;
+      this.readsState ||= outer;
+      return { predicate, pure };
+    });
+  }
+
+  private compileExpr(e: Expr): Predicate {
     switch (e.kind) {
       case 'and': {
         const parts = e.children.map((c) => this.expr(c));
@@ -145,8 +191,8 @@ class Compiler {
 
   private operand(o: Operand): Source {
     if (o.kind === 'field') {
-      const field = this.bind(o);
-      return { get: (evt) => field.extract(evt), type: field.type, isList: field.def.isList === true, field, text: field.text };
+      const { field, value } = this.shared?.field(o.name, o.arg, () => this.bind(o)) ?? this.unshared(this.bind(o));
+      return { get: value, type: field.type, isList: field.def.isList === true, field, text: field.text };
     }
     const inner = this.operand(o.operand);
     if (o.name === 'val') return inner;
@@ -172,9 +218,15 @@ class Compiler {
     };
   }
 
+  private unshared(field: BoundField): { field: BoundField; value: (evt: Event) => FieldValue } {
+    return { field, value: (evt) => field.extract(evt) };
+  }
+
   private bind(f: FieldExpr): BoundField {
     try {
-      return this.registry.bind(f.name, f.arg);
+      const field = this.registry.bind(f.name, f.arg);
+      if (field.def.keepsState === true) this.readsState = true;
+      return field;
     } catch (err) {
       if (!(err instanceof FieldError)) throw err;
       const text = printOperand(f);

@@ -21,61 +21,121 @@ export interface EventTypeUniverse {
  * Throws FilterCompileError ('evttype') for evt.type under a transformer or compared with a field.
  */
 export function eventTypesOf(ast: Expr, universe: EventTypeUniverse): Set<number> {
-  return new Resolver(universe).visit(ast, false);
+  const positions = positionsOf(universe);
+  const found = new Resolver(universe, positions).visit(ast, false);
+  const out = new Set<number>();
+  universe.all.forEach((id, i) => found.has(i) && out.add(id));
+  return out;
+}
+
+/** Where each id stands in universe.all: the bit that stands for it in a TypeBits. */
+const POSITIONS = new WeakMap<EventTypeUniverse, ReadonlyMap<number, number>>();
+
+function positionsOf(universe: EventTypeUniverse): ReadonlyMap<number, number> {
+  let positions = POSITIONS.get(universe);
+  if (positions === undefined) {
+    positions = new Map(universe.all.map((id, i) => [id, i]));
+    POSITIONS.set(universe, positions);
+  }
+  return positions;
+}
+
+/**
+ * A set of event types as bits, one per position in universe.all: a rule's condition has hundreds
+ * of checks, each giving a set of hundreds of types, and sets of numbers made that the slowest
+ * part of loading the rules.
+ */
+class TypeBits {
+  private constructor(private readonly words: Uint32Array, private readonly size: number) {}
+
+  static none(size: number): TypeBits {
+    return new TypeBits(new Uint32Array((size + 31) >>> 5), size);
+  }
+
+  static all(size: number): TypeBits {
+    return TypeBits.none(size).complement();
+  }
+
+  has(i: number): boolean {
+    return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
+  }
+
+  add(i: number): void {
+    this.words[i >>> 5]! |= 1 << (i & 31);
+  }
+
+  /** Into this set. */
+  unite(other: TypeBits): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
+  }
+
+  /** Into this set. */
+  intersect(other: TypeBits): void {
+    for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
+  }
+
+  complement(): TypeBits {
+    const out = TypeBits.none(this.size);
+    for (let w = 0; w < this.words.length; w++) out.words[w] = ~this.words[w]!;
+    // Bits past the last type stay clear.
+    const tail = this.size & 31;
+    if (tail !== 0) out.words[out.words.length - 1]! &= (1 << tail) - 1;
+    return out;
+  }
 }
 
 class Resolver {
-  private readonly all: ReadonlySet<number>;
+  private readonly size: number;
 
-  constructor(private readonly universe: EventTypeUniverse) {
-    this.all = new Set(universe.all);
+  constructor(private readonly universe: EventTypeUniverse, private readonly positions: ReadonlyMap<number, number>) {
+    this.size = universe.all.length;
   }
 
-  visit(e: Expr, negated: boolean): Set<number> {
+  visit(e: Expr, negated: boolean): TypeBits {
     switch (e.kind) {
       case 'and':
       case 'or': {
         // Under negation, and becomes or and vice versa.
         const unite = (e.kind === 'or') !== negated;
-        let acc = unite ? new Set<number>() : new Set(this.all);
+        const acc = unite ? TypeBits.none(this.size) : TypeBits.all(this.size);
         for (const c of e.children) {
           const s = this.visit(c, negated);
-          acc = unite ? union(acc, s) : intersection(acc, s);
+          if (unite) acc.unite(s);
+          else acc.intersect(s);
         }
         return acc;
       }
       case 'not':
         return this.visit(e.child, !negated);
       case 'identifier':
-        return new Set(this.all);
+        return TypeBits.all(this.size);
       case 'unary': {
         // `evt.type exists` holds for every type, so its negation for none.
         const isType = this.isEventTypeField(e.left);
-        return isType && negated ? new Set() : new Set(this.all);
+        return isType && negated ? TypeBits.none(this.size) : TypeBits.all(this.size);
       }
       case 'binary': {
         const invariant = evtNumInvariant(e.left, e.op, e.right);
-        if (invariant !== undefined) return (invariant === 'all') !== negated ? new Set(this.all) : new Set();
+        if (invariant !== undefined) return (invariant === 'all') !== negated ? TypeBits.all(this.size) : TypeBits.none(this.size);
         if (!(e.op === '=' || e.op === '==' || e.op === '!=' || e.op === 'in') || !this.isEventTypeField(e.left)) {
-          return new Set(this.all);
+          return TypeBits.all(this.size);
         }
         const r = e.right;
         if (r.kind === 'field' || r.kind === 'transformer') {
           throw new FilterCompileError('evttype', 'right-hand field comparisons on `evt.type`/`syscall.type` checks are not supported by event code search', r.pos);
         }
         const names = r.kind === 'value' ? [r.value] : r.items.map((i) => i.value);
-        const ids = new Set<number>();
-        for (const n of names) for (const id of this.universe.idsOf(n)) ids.add(id);
+        const ids = TypeBits.none(this.size);
+        for (const n of names) {
+          for (const id of this.universe.idsOf(n)) {
+            const at = this.positions.get(id);
+            if (at !== undefined) ids.add(at);
+          }
+        }
         // `!=` complements, and so does an odd number of enclosing nots.
-        return (e.op === '!=') !== negated ? this.complement(ids) : ids;
+        return (e.op === '!=') !== negated ? ids.complement() : ids;
       }
     }
-  }
-
-  private complement(s: ReadonlySet<number>): Set<number> {
-    const out = new Set<number>();
-    for (const id of this.all) if (!s.has(id)) out.add(id);
-    return out;
   }
 
   /** Whether an operand is the bare evt.type (or syscall.type) field; under a transformer it is an error. */
@@ -86,17 +146,6 @@ class Resolver {
     }
     return false;
   }
-}
-
-function union(a: Set<number>, b: ReadonlySet<number>): Set<number> {
-  for (const x of b) a.add(x);
-  return a;
-}
-
-function intersection(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
-  const out = new Set<number>();
-  for (const x of a) if (b.has(x)) out.add(x);
-  return out;
 }
 
 function tryParseU64(text: string): number | undefined {

@@ -4,7 +4,7 @@ export type * from './ast.js';
 export { FilterError, FilterSyntaxError, FilterCompileError, type CompileErrorKind } from './errors.js';
 export { parseCondition, type ParseOptions } from './parser.js';
 export { printCondition } from './print.js';
-export { compileCondition, type CompileOptions, type Predicate } from './compile.js';
+export { compileCondition, ConditionGroup, type CompileOptions, type Predicate } from './compile.js';
 export { expandReferences, type ReferenceResolvers } from './expand.js';
 export { eventTypesOf, type EventTypeUniverse } from './evttypes.js';
 export { forEachNode, fieldsOf, macrosOf, listCandidatesOf } from './walk.js';

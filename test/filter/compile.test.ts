@@ -55,6 +55,9 @@ describe('compileCondition: strings', () => {
     keeps('proc.name icontains aT', [[name('CAT'), true], [name('cat'), true], [name('cbt'), false]]);
     keeps('proc.name icontains ä', [[name('Ä'), false], [name('xä'), true]]);
     keeps('proc.name icontains ""', [[name(''), true]]);
+    // Needle characters that mean something in a RegExp are literal; only ASCII letters fold.
+    keeps('proc.name icontains "A.(c)"', [[name('xa.(C)y'), true], [name('ab(c)'), false]]);
+    keeps('proc.name icontains ks', [[name('\u212a\u017f'), false], [name('KS'), true]]);
     keeps('proc.name startswith ca', [[name('cat'), true], [name('scat'), false]]);
     keeps('proc.name endswith at', [[name('cat'), true], [name('cats'), false]]);
   });
