@@ -168,6 +168,11 @@ async function openLiveSystem(running: readonly LoadedRule[], config: Ghostwatch
   return openLive({ syscalls, ringKb: config.syscallBufferKb });
 }
 
+/** Whether the system still has the thread (in the pid namespace of /proc). */
+function threadIsAlive(tid: number, pid: number): boolean {
+  return existsSync(`/proc/${pid}/task/${tid}`);
+}
+
 /** Falco's warning for the system calls the rules use that will not be captured. */
 function warnUnsupportedEvents(ruleNames: ReadonlySet<string>, captured: readonly string[]): void {
   const taken = new Set(captured);
@@ -250,6 +255,7 @@ async function detectEvents(
       durationNs: live === undefined ? o.durationSeconds * 1e9 : 0,
       stopRequested: () => stop,
       ...(live !== undefined && { sourceCounts: () => live.counts() }),
+      ...(live !== undefined && config.threadPurgeIntervalS > 0 && { purge: { intervalNs: config.threadPurgeIntervalS * 1e9, isAlive: threadIsAlive } }),
     });
   } catch (e) {
     clearTimeout(timer);

@@ -81,6 +81,8 @@ export interface GhostwatchConfig {
   readonly baseSyscalls: { readonly customSet: readonly string[]; readonly repair: boolean; readonly all: boolean };
   /** The probe's ring buffer, from syscall_buf_size_preset (Falco's sizes: 1 MiB << (preset - 1)). */
   readonly syscallBufferKb: number;
+  /** Live: how often threads that have left the system are removed from the tables (falco_libs). */
+  readonly threadPurgeIntervalS: number;
 }
 
 const BUF_SIZE_PRESET_MIN = 1;
@@ -165,6 +167,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
       all: r.bool('base_syscalls.all', false),
     },
     syscallBufferKb: 1024 << (bufPreset - 1),
+    threadPurgeIntervalS: r.number('falco_libs.thread_table_auto_purging_interval_s', 300),
   };
 }
 

@@ -114,9 +114,9 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   }),
   engine: unimplemented({ kind: 'string', kmod: 'any', ebpf: 'any', modern_ebpf: 'any', replay: 'any', gvisor: 'any', nodriver: 'any' }),
   capture: unimplemented({ enabled: 'boolean', path_prefix: 'string', mode: 'string', default_duration: 'integer', max_file_size_mb: 'integer' }),
-  falco_libs: unimplemented({
-    thread_table_size: 'integer', thread_table_auto_purging_interval_s: 'integer',
-    thread_table_auto_purging_thread_timeout_s: 'integer', snaplen: 'integer',
+  falco_libs: map({
+    thread_table_size: int(false), thread_table_auto_purging_interval_s: int(),
+    thread_table_auto_purging_thread_timeout_s: int(false), snaplen: int(false),
   }),
   syscall_buf_size_preset: int(),
   syscall_drop_failed_exit: bool(false),

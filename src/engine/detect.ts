@@ -28,6 +28,8 @@ export interface Detection {
   readonly durationNs: number;
   /** Checked at each event: true stops the reading (a signal). */
   readonly stopRequested: () => boolean;
+  /** Live: every intervalNs of event time, the threads for which isAlive is false leave the state. */
+  readonly purge?: { readonly intervalNs: number; readonly isAlive: (tid: number, pid: number) => boolean };
   /** The source's counters (events it captured, events it lost), for the drop monitor; none for a capture file. */
   readonly sourceCounts?: () => { readonly totalEvents: number; readonly totalDrops: number };
 }
@@ -45,6 +47,7 @@ export interface DetectionResult {
 export async function detect(source: EventSource, d: Detection): Promise<DetectionResult> {
   let events = 0;
   let firstTs = 0;
+  let lastPurgeTs = 0;
   let stoppedByDrops = false;
   const matches: RunningRule[] = [];
 
@@ -60,8 +63,12 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
       if (d.stopRequested()) return false;
       if (!d.state.process(evt)) return;
       const ts = evt.tsNum();
-      if (firstTs === 0) firstTs = ts;
+      if (firstTs === 0) firstTs = lastPurgeTs = ts;
       else if (d.durationNs > 0 && ts - firstTs >= d.durationNs) return false;
+      if (d.purge !== undefined && ts - lastPurgeTs >= d.purge.intervalNs) {
+        d.state.purgeThreads(d.purge.isAlive);
+        lastPurgeTs = ts;
+      }
       if (d.drops !== undefined) {
         // A capture file records no drops: its events are all there is.
         const counts = d.sourceCounts?.();

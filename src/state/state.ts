@@ -220,6 +220,19 @@ export class State extends Core implements StateView {
     importHeader(this, h);
   }
 
+  /**
+   * Live only: remove the threads the system no longer has, whose exit was never seen (an event
+   * dropped, or an exit just before the probe started). Returns how many were removed.
+   */
+  purgeThreads(isAlive: (tid: number, pid: number) => boolean): number {
+    const gone: ThreadEntry[] = [];
+    for (const t of this.threads.values()) if (!isAlive(t.tid, t.pid)) gone.push(t);
+    // Threads before their main thread: a main thread removed first would be inferred back for them.
+    gone.sort((a, b) => Number(a.tid === a.pid) - Number(b.tid === b.pid));
+    for (const t of gone) this.threads.remove(t.tid, true);
+    return gone.length;
+  }
+
   // ---- StateView ----
 
   thread(tid: number): ThreadEntry | undefined {

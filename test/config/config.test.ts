@@ -105,6 +105,11 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
     assert.deepEqual(config.syscallEventDrops, { threshold: 0.5, actions: new Set(['log', 'exit']), rate: 1, maxBurst: 3, simulateDrops: true });
   });
 
+  it('falco_libs.thread_table_auto_purging_interval_s: 5 minutes by default', () => {
+    assert.equal(loadConfig(configFile('json_output: false\n'), []).config.threadPurgeIntervalS, 300);
+    assert.equal(loadConfig(configFile('falco_libs:\n  thread_table_auto_purging_interval_s: 60\n'), []).config.threadPurgeIntervalS, 60);
+  });
+
   it("syscall_buf_size_preset: Falco's sizes, 1 MiB to 512 MiB; 8 MiB by default", () => {
     assert.equal(loadConfig(configFile('json_output: false\n'), []).config.syscallBufferKb, 8 << 10);
     assert.equal(loadConfig(configFile('syscall_buf_size_preset: 1\n'), []).config.syscallBufferKb, 1 << 10);

@@ -156,7 +156,8 @@ describe('DetectionStats', () => {
 const catWrite = sharedPath('falco', 'legacy-tests', 'trace_files', 'cat_write.scap');
 
 describe('detect over a capture', { skip: catWrite === undefined ? SHARED_MISSING : false }, () => {
-  async function run(text: string, opts: { matchAll?: boolean; durationNs?: number; stopAfter?: number } = {}) {
+  type Purge = { intervalNs: number; isAlive: (tid: number, pid: number) => boolean };
+  async function run(text: string, opts: { matchAll?: boolean; durationNs?: number; stopAfter?: number; purge?: Purge } = {}) {
     const set = loadRules([{ name: 't.yaml', content: text }]);
     const state = new State();
     const engine = new RuleEngine(selectRules(set.rules, { minPriority: 7 }), createRegistry(state));
@@ -171,8 +172,9 @@ describe('detect over a capture', { skip: catWrite === undefined ? SHARED_MISSIN
       },
       limited: () => assert.fail('no limiter'),
       stopRequested: () => opts.stopAfter !== undefined && seen >= opts.stopAfter,
+      ...(opts.purge !== undefined && { purge: opts.purge }),
     });
-    return { stats, alerts, result };
+    return { stats, alerts, result, state };
   }
 
   const catchall = `
@@ -210,5 +212,17 @@ describe('detect over a capture', { skip: catWrite === undefined ? SHARED_MISSIN
     assert.deepEqual(short.alerts, []);
     const stopped = await run(catchall, { stopAfter: 2 });
     assert.equal(stopped.alerts.length, 2);
+  });
+
+  it('purges the threads that are gone every interval of event time, and only then', async () => {
+    const asked: number[] = [];
+    const never = await run(catchall, { purge: { intervalNs: 3600e9, isAlive: (tid) => { asked.push(tid); return false; } } });
+    assert.equal(asked.length, 0, 'no purge within the first interval');
+    assert.ok(never.state.threads.size > 0);
+    // Every 1 ms: the threads are asked about, and those reported gone leave the table.
+    const purged = await run(catchall, { purge: { intervalNs: 1e6, isAlive: (tid) => { asked.push(tid); return tid !== 1; } } });
+    assert.ok(asked.length > 0);
+    assert.equal(purged.state.thread(1), undefined);
+    assert.ok(never.state.thread(1) !== undefined, 'without purging, pid 1 is in the table');
   });
 });

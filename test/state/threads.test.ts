@@ -117,6 +117,26 @@ test('procexit still shows the thread; it is removed when the next event starts'
   assert.equal(s.thread(100), undefined);
 });
 
+test('purging removes the threads the system no longer has, with their fds; the others stay', () => {
+  const s = seeded();
+  s.process(cloneExit(100, { res: 101, pid: 100, ptid: 1, flags: CLONE_FILES_THREAD }));
+  s.process(cloneExit(100, { res: 200, pid: 200, ptid: 100 }));
+  // Process 100 and its thread 101 ended without their exits being seen; 1 and 200 still run.
+  const alive = new Set([1, 200]);
+  assert.equal(s.purgeThreads((tid) => alive.has(tid)), 2);
+  assert.equal(s.thread(100), undefined);
+  assert.equal(s.thread(101), undefined);
+  assert.equal(s.thread(200)?.comm, 'bash');
+  assert.equal(s.thread(200)?.fds.get(3)?.name, '/etc/hosts', 'the child keeps its copy of the fds');
+  assert.equal(s.thread(1)?.comm, 'systemd');
+  // A purged tid that shows up again is a new, unknown thread.
+  const e = ev(E.CLOSE_E, 100, [3]);
+  s.process(e);
+  assert.equal(e.thread?.comm, '<NA>');
+  assert.equal(e.fd, undefined);
+  assert.equal(s.purgeThreads(() => true), 0);
+});
+
 test('an unknown thread is inferred as <NA> and an execve fills it in', () => {
   const s = seeded();
   const e = ev(E.CLOSE_E, 555, [4]);
