@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -308,6 +309,39 @@ static void configure(struct ghostwatch *skel, const struct options *o, int cpus
 }
 
 #define MAX_LINKS 128
+#define DETACH_THREADS 16
+
+struct detach_job {
+	struct bpf_link **links;
+	int n;
+	int first;
+};
+
+static void *detach_some(void *arg)
+{
+	struct detach_job *job = arg;
+	for (int i = job->first; i < job->n; i += DETACH_THREADS) bpf_link__destroy(job->links[i]);
+	return NULL;
+}
+
+/* Detach every program. Each detach waits for a kernel grace period (about 55 ms here): one after
+ * the other, 70 programs take 4 s. From several threads the kernel overlaps them in part (it still
+ * serialises on a lock), which halves that. */
+static void detach_all(struct bpf_link **links, int n)
+{
+	pthread_t threads[DETACH_THREADS];
+	struct detach_job jobs[DETACH_THREADS];
+	int started = 0;
+	for (int t = 0; t < DETACH_THREADS && t < n; t++) {
+		jobs[t] = (struct detach_job){.links = links, .n = n, .first = t};
+		if (pthread_create(&threads[t], NULL, detach_some, &jobs[t]) != 0) {
+			detach_some(&jobs[t]);
+			continue;
+		}
+		threads[started++] = threads[t];
+	}
+	for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
+}
 
 /* Attach every loaded program; the links are owned by this process only. */
 static int attach_all(struct ghostwatch *skel, struct bpf_link **links)
@@ -396,7 +430,7 @@ int main(int argc, char **argv)
 	pump(rb, stats, &counters);
 
 	/* Detach first so nothing new arrives, then drain what is left. */
-	for (int i = 0; i < n_links; i++) bpf_link__destroy(links[i]);
+	detach_all(links, n_links);
 	ring_buffer__consume(rb);
 	flush_out();
 	report(stats, &counters, true);
