@@ -47,6 +47,8 @@ static __always_inline unsigned long gw_arg(int i)
 #define GW_USTR(i) ((const void *)gw_arg(i))
 
 #define GW_EXIT(name) SEC("tracepoint/syscalls/sys_exit_" #name) int gw_##name(struct syscall_trace_exit *ctx)
+/* An event named otherwise than its system call (prlimit for prlimit64). */
+#define GW_EXIT_AS(event, call) SEC("tracepoint/syscalls/sys_exit_" #call) int gw_##event(struct syscall_trace_exit *ctx)
 
 /* dev, ino and the creation/overlay flags of the file an open returned. */
 struct gw_opened {
@@ -139,6 +141,24 @@ GW_EXIT(openat2)
 	gw_u32(&w, gw_open_flags(how.flags) | o.flags);
 	gw_u32(&w, gw_open_mode(how.flags, how.mode));
 	gw_u32(&w, GW_RESOLVE_FLAGS(how.resolve));
+	gw_u32(&w, o.dev);
+	gw_u64(&w, o.ino);
+	gw_submit(&w);
+	return 0;
+}
+
+/* open_by_handle_at: the path is the one of the file it opened. */
+GW_EXIT(open_by_handle_at)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPEN_BY_HANDLE_AT_X, 6)) return 0;
+	long fd = ctx->ret;
+	__u32 flags = gw_arg(2);
+	struct gw_opened o = gw_opened(fd);
+	gw_s64(&w, fd);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_open_flags(flags) | o.flags);
+	gw_file_path(&w, fd >= 0 ? gw_fd_file(fd) : NULL);
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
 	gw_submit(&w);
@@ -902,6 +922,84 @@ GW_EXIT(setresgid)
 	gw_s64(&w, ctx->ret);
 	gw_u32(&w, gw_arg(0));
 	gw_u32(&w, gw_arg(1));
+	gw_u32(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+/* Resource limits (the state keeps the fd limit). scap numbers the resources as x86_64 does. */
+static __always_inline __u8 gw_rlimit_resource(__u32 r)
+{
+	return r <= 15 ? r : 255;
+}
+
+/* A struct rlimit the caller passed; -1 each when there is none. */
+static __always_inline void gw_rlimit(struct gw_w *w, unsigned long uptr, bool valid)
+{
+	struct rlimit r = {.rlim_cur = -1, .rlim_max = -1};
+	if (!valid || !uptr || bpf_probe_read_user(&r, sizeof(r), (void *)uptr) != 0) r.rlim_cur = r.rlim_max = -1;
+	gw_s64(w, r.rlim_cur);
+	gw_s64(w, r.rlim_max);
+}
+
+GW_EXIT(getrlimit)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_GETRLIMIT_X, 4)) return 0;
+	long res = ctx->ret;
+	gw_s64(&w, res);
+	gw_rlimit(&w, gw_arg(1), res == 0);
+	gw_u8(&w, gw_rlimit_resource(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(setrlimit)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETRLIMIT_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_rlimit(&w, gw_arg(1), true);
+	gw_u8(&w, gw_rlimit_resource(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* prlimit64: the new limits asked for and the old ones the call returned. */
+GW_EXIT_AS(prlimit, prlimit64)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PRLIMIT_X, 7)) return 0;
+	long res = ctx->ret;
+	gw_s64(&w, res);
+	gw_rlimit(&w, gw_arg(2), true);
+	gw_rlimit(&w, gw_arg(3), res == 0);
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_u8(&w, gw_rlimit_resource(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* PIDFD_NONBLOCK is scap's bit 0. */
+GW_EXIT(pidfd_open)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PIDFD_OPEN_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_u32(&w, (gw_arg(1) & GW_O_NONBLOCK) ? 1 : 0);
+	gw_submit(&w);
+	return 0;
+}
+
+/* pidfd_getfd: a copy of another process's fd. */
+GW_EXIT(pidfd_getfd)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PIDFD_GETFD_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_s64(&w, GW_FD_ARG(1));
 	gw_u32(&w, gw_arg(2));
 	gw_submit(&w);
 	return 0;

@@ -28,6 +28,9 @@ enum gw_event_id {
 	GW_SIGNALFD_X = 127,    /* res, fd, mask, flags */
 	GW_TIMERFD_CREATE_X = 137, /* res, clockid, flags */
 	GW_INOTIFY_INIT_X = 139, /* res, flags */
+	GW_GETRLIMIT_X = 141,   /* res, cur, max, resource */
+	GW_SETRLIMIT_X = 143,   /* res, cur, max, resource */
+	GW_PRLIMIT_X = 145,     /* res, newcur, newmax, oldcur, oldmax, pid, resource */
 	GW_FCNTL_X = 151,       /* res, fd, cmd, arg */
 	GW_PTRACE_X = 169,      /* res, addr, data, request, pid */
 	GW_RENAME_X = 175,      /* res, oldpath, newpath */
@@ -64,6 +67,7 @@ enum gw_event_id {
 	GW_OPENAT2_X = 327,     /* fd, dirfd, name, flags, mode, resolve, dev, ino */
 	GW_EXECVEAT_X = 331,    /* 30 process parameters */
 	GW_CLONE3_X = 335,      /* 21 process parameters */
+	GW_OPEN_BY_HANDLE_AT_X = 337, /* fd, mountfd, flags, path, dev, ino */
 	GW_CAPSET_X = 353,      /* res, cap_inheritable, cap_permitted, cap_effective */
 	GW_DUP2_X = 363,        /* res, oldfd, newfd */
 	GW_DUP3_X = 365,        /* res, oldfd, newfd, flags */
@@ -78,6 +82,8 @@ enum gw_event_id {
 	GW_EVENTFD2_X = 397,    /* res, flags, initval */
 	GW_SIGNALFD4_X = 399,   /* res, flags, fd, mask */
 	GW_MEMFD_CREATE_X = 405, /* fd, name, flags */
+	GW_PIDFD_GETFD_X = 407, /* fd, pid_fd, target_fd, flags */
+	GW_PIDFD_OPEN_X = 409,  /* fd, pid, flags */
 	GW_INIT_MODULE_X = 411, /* res, img, length, uargs */
 	GW_FINIT_MODULE_X = 413, /* res, fd, uargs, flags */
 	GW_SETREUID_X = 427,    /* res, ruid, euid */

@@ -48,10 +48,13 @@ const RENAMED: ReadonlyMap<number, Readonly<Record<string, string>>> = new Map([
  * with the call's PPM_SC id (0 when its table did not know the call) and the x86_64 syscall number.
  */
 const AS_GENERIC: ReadonlyMap<number, { sc: number; native: number }> = new Map([
+  [337, { sc: 0, native: 304 }], // open_by_handle_at
   [353, { sc: 115, native: 126 }], // capset
   [375, { sc: 165, native: 213 }], // epoll_create
   [377, { sc: 227, native: 291 }], // epoll_create1
   [405, { sc: 0, native: 319 }], // memfd_create
+  [407, { sc: 0, native: 438 }], // pidfd_getfd
+  [409, { sc: 0, native: 434 }], // pidfd_open
   [427, { sc: 123, native: 113 }], // setreuid
   [429, { sc: 124, native: 114 }], // setregid
 ]);

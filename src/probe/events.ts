@@ -8,11 +8,11 @@ import { probeBinary } from './binary.js';
 
 export const STATE_EVENTS: readonly string[] = [
   'clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat', 'procexit',
-  'open', 'openat', 'openat2', 'creat', 'close', 'dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'memfd_create',
+  'open', 'openat', 'openat2', 'creat', 'open_by_handle_at', 'close', 'dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'memfd_create',
   'eventfd', 'eventfd2', 'signalfd', 'signalfd4', 'timerfd_create', 'inotify_init', 'inotify_init1',
   'epoll_create', 'epoll_create1', 'userfaultfd',
   'socket', 'socketpair', 'connect', 'accept', 'accept4', 'bind', 'shutdown', 'sendto', 'sendmsg', 'recvfrom', 'recvmsg',
-  'chdir', 'fchdir', 'chroot', 'setsid', 'setpgid',
+  'chdir', 'fchdir', 'chroot', 'setsid', 'setpgid', 'getrlimit', 'setrlimit', 'prlimit', 'pidfd_open', 'pidfd_getfd',
   'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid', 'capset',
 ];
 

@@ -30,7 +30,8 @@ const python = (() => {
 })();
 /**
  * Python, for calls no shell tool makes: one datagram with sendto/recvfrom, one with
- * sendmsg/recvmsg, over loopback UDP; a socket pair, half shut down; an eventfd and an epoll fd.
+ * sendmsg/recvmsg, over loopback UDP; a socket pair, half shut down; an eventfd and an epoll fd;
+ * a new fd limit; a pidfd.
  */
 const PYTHON_CALLS = [
   'import os, select, socket',
@@ -40,6 +41,8 @@ const PYTHON_CALLS = [
   'a.sendmsg([b"ab", b"cd"], [], 0, to); b.recvmsg(100)',
   'c, d = socket.socketpair(); c.shutdown(socket.SHUT_WR)',
   'e = os.eventfd(3, os.EFD_CLOEXEC); p = select.epoll()',
+  'import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (1000, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))',
+  'f = os.pidfd_open(os.getpid())',
 ].join('\n');
 
 /** `ghostwatch capture -w FILE [-M S] [-n N] [FILTER]`, as a user runs it (after a prefix such as setpriv). */
@@ -160,6 +163,7 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
     has(/ python3? \(\d+\) > shutdown fd=\d+\(<u>\) how=1\(SHUT_WR\) /, 'and shut down one way of it');
     has(/ python3? \(\d+\) < eventfd res=\d+\(<e>\) /, 'python made an eventfd');
     has(/ python3? \(\d+\) > epoll_create1 /, 'and an epoll fd');
+    has(/ python3? \(\d+\) < prlimit res=0 newcur=1000 newmax=\d+ /, 'python lowered its fd limit');
   }
   // The same facts through the fields the state derives.
   assert.match(detailed, / cat cat \/etc\/hostname bash root \/etc\/hostname file < openat /);
