@@ -198,6 +198,58 @@ describe('live detection with the stock rule packs', { skip }, () => {
     assert.equal(a.output_fields['proc.pname'], 'timeout');
   });
 
+  it('reading /etc/passwd through ../ fires "Directory traversal monitored file read" (fd.nameraw)', async () => {
+    const raw = `${dir}/../../etc/../etc/passwd`;
+    const r = await runProgram('cat', [raw]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Directory traversal monitored file read', 'cat', r.endedAt);
+    assert.equal(a.output_fields['fd.name'], '/etc/passwd');
+    assert.equal(a.output_fields['fd.nameraw'], raw);
+  });
+
+  it('deleting a shell history fires "Delete or rename shell history"', async () => {
+    const history = join(dir, '.bash_history');
+    writeFileSync(history, 'ls\n');
+    const r = await runProgram('rm', [history]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Delete or rename shell history', 'rm', r.endedAt);
+    assert.equal(a.output_fields['evt.type'], 'unlinkat');
+    assert.equal(a.output_fields['evt.arg.name'], history);
+  });
+
+  it('truncating a file in /var/log fires "Clear Log Activities" (O_TRUNC in evt.arg.flags)', async () => {
+    const log = `/var/log/gw-e2e-${process.pid}.log`;
+    writeFileSync(log, 'line\n');
+    try {
+      const r = await runProgram('dd', ['if=/dev/null', `of=${log}`, 'status=none']);
+      assert.equal(r.status, 0);
+      const a = await expectAlert('Clear Log Activities', 'dd', r.endedAt);
+      assert.equal(a.output_fields['fd.name'], log);
+    } finally {
+      rmSync(log, { force: true });
+    }
+  });
+
+  it('writing a file under /etc/cron fires "Schedule Cron Jobs"', async () => {
+    const job = `/etc/cron-gw-e2e-${process.pid}`;
+    try {
+      const r = await runProgram('touch', [job]);
+      assert.equal(r.status, 0);
+      const a = await expectAlert('Schedule Cron Jobs', 'touch', r.endedAt);
+      assert.equal(a.output_fields['fd.name'], job);
+    } finally {
+      rmSync(job, { force: true });
+    }
+  });
+
+  it('writing a .bashrc fires "Modify Shell Configuration File"', async () => {
+    const rc = join(dir, '.bashrc');
+    const r = await runProgram('touch', [rc]);
+    assert.equal(r.status, 0);
+    const a = await expectAlert('Modify Shell Configuration File', 'touch', r.endedAt);
+    assert.equal(a.output_fields['fd.name'], rc);
+  });
+
   it('ordinary commands (ls, cat /etc/hostname, echo) fire nothing', async () => {
     const from = gw.alerts.length;
     const ordinary = [['ls', '-l', dir], ['cat', '/etc/hostname'], ['echo', 'hello'], ['id'], ['uname', '-a']];
