@@ -186,12 +186,13 @@ describe('live detection with the stock rule packs', { skip }, () => {
   });
 
   it('loading a BPF program with an unprofiled tool fires "BPF Program Not Profiled" (evt.arg.cmd of the live exit event)', async () => {
-    // The tool: a renamed copy of ghostwatch's own probe loader, stopped by SIGINT a second after it started.
+    // The tool: a renamed copy of ghostwatch's own probe loader, stopped by SIGINT two seconds after it started.
     const loader = join(dir, 'gwbpfloader');
     copyFileSync(probeBinary(), loader);
     chmodSync(loader, 0o755);
-    const r = await runProgram('timeout', ['--preserve-status', '-s', 'INT', '1', loader, 'openat']);
-    assert.equal(r.status, 0);
+    const r = await runProgram('timeout', ['--preserve-status', '-s', 'INT', '2', loader, 'openat']);
+    // 0 after a clean stop; 130 when SIGINT came before the loader had set its handler (a slow machine).
+    assert.ok(r.status === 0 || r.status === 130, `the loader ended with ${r.status}`);
     const a = await expectAlert('BPF Program Not Profiled', 'gwbpfloader', r.endedAt);
     assert.equal(a.output_fields['evt.arg.cmd'], 'BPF_PROG_LOAD');
     assert.equal(a.output_fields['proc.cmdline'], 'gwbpfloader openat');
