@@ -3,6 +3,21 @@
 // seeds its tables from them; the writer serialises them back.
 import type { FdType } from '../state/types.js';
 
+/**
+ * libscap's limits on header-list strings, in bytes (scap.h): sysdig refuses a capture with a
+ * longer one, and libscap's /proc scan reads no more.
+ */
+export const SCAP_MAX = {
+  PATH: 1024,
+  ARGS: 4096,
+  ENV: 4096,
+  CGROUPS: 4096,
+  /** fd names must be shorter than PATH. */
+  FD_NAME: 1023,
+  /** User and group names, home directories, shells. */
+  CREDENTIAL: 255,
+} as const;
+
 export interface MachineInfo {
   numCpus: number;
   memoryBytes: number;

@@ -1,16 +1,9 @@
 // One thread of the /proc scan as a process-list record, with the facts libscap reads from /proc:
 // what the whole process shares (command line, environment, directories, executable, limits) read
 // once per process, and what each thread has (ids, credentials, memory, faults, cgroups) per thread.
-import type { ProcRecord } from '../capture/records.js';
+import { SCAP_MAX, type ProcRecord } from '../capture/records.js';
 import { CloneFlag } from '../state/flags.js';
 import { field, nulList, numbers, readBytes, readLink, readText, statOf, truncateUtf8 } from './proc-files.js';
-
-// libscap's size limits for what it reads from /proc (scap.h). sysdig 0.29.3 refuses a capture whose
-// process list holds a longer string, so the scan cuts them where libscap does.
-const MAX_PATH = 1024;
-const MAX_ARGS = 4096;
-const MAX_ENV = 4096;
-const MAX_CGROUPS = 4096;
 
 /** What every thread of a process shares. */
 export interface ProcessFacts {
@@ -35,9 +28,9 @@ const NO_LOGINUID = 0xffffffff;
 
 /** The shared facts of the process in dir (/proc/PID/); undefined for kernel threads and vanished processes. */
 export function readProcess(dir: string): ProcessFacts | undefined {
-  // libscap reads at most MAX_ARGS - 1 bytes of the command line and MAX_ENV - 1 of the environment
+  // libscap reads at most SCAP_MAX.ARGS - 1 bytes of the command line and SCAP_MAX.ENV - 1 of the environment
   // (the last byte of its buffer is the terminating NUL).
-  const cmdline = readBytes(`${dir}cmdline`)?.subarray(0, MAX_ARGS - 1);
+  const cmdline = readBytes(`${dir}cmdline`)?.subarray(0, SCAP_MAX.ARGS - 1);
   if (cmdline === undefined) return undefined;
   const exepath = pathOf(readLink(`${dir}exe`));
   // No command line and no executable: a kernel thread or a zombie (libscap skips them too).
@@ -47,7 +40,7 @@ export function readProcess(dir: string): ProcessFacts | undefined {
   return {
     exe: pathOf(argv[0]) ?? '',
     args: argv.slice(1),
-    env: nulList(readBytes(`${dir}environ`)?.subarray(0, MAX_ENV - 1)),
+    env: nulList(readBytes(`${dir}environ`)?.subarray(0, SCAP_MAX.ENV - 1)),
     cwd: pathOf(readLink(`${dir}cwd`)) ?? '',
     root: pathOf(readLink(`${dir}root`)) ?? '',
     exepath: exepath ?? '',
@@ -105,7 +98,7 @@ export function readThread(dir: string, tid: number, proc: ProcessFacts, bootTim
 }
 
 function pathOf(p: string | undefined): string | undefined {
-  return p === undefined ? undefined : truncateUtf8(p, MAX_PATH - 1);
+  return p === undefined ? undefined : truncateUtf8(p, SCAP_MAX.PATH - 1);
 }
 
 function kb(status: string, key: string): number {
@@ -148,7 +141,7 @@ export function cgroupsOf(text: string | undefined): [string, string][] {
   let size = 0;
   return out.filter(([c, path]) => {
     const len = Buffer.byteLength(c) + 1 + Buffer.byteLength(path) + 1;
-    if (size + len > MAX_CGROUPS) return false;
+    if (size + len > SCAP_MAX.CGROUPS) return false;
     size += len;
     return true;
   });
