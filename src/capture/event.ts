@@ -10,6 +10,9 @@ const MAX_PARAMS = 64;
 const FLOAT_ZERO = -0;
 const TWO32 = 4294967296;
 
+/** Dump flag of events written for the state only: readers parse them but never show them (sysdig -F). */
+export const DUMP_FLAG_STATE_ONLY = 1;
+
 export class Event {
   /** Buffer holding the event; valid only during the callback that delivered it. */
   buf: Buffer = Buffer.alloc(0);

@@ -5,8 +5,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { BlockType, SECTION_MAGIC } from './blocks.js';
-import type { Event } from './event.js';
-import type { CaptureHeader, FdRecord, ProcRecord } from './records.js';
+import { DUMP_FLAG_STATE_ONLY, type Event } from './event.js';
+import { SCAP_MAX, type CaptureHeader, type FdRecord, type ProcRecord } from './records.js';
 import { FdType } from '../state/types.js';
 
 const FLUSH_AT = 1 << 20;
@@ -52,12 +52,6 @@ class Bytes {
   view(): Buffer { return this.buf.subarray(0, this.len); }
 }
 
-// libscap's limits on header-list strings (scap.h): sysdig refuses a capture with a longer one.
-const MAX_PATH = 1024;
-const MAX_LIST = 4096;
-const MAX_FD_NAME = MAX_PATH - 1;
-const MAX_CREDENTIAL = 255;
-
 export interface WriterOptions {
   /** Write the capture gzip-compressed (sysdig -z). */
   gzip?: boolean;
@@ -95,6 +89,14 @@ export class CaptureWriter {
       b.u32(e.len + extra).u16(e.type).u32(e.nparams);
       b.bytes(e.buf.subarray(e.off + e.hdrLen, e.off + e.len));
     });
+  }
+
+  /** Write an event that is in the capture for the state only: readers parse it, never show it (sysdig -F). */
+  writeHidden(e: Event): void {
+    const flags = e.dumpFlags;
+    e.dumpFlags = flags | DUMP_FLAG_STATE_ONLY;
+    this.writeEvent(e);
+    e.dumpFlags = flags;
   }
 
   private block(type: number, body: (b: Bytes) => void): void {
@@ -150,8 +152,8 @@ function writeHeaderBlocks(out: Bytes, h: CaptureHeader): void {
   }
   if (h.users.length + h.groups.length > 0) {
     appendBlock(out, BlockType.USERLIST_V2, (b) => {
-      for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name, MAX_CREDENTIAL).lstr(u.home, MAX_CREDENTIAL).lstr(u.shell, MAX_CREDENTIAL));
-      for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name, MAX_CREDENTIAL));
+      for (const u of h.users) entry(b, (e) => e.u8(0).u32(u.uid).u32(u.gid).lstr(u.name, SCAP_MAX.CREDENTIAL).lstr(u.home, SCAP_MAX.CREDENTIAL).lstr(u.shell, SCAP_MAX.CREDENTIAL));
+      for (const g of h.groups) entry(b, (e) => e.u8(1).u32(g.gid).lstr(g.name, SCAP_MAX.CREDENTIAL));
     });
   }
 }
@@ -186,10 +188,10 @@ function entry(b: Bytes, body: (b: Bytes) => void): void {
 function writeProc(b: Bytes, p: ProcRecord): void {
   entry(b, (e) => {
     e.i64(p.tid).i64(p.pid).i64(p.ptid).i64(p.sid).i64(p.vpgid);
-    e.lstr(p.comm, MAX_PATH).lstr(p.exe, MAX_PATH).lstr(p.exepath, MAX_PATH).list(p.args, MAX_LIST).lstr(p.cwd, MAX_PATH);
+    e.lstr(p.comm, SCAP_MAX.PATH).lstr(p.exe, SCAP_MAX.PATH).lstr(p.exepath, SCAP_MAX.PATH).list(p.args, SCAP_MAX.ARGS).lstr(p.cwd, SCAP_MAX.PATH);
     e.i64(p.fdlimit).u32(p.flags).u32(p.uid).u32(p.gid);
     e.u32(p.vmsizeKb).u32(p.vmrssKb).u32(p.vmswapKb).u64(p.pfmajor).u64(p.pfminor);
-    e.list(p.env, MAX_LIST).i64(p.vtid).i64(p.vpid).list(p.cgroups.map(([k, v]) => `${k}=${v}`), MAX_LIST).lstr(p.root, MAX_PATH);
+    e.list(p.env, SCAP_MAX.ENV).i64(p.vtid).i64(p.vpid).list(p.cgroups.map(([k, v]) => `${k}=${v}`), SCAP_MAX.CGROUPS).lstr(p.root, SCAP_MAX.PATH);
     e.u32(p.loginuid).u8(p.exeWritable ? 1 : 0);
   });
 }
@@ -211,13 +213,13 @@ function writeFd(b: Bytes, f: FdRecord): void {
         e.u8(f.type).bytes(f.sip as Uint8Array).u16(f.sport).u8(f.l4proto);
         return;
       case FdType.UNIX_SOCK:
-        e.u8(f.type).u64(f.unixSource).u64(f.unixDest).lstr(f.name, MAX_FD_NAME);
+        e.u8(f.type).u64(f.unixSource).u64(f.unixDest).lstr(f.name, SCAP_MAX.FD_NAME);
         return;
       case FdType.FILE:
-        e.u8(FdType.FILE_V2).u32(f.openFlags).lstr(f.name, MAX_FD_NAME).u32(f.dev);
+        e.u8(FdType.FILE_V2).u32(f.openFlags).lstr(f.name, SCAP_MAX.FD_NAME).u32(f.dev);
         return;
       default:
-        e.u8(f.type > LAST_2022_FD_TYPE ? FdType.UNSUPPORTED : f.type).lstr(f.name, MAX_FD_NAME);
+        e.u8(f.type > LAST_2022_FD_TYPE ? FdType.UNSUPPORTED : f.type).lstr(f.name, SCAP_MAX.FD_NAME);
     }
   });
 }

@@ -4,11 +4,9 @@
 // Probe → /proc scan header → 2022 conversion (compat.ts) → state → filter → writer. The filter
 // runs on the converted events, the ones the file holds, so it keeps in the file what it keeps
 // when the file is read back. As with `ghostwatch events -w` (sysdig -F), events the filter drops
-// but the state needs are written hidden (STATE_ONLY), and a dropped enter event is written hidden
+// but the state needs are written hidden (state-only), and a dropped enter event is written hidden
 // before its exit when the exit is written, so readers pair them as the recorder did.
 import { LegacyConverter, liveEventsWrittenAs } from '../capture/compat.js';
-import { EVENT_TABLE } from '../capture/event-table.js';
-import { EventFlag } from '../capture/event-types.js';
 import { Event } from '../capture/event.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { createRegistry } from '../fields/registry.js';
@@ -16,7 +14,7 @@ import { compileCondition, eventTypesOf, parseCondition } from '../filter/index.
 import { listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
-import { State } from '../state/state.js';
+import { State, stateNeeds } from '../state/state.js';
 import { reportError } from './errors.js';
 
 export interface CaptureOptions {
@@ -29,10 +27,6 @@ export interface CaptureOptions {
   /** Keep only the events this condition matches (plus the state they need). */
   filter?: string;
 }
-
-/** Dump flag: in the capture for the state, not to be shown (sysdig -F). */
-const STATE_ONLY = 1;
-const KEEPS_STATE = EventFlag.MODIFIES_STATE | EventFlag.CREATES_FD | EventFlag.DESTROYS_FD;
 
 /** Records the live system; resolves to the exit status. */
 export async function runCapture(o: CaptureOptions): Promise<number> {
@@ -135,25 +129,18 @@ class Recorder {
     e.num = ++this.num;
     const isEnter = (e.type & 1) === 0;
     const shown = this.state.process(e);
-    const write = shown || ((EVENT_TABLE[e.type]?.flags ?? 0) & KEEPS_STATE) !== 0;
+    const write = shown || stateNeeds(e.type);
     if (isEnter) {
       this.hasPendingEnter = !write;
       if (!write) this.pendingEnter.copyFrom(e);
     } else {
       const p = this.pendingEnter;
-      if (write && this.hasPendingEnter && p.type === e.type - 1 && p.tid === e.tid) this.writeHidden(p);
+      if (write && this.hasPendingEnter && p.type === e.type - 1 && p.tid === e.tid) this.writer.writeHidden(p);
       this.hasPendingEnter = false;
     }
     if (!write) return;
     if (shown) this.writer.writeEvent(e);
-    else this.writeHidden(e);
+    else this.writer.writeHidden(e);
     if (shown && ++this.shown >= this.limit) this.full = true;
-  }
-
-  private writeHidden(e: Event): void {
-    const flags = e.dumpFlags;
-    e.dumpFlags = flags | STATE_ONLY;
-    this.writer.writeEvent(e);
-    e.dumpFlags = flags;
   }
 }

@@ -2,7 +2,6 @@
 // sysdig runs it) → formatter → stdout, or → writer with -w. Events sysdig keeps to itself
 // (the internal category: procinfo, drops...) are not printed, as without sysdig -D.
 import { EventCategory, EVENT_TABLE } from '../capture/event-table.js';
-import { EventFlag } from '../capture/event-types.js';
 import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { BufferFormat } from '../capture/render.js';
@@ -10,7 +9,7 @@ import { CaptureWriter } from '../capture/writer.js';
 import { DEFAULT_FORMAT, OutputFormat, unescapeFormat } from '../fields/format.js';
 import { createRegistry } from '../fields/registry.js';
 import { compileCondition, parseCondition } from '../filter/index.js';
-import { State } from '../state/state.js';
+import { State, stateNeeds } from '../state/state.js';
 import { reportError } from './errors.js';
 import { readLive } from './events-live.js';
 import { LineOutput } from './output.js';
@@ -26,10 +25,6 @@ export interface EventsOptions {
   verbose?: boolean;
   bufferFormat?: BufferFormat;
 }
-
-/** Dump flag: the event is in the capture to keep the state right, not to be shown (sysdig -F). */
-const STATE_ONLY = 1;
-const KEEPS_STATE = EventFlag.MODIFIES_STATE | EventFlag.CREATES_FD | EventFlag.DESTROYS_FD;
 
 /** Prints (or writes) the events of a capture; resolves to the exit status. */
 export async function runEvents(o: EventsOptions): Promise<number> {
@@ -64,12 +59,7 @@ export async function runEvents(o: EventsOptions): Promise<number> {
         if (writer !== undefined) {
           // Like sysdig -F: events the filter drops but the state needs stay in the capture, hidden.
           if (shown) writer.writeEvent(e);
-          else if (((EVENT_TABLE[e.type]?.flags ?? 0) & KEEPS_STATE) !== 0 || isInternal(e)) {
-            const flags = e.dumpFlags;
-            e.dumpFlags = flags | STATE_ONLY;
-            writer.writeEvent(e);
-            e.dumpFlags = flags;
-          }
+          else if (stateNeeds(e.type) || isInternal(e)) writer.writeHidden(e);
         }
         if (!shown) return;
         kept++;

@@ -65,7 +65,5 @@ export const CANCELED_FD = Number.MAX_SAFE_INTEGER;
 export const CLONE_STALE_TIME_NS = 2_000_000_000;
 /** Largest fd table sinsp keeps per process. */
 export const MAX_FD_TABLE_SIZE = 4096;
-/** Dump flag of events that only update state and are never shown. */
-export const DUMP_FLAG_STATE_ONLY = 1;
 /** The device sinsp uses for tracer injection: fds opened on it are marked. */
 export const TRACER_DEVICE = '/dev/null';

@@ -11,13 +11,13 @@
 // runs it before the handler for events that do not modify state (which are then not parsed when
 // they are filtered out) and after it for those that do; process() returns false for events that
 // must not be shown (filtered out, state-only events, the container events leading a capture).
-import type { Event } from '../capture/event.js';
+import { DUMP_FLAG_STATE_ONLY, type Event } from '../capture/event.js';
 import { EVENT_TABLE } from '../capture/event-table.js';
 import { EventFlag, ParamType, type EventInfo } from '../capture/event-types.js';
 import type { CaptureHeader } from '../capture/records.js';
 import { Core, type Handler } from './core.js';
 import { E, checkEventIds } from './event-ids.js';
-import { CANCELED_FD, CloneFlag, DUMP_FLAG_STATE_ONLY, FdFlag, NO_ID } from './flags.js';
+import { CANCELED_FD, CloneFlag, FdFlag, NO_ID } from './flags.js';
 import { buildHandlers } from './parsers/index.js';
 import { importHeader } from './seed.js';
 import type { ThreadEntry } from './threads.js';
@@ -49,6 +49,13 @@ function exitFdParams(table: readonly EventInfo[], legacyCount: number): Int16Ar
     }
   }
   return out;
+}
+
+const KEEPS_STATE = EventFlag.MODIFIES_STATE | EventFlag.CREATES_FD | EventFlag.DESTROYS_FD;
+
+/** Whether events of this type change the tables: a filtered capture keeps them, hidden (sysdig -F). */
+export function stateNeeds(type: number): boolean {
+  return ((EVENT_TABLE[type]?.flags ?? 0) & KEEPS_STATE) !== 0;
 }
 
 export class State extends Core implements StateView {

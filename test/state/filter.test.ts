@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Event } from '../../src/capture/event.js';
 import { State } from '../../src/state/state.js';
 import { E } from '../../src/state/event-ids.js';
-import { DUMP_FLAG_STATE_ONLY } from '../../src/state/flags.js';
+import { DUMP_FLAG_STATE_ONLY } from '../../src/capture/event.js';
 import { ev, header, proc } from './event-builder.js';
 
 function seeded(filter?: (e: Event) => boolean): State {
