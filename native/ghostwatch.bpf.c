@@ -50,6 +50,52 @@ static __always_inline unsigned long gw_arg(int i)
 /* An event named otherwise than its system call (prlimit for prlimit64). */
 #define GW_EXIT_AS(event, call) SEC("tracepoint/syscalls/sys_exit_" #call) int gw_##event(struct syscall_trace_exit *ctx)
 
+/* Events that hold the call's result and then its arguments as passed: one helper per layout. */
+
+/* result, fd argument 0 */
+static __always_inline int gw_res_fd(struct syscall_trace_exit *ctx, __u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* result, int argument 0 */
+static __always_inline int gw_res_int(struct syscall_trace_exit *ctx, __u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s32(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* result, arguments 0 to n-1 as u32 (ids, flags) */
+static __always_inline int gw_res_u32s(struct syscall_trace_exit *ctx, __u16 type, int n)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1 + n)) return 0;
+	gw_s64(&w, ctx->ret);
+	for (int i = 0; i < n; i++) gw_u32(&w, gw_arg(i));
+	gw_submit(&w);
+	return 0;
+}
+
+/* result, paths in arguments 0 to n-1 */
+static __always_inline int gw_res_paths(struct syscall_trace_exit *ctx, __u16 type, int n)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1 + n)) return 0;
+	gw_s64(&w, ctx->ret);
+	for (int i = 0; i < n; i++) gw_str(&w, GW_USTR(i), true);
+	gw_submit(&w);
+	return 0;
+}
+
 /* dev, ino and the creation/overlay flags of the file an open returned. */
 struct gw_opened {
 	__u32 dev;
@@ -167,22 +213,12 @@ GW_EXIT(open_by_handle_at)
 
 GW_EXIT(close)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_CLOSE_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_s64(&w, GW_FD_ARG(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_fd(ctx, GW_CLOSE_X);
 }
 
 GW_EXIT(dup)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_DUP_1_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_s64(&w, GW_FD_ARG(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_fd(ctx, GW_DUP_1_X);
 }
 
 GW_EXIT(dup2)
@@ -382,12 +418,7 @@ GW_EXIT(inotify_init1)
 
 GW_EXIT(epoll_create)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_EPOLL_CREATE_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_s32(&w, gw_arg(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_int(ctx, GW_EPOLL_CREATE_X);
 }
 
 /* EPOLL_CLOEXEC is scap's bit 0. */
@@ -404,24 +435,13 @@ GW_EXIT(epoll_create1)
 /* The flags as the caller passed them, as libs records them. */
 GW_EXIT(userfaultfd)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_USERFAULTFD_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_USERFAULTFD_X, 1);
 }
 
 /* Calls whose exit event is the result and then the arguments' paths/fds in order. */
 GW_EXIT(symlink)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SYMLINK_X, 3)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_str(&w, GW_USTR(1), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_SYMLINK_X, 2);
 }
 
 GW_EXIT(symlinkat)
@@ -438,13 +458,7 @@ GW_EXIT(symlinkat)
 
 GW_EXIT(link)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_LINK_2_X, 3)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_str(&w, GW_USTR(1), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_LINK_2_X, 2);
 }
 
 GW_EXIT(linkat)
@@ -463,12 +477,7 @@ GW_EXIT(linkat)
 
 GW_EXIT(unlink)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_UNLINK_2_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_UNLINK_2_X, 1);
 }
 
 GW_EXIT(unlinkat)
@@ -485,13 +494,7 @@ GW_EXIT(unlinkat)
 
 GW_EXIT(rename)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_RENAME_X, 3)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_str(&w, GW_USTR(1), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_RENAME_X, 2);
 }
 
 static __always_inline void gw_renameat_params(struct gw_w *w, long res)
@@ -547,12 +550,7 @@ GW_EXIT(mkdirat)
 
 GW_EXIT(rmdir)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_RMDIR_2_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_RMDIR_2_X, 1);
 }
 
 GW_EXIT(chmod)
@@ -591,47 +589,35 @@ GW_EXIT(fchmodat)
 
 GW_EXIT(chdir)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_CHDIR_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_CHDIR_X, 1);
 }
 
 GW_EXIT(fchdir)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_FCHDIR_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_s64(&w, GW_FD_ARG(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_fd(ctx, GW_FCHDIR_X);
 }
 
 /* read/write: only which fd and how much; the data is never copied. */
-GW_EXIT(read)
+static __always_inline int gw_rw(struct syscall_trace_exit *ctx, __u16 type)
 {
 	struct gw_w w;
-	if (!gw_begin(&w, GW_READ_X, 4)) return 0;
+	if (!gw_begin(&w, type, 4)) return 0;
 	gw_s64(&w, ctx->ret);
 	gw_empty(&w);
 	gw_s64(&w, GW_FD_ARG(0));
 	gw_u32(&w, gw_arg(2));
 	gw_submit(&w);
 	return 0;
+}
+
+GW_EXIT(read)
+{
+	return gw_rw(ctx, GW_READ_X);
 }
 
 GW_EXIT(write)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_WRITE_X, 4)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_empty(&w);
-	gw_s64(&w, GW_FD_ARG(0));
-	gw_u32(&w, gw_arg(2));
-	gw_submit(&w);
-	return 0;
+	return gw_rw(ctx, GW_WRITE_X);
 }
 
 /* ---- network ---- */
@@ -863,68 +849,32 @@ GW_EXIT(recvmsg)
 
 GW_EXIT(setuid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETUID_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETUID_X, 1);
 }
 
 GW_EXIT(setgid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETGID_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETGID_X, 1);
 }
 
 GW_EXIT(setreuid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETREUID_X, 3)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_u32(&w, gw_arg(1));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETREUID_X, 2);
 }
 
 GW_EXIT(setregid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETREGID_X, 3)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_u32(&w, gw_arg(1));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETREGID_X, 2);
 }
 
 GW_EXIT(setresuid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETRESUID_X, 4)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_u32(&w, gw_arg(1));
-	gw_u32(&w, gw_arg(2));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETRESUID_X, 3);
 }
 
 GW_EXIT(setresgid)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_SETRESGID_X, 4)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_u32(&w, gw_arg(0));
-	gw_u32(&w, gw_arg(1));
-	gw_u32(&w, gw_arg(2));
-	gw_submit(&w);
-	return 0;
+	return gw_res_u32s(ctx, GW_SETRESGID_X, 3);
 }
 
 /* Resource limits (the state keeps the fd limit). scap numbers the resources as x86_64 does. */
@@ -1031,12 +981,7 @@ GW_EXIT(unshare)
 /* bpf(2): the result and the command (scap numbers them as the kernel does). */
 GW_EXIT(bpf)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_BPF_2_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_s32(&w, gw_arg(0));
-	gw_submit(&w);
-	return 0;
+	return gw_res_int(ctx, GW_BPF_2_X);
 }
 
 /* The module image itself is not copied: its length and parameters are. */
@@ -1067,12 +1012,7 @@ GW_EXIT(finit_module)
 
 GW_EXIT(chroot)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_CHROOT_X, 2)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_str(&w, GW_USTR(0), true);
-	gw_submit(&w);
-	return 0;
+	return gw_res_paths(ctx, GW_CHROOT_X, 1);
 }
 
 GW_EXIT(setsid)
