@@ -1228,13 +1228,13 @@ static __always_inline void gw_clone_params(struct gw_w *w, long res, __u64 flag
 	gw_u32(w, BPF_CORE_READ(t, cred, egid.val));
 	gw_s64(w, gw_vnr(t, PIDTYPE_PID));
 	gw_s64(w, gw_vnr(t, PIDTYPE_TGID));
-	/* For the child: when its pid namespace's init started (ns since boot). */
+	/* For the child: when its pid namespace's init started (ns since the epoch; a container's start). */
 	__u64 init_start = 0;
 	if (res == 0) {
 		struct pid *pid = BPF_CORE_READ(t, thread_pid);
 		unsigned int level = BPF_CORE_READ(pid, level);
 		struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level].ns);
-		init_start = BPF_CORE_READ(ns, child_reaper, start_time);
+		init_start = BPF_CORE_READ(ns, child_reaper, start_boottime) + gw_boot_time_ns;
 	}
 	gw_u64(w, init_start);
 }

@@ -31,4 +31,7 @@ await esbuild.build({
   // CommonJS dependencies (commander) require Node's built-in modules.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
+  // gRPC (the CRI client) is loaded only when a CRI socket is there: left out of the bundle, it
+  // costs nothing to the commands that never talk to a runtime; Node finds it in node_modules.
+  external: ['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs'],
 });

@@ -156,6 +156,8 @@ function planFor(info: EventInfo): Plan | undefined {
   return plan;
 }
 
+const CONTAINER_JSON_2_E = 324;
+
 /** The plan of every event type, by id; undefined for the types sysdig 0.29.3 cannot be given. */
 const PLANS: readonly (Plan | undefined)[] = EVENT_TABLE.map((info) => planFor(info));
 
@@ -171,6 +173,11 @@ export class LegacyConverter {
 
   /** Convert one event; false when sysdig 0.29.3 has no way to show it (nothing is emitted). */
   convert(src: Event, emit: (e: Event) => void): boolean {
+    // Container descriptions are written as they come (sysdig 0.29.3 reads the large-payload form).
+    if (src.type === CONTAINER_JSON_2_E) {
+      emit(src);
+      return true;
+    }
     const plan = this.plans[src.type];
     if (plan === undefined) return false;
     if (plan.enterId >= 0 && !(plan.childHasNoEnter && src.paramInt(0) === 0)) {

@@ -15,6 +15,7 @@ import { listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State, stateNeeds } from '../state/state.js';
+import { attachContainers, defaultContainerConfig } from './containers.js';
 import { reportError } from './errors.js';
 
 export interface CaptureOptions {
@@ -45,12 +46,13 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
 
   let live: LiveSource;
   try {
-    live = await openLive({ syscalls });
+    live = await openLive({ syscalls, containers: defaultContainerConfig(), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
   } catch (err) {
     reportError(err);
     return 1;
   }
 
+  attachContainers(state, live);
   let writer: CaptureWriter;
   try {
     writer = new CaptureWriter(o.write);

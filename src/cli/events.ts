@@ -48,7 +48,7 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   // Live, printed lines go out at least every 100 ms, not only once the buffer is full.
   const ticker = o.file === undefined && out !== undefined ? setInterval(() => out.flush(), 100) : undefined;
   try {
-    const read = (h: CaptureHandlers) => (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, h));
+    const read = (h: CaptureHandlers) => (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, state, h));
     await read({
       header(h) {
         state.seed(h);

@@ -21,6 +21,7 @@ import { TokenBucket } from '../engine/token-bucket.js';
 import { listFields } from '../fields/list.js';
 import { createRegistry, FIELD_CLASSES } from '../fields/registry.js';
 import { AlertFormatter, type PreparedOutput } from '../outputs/alert-format.js';
+import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
 import { HttpOutput } from '../outputs/http.js';
 import { LOG, Logger } from '../outputs/logger.js';
@@ -99,11 +100,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   logger.configure({ enabled: config.logStderr, level: config.logLevel, iso8601: config.timeFormatIso8601 });
   logger.log(LOG.INFO, `ghostwatch version: ${packageVersion()}`);
   logger.log(LOG.INFO, `ghostwatch initialized with configuration file: ${configFile}`);
-  if (unimplemented.length > 0) {
-    const msg = `Settings ghostwatch does not implement (ignored): ${unimplemented.join(', ')}`;
-    if (logger.enabled(LOG.WARNING)) logger.log(LOG.WARNING, msg);
-    else process.stderr.write(`Warning: ${msg}\n`);
-  }
+  if (unimplemented.length > 0) warn(logger, `Settings ghostwatch does not implement (ignored): ${unimplemented.join(', ')}`);
 
   if (o.listFields !== undefined) {
     if (o.listFields !== true && o.listFields !== '' && o.listFields !== SYSCALL_SOURCE) throw new RunError('Value for --list must be a valid source type');
@@ -165,7 +162,17 @@ async function openLiveSystem(running: readonly LoadedRule[], config: Ghostwatch
   const syscalls = probeSyscalls(names === 'all' ? supported : names, base, supported);
   if (names !== 'all') warnUnsupportedEvents(names, syscalls);
   logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
-  return openLive({ syscalls, ringKb: config.syscallBufferKb });
+  return openLive({
+    syscalls, ringKb: config.syscallBufferKb,
+    containers: { ...config.containers, hostRoot: process.env.HOST_ROOT ?? '' },
+    onWarning: (m) => warn(logger, m),
+  });
+}
+
+/** A warning that is shown even when ghostwatch's own log is off (it says data will be missing). */
+function warn(logger: Logger, message: string): void {
+  if (logger.enabled(LOG.WARNING)) logger.log(LOG.WARNING, message);
+  else process.stderr.write(`Warning: ${message}\n`);
 }
 
 /** Whether the system still has the thread (in the pid namespace of /proc). */
@@ -212,6 +219,19 @@ async function detectEvents(
     hostname,
   });
   const prepared = new Map<LoadedRule, PreparedOutput>(running.map((r) => [r, guard(() => formatter.prepare(r))]));
+  // Live, the container runtimes are asked about each new container; an alert about one whose
+  // description has not arrived yet waits for it (bounded), so it names its container and pod.
+  const wait = new ContainerWait(2 * config.containers.lookupTimeoutMs, (id) => state.containers.get(id)?.lookupPending === true, (line) => outputs.send(line));
+  if (live !== undefined) {
+    state.containers.lookups = live.containerLookups;
+    live.onContainerRemoved = (id) => state.containers.remove(id);
+  }
+  const sendAlert = (rule: LoadedRule, evt: Event) => {
+    const p = prepared.get(rule)!;
+    const id = evt.thread?.containerId;
+    if (id && state.containers.get(id)?.lookupPending === true) wait.hold(id, formatter.deferred(p, evt));
+    else wait.pass(formatter.format(p, evt));
+  };
   const stats = new DetectionStats(set.rules);
   const clock = () => Number(process.hrtime.bigint());
   const drops = new DropMonitor(config.syscallEventDrops, {
@@ -249,7 +269,7 @@ async function detectEvents(
     result = await detect(live ?? input.capture!, {
       state, engine, stats, clock, drops,
       matchAll: config.ruleMatching === 'all',
-      alert: (rule: LoadedRule, evt: Event) => outputs.send(formatter.format(prepared.get(rule)!, evt)),
+      alert: sendAlert,
       limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
       ...(config.outputsRate > 0 && { limiter: new TokenBucket(config.outputsRate, config.outputsMaxBurst, clock()) }),
       durationNs: live === undefined ? o.durationSeconds * 1e9 : 0,
@@ -260,15 +280,17 @@ async function detectEvents(
   } catch (e) {
     clearTimeout(timer);
     await live?.stop();
+    wait.flush();
     await outputs.close(config.outputTimeout);
     for (const [sig, h] of handlers) process.off(sig, h);
     throw e;
   }
   clearTimeout(timer);
+  wait.flush();
   if (o.verbose) {
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;
-    if (live !== undefined) process.stderr.write(driverStats(live));
+    if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
   }
@@ -299,6 +321,14 @@ function driverStats(live: LiveSource): string {
   const by = Object.entries(drops.byEvent).filter(([, n]) => n > 0);
   if (by.length > 0) out += `Driver Drops by event: ${by.map(([name, n]) => `${name}=${n}`).join(' ')}\n`;
   return out;
+}
+
+/** ghostwatch's addition to the summary: what the container runtimes were asked and answered. */
+function containerStats(live: LiveSource, wait: ContainerWait): string {
+  const c = live.containerCounters();
+  if (c === undefined) return '';
+  return `Containers: ${c.described} described, ${c.lookups} looked up, ${c.failures} lookups failed (${c.timeouts} timed out), `
+    + `${wait.expired} alerts sent before their container was described\n`;
 }
 
 /** -V: each file's load result (JSON with json_output, a summary otherwise) on stdout. */

@@ -44,7 +44,21 @@ export interface HttpOutputConfig {
   readonly keepAlive: boolean;
 }
 
+export type ContainerEngine = 'docker' | 'podman' | 'containerd' | 'cri';
+
+/** Falco's container plugin settings (its init_config), which ghostwatch implements built in. */
+export interface ContainerEnginesConfig {
+  readonly engines: Readonly<Record<ContainerEngine, { readonly enabled: boolean; readonly sockets: readonly string[] }>>;
+  readonly labelMaxLen: number;
+  /** ghostwatch's: how long one question to a runtime may take (init_config.lookup_timeout_ms). */
+  readonly lookupTimeoutMs: number;
+}
+
 export interface GhostwatchConfig {
+  /** The container plugin's settings: sockets of each runtime engine asked for container metadata. */
+  readonly containers: ContainerEnginesConfig;
+  /** Plugins configured other than the built-in container plugin (not implemented). */
+  readonly otherPlugins: readonly string[];
   /** rules_files (or Falco's older rules_file), only the paths that exist, as Falco keeps them. */
   readonly rulesFiles: readonly string[];
   readonly ruleSelection: readonly RuleSelectionEntry[];
@@ -132,6 +146,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
   const rulesFiles = [...r.strings('rules_files'), ...r.strings('rule_files'), ...r.strings('rules_file')].filter(pathExists);
 
   return {
+    ...readPlugins(r.node('plugins'), name, fail),
     rulesFiles,
     ruleSelection: readRuleSelection(r.node('rules'), fail),
     ...readAppendOutput(r.node('append_output'), fail),
@@ -169,6 +184,57 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     syscallBufferKb: 1024 << (bufPreset - 1),
     threadPurgeIntervalS: r.number('falco_libs.thread_table_auto_purging_interval_s', 300),
   };
+}
+
+/** Falco's container plugin defaults (plugins/container README). */
+const DEFAULT_SOCKETS: Readonly<Record<ContainerEngine, readonly string[]>> = {
+  docker: ['/var/run/docker.sock'],
+  podman: ['/run/podman/podman.sock'],
+  containerd: ['/run/host-containerd/containerd.sock'],
+  cri: ['/run/containerd/containerd.sock', '/run/crio/crio.sock', '/run/k3s/containerd/containerd.sock', '/run/host-containerd/containerd.sock'],
+};
+const ENGINES = Object.keys(DEFAULT_SOCKETS) as ContainerEngine[];
+
+/** The container plugin's init_config (a map, or JSON text as Falco also takes it); the other plugins' names. */
+function readPlugins(node: RawNode | undefined, file: string, fail: (msg: string) => never): { containers: ContainerEnginesConfig; otherPlugins: string[] } {
+  const items = node?.kind === 'seq' ? node.items : [];
+  const otherPlugins: string[] = [];
+  let init: RawNode | undefined;
+  for (const item of items) {
+    const name = item.kind === 'map' ? item.entries.get('name') : undefined;
+    const text = name?.kind === 'scalar' ? name.text : '';
+    if (text === 'container') init = item.kind === 'map' ? item.entries.get('init_config') : undefined;
+    else otherPlugins.push(text);
+  }
+  if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, file, fail);
+  const r = new Reader(init?.kind === 'map' ? init : { kind: 'map', entries: new Map() });
+  const engines = {} as Record<ContainerEngine, { enabled: boolean; sockets: readonly string[] }>;
+  for (const e of ENGINES) {
+    const sockets = r.node(`engines.${e}.sockets`) === undefined ? DEFAULT_SOCKETS[e] : r.strings(`engines.${e}.sockets`);
+    engines[e] = { enabled: r.bool(`engines.${e}.enabled`, true), sockets };
+  }
+  const labelMaxLen = r.number('label_max_len', 100);
+  const lookupTimeoutMs = r.number('lookup_timeout_ms', 2000);
+  if (!Number.isInteger(labelMaxLen) || labelMaxLen < 0) fail("'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");
+  if (!Number.isInteger(lookupTimeoutMs) || lookupTimeoutMs <= 0) fail("'plugins.init_config.lookup_timeout_ms' of the container plugin must be an integer > 0");
+  return { containers: { engines, labelMaxLen, lookupTimeoutMs }, otherPlugins };
+}
+
+/** A JSON init_config as a tree the Reader walks. */
+function jsonNode(text: string, file: string, fail: (msg: string) => never): RawNode {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    fail(`the container plugin's init_config is neither a map nor JSON (${(e as Error).message}) in ${file}`);
+  }
+  const toNode = (x: unknown): RawNode => {
+    if (x === null || x === undefined) return { kind: 'null' };
+    if (Array.isArray(x)) return { kind: 'seq', items: x.map(toNode) };
+    if (typeof x === 'object') return { kind: 'map', entries: new Map(Object.entries(x).map(([k, y]) => [k, toNode(y)])) };
+    return { kind: 'scalar', text: String(x) };
+  };
+  return toNode(v);
 }
 
 function readHttp(r: Reader, fail: (msg: string) => never): HttpOutputConfig {
@@ -219,6 +285,9 @@ function readRuleSelection(node: RawNode | undefined, fail: (msg: string) => nev
   });
 }
 
+/** The fields Falco's container plugin suggests for every output, in its order. */
+const SUGGESTED_FIELDS = ['container.id', 'container.name', 'container.image.repository', 'container.image.tag', 'k8s.pod.name', 'k8s.ns.name'];
+
 function readAppendOutput(
   node: RawNode | undefined,
   fail: (msg: string) => never,
@@ -236,6 +305,9 @@ function readAppendOutput(
     };
     const format = r.string('extra_output', '');
     if (format !== '') extraOutputFormats.push({ ...match, format });
+    if (r.bool('suggested_output', false)) {
+      for (const field of SUGGESTED_FIELDS) extraOutputFormats.push({ ...match, format: `${field.replace(/\./g, '_')}=%${field}`, suggested: true });
+    }
     const fields = r.node('extra_fields');
     if (fields === undefined || fields.kind === 'null') continue;
     if (fields.kind !== 'seq') fail("'append_output.extra_fields' must be a list");

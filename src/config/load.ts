@@ -39,7 +39,9 @@ export function loadConfig(file: string | undefined, overrides: readonly string[
   const root = parseConfigText(text, path);
   for (const o of overrides) applyOverride(root, o);
   const unimplemented = validateConfig(root, path);
-  return { config: readConfig(root, path, existsSync), file: path, unimplemented };
+  const config = readConfig(root, path, existsSync);
+  for (const name of config.otherPlugins) unimplemented.push(`plugins[${name}]`);
+  return { config, file: path, unimplemented };
 }
 
 export { ConfigError };

@@ -48,7 +48,7 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     match: map({ source: str(), tags: strings(), rule: str() }),
     extra_output: str(),
     extra_fields: any(true),
-    suggested_output: bool(false),
+    suggested_output: bool(),
   }),
   json_output: bool(),
   json_include_output_property: bool(),
@@ -92,7 +92,8 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   watch_config_files: bool(false),
   plugins_hostinfo: bool(false),
   load_plugins: strings(false),
-  plugins: any(),
+  // Only the container plugin's entry is implemented (built in); other plugins are reported as not implemented.
+  plugins: list({ name: str(), library_path: str(), init_config: any(true), open_params: str() }),
   static_fields: any(),
   buffer_format_base64: bool(false),
   log_syslog: bool(false),

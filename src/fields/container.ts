@@ -5,7 +5,8 @@
 import type { Event } from '../capture/event.js';
 import { ParamType, PrintFormat } from '../capture/event-types.js';
 import type { ContainerInfo, ThreadInfo } from '../state/types.js';
-import { dotKey, indexOrKey, mountSelector } from './args.js';
+import { dotKey, indexOrKey, mountSelector, syntaxError } from './args.js';
+import { ipv4ToString } from '../state/net-format.js';
 import { globMatch } from '../filter/glob.js';
 import type { ArgValue, FieldClass, FieldContext, FieldSpec } from './spec.js';
 import { FieldError, type FieldValue } from './types.js';
@@ -36,6 +37,11 @@ function ctr(name: string, desc: string, read: (ci: ContainerInfo, t: ThreadInfo
 }
 
 const nonEmpty = (s: string): string | undefined => (s === '' ? undefined : s);
+
+/** When the container started: its init's start (the pid namespace's), else what the runtime said. */
+function startTs(t: ThreadInfo, c: FieldContext): number {
+  return t.pidnsInitStartTs || (c.state.container(t.containerId)?.startTs ?? 0);
+}
 const DOCKER_COMPATIBLE = new Set(['docker', 'cri', 'containerd', 'cri-o', 'podman']);
 const mountText = (m: Mount): string => `${m.source}:${m.dest}:${m.mode}:${m.rw ? 'true' : 'false'}:${m.propagation}`;
 
@@ -62,10 +68,33 @@ function mountField(name: string, desc: string, read: (m: Mount) => string, byDe
   };
 }
 
+/** Container labels other than annotations and the runtime's own, as 'key:value, key2' (sorted by key). */
+function labelList(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .filter((k) => !k.startsWith('annotation.') && !k.startsWith('io.kubernetes.'))
+    .map((k) => (labels[k] === '' ? k : `${k}:${labels[k]}`))
+    .join(', ');
+}
+
+/** A label key after the field name: '.KEY' or '[KEY]' (keys may hold '.', '/', '-'). */
+function labelKey(text: string, start: number, pos: number) {
+  if (text[pos] !== '[') return dotKey(text, start, pos, /[A-Za-z0-9/_.-]/);
+  const close = text.indexOf(']', pos);
+  if (close < 0) syntaxError(text, start);
+  return { arg: text.slice(pos + 1, close), end: close + 1 };
+}
+const LABEL_ARG: Partial<FieldSpec> = { arg: 'key', argRequired: true, parseArg: labelKey, checkArg: (a) => a };
+
+/** Fields of the container and its pod that are not read from the thread itself. */
+const FROM_THREAD = new Set(['container.id', 'container.start_ts', 'container.duration']);
+const markRuntime = (fields: readonly FieldSpec[]): FieldSpec[] =>
+  fields.map((f) => (FROM_THREAD.has(f.name) ? f : { ...f, fromRuntime: true }));
+
 export const CONTAINER_CLASS: FieldClass = {
   name: 'container',
   desc: "Container information. If the event is not happening inside a container, both id and name will be set to 'host'.",
-  fields: [
+  fields: markRuntime([
     {
       name: 'container.id', type: T.CHARBUF, arg: 'none',
       desc: 'the container id.',
@@ -111,10 +140,36 @@ export const CONTAINER_CLASS: FieldClass = {
       get: (e, c) => {
         const t = e.thread;
         if (t === undefined || t.containerId === '') return undefined;
-        const ts = (t as ThreadInfo & { pidnsInitStartTs?: number }).pidnsInitStartTs ?? c.state.container(t.containerId)?.startTs ?? 0;
+        const ts = startTs(t, c);
         return ts === 0 ? undefined : ts;
       },
     },
+    {
+      name: 'container.duration', type: T.RELTIME, arg: 'none',
+      desc: 'Number of nanoseconds since container.start_ts.',
+      get: (e, c) => {
+        const t = e.thread;
+        if (t === undefined || t.containerId === '') return undefined;
+        const ts = startTs(t, c);
+        return ts === 0 ? undefined : e.tsNum() - ts;
+      },
+    },
+    // The container plugin's fields (Falco 0.41+), newer than sysdig 0.29.3.
+    ctr('container.full_id', 'The full container ID, e.g. 3ad7b26ded6d8e7b23da7d48fe889434573036c27ae5a74837233de441c3601e.',
+      (ci) => nonEmpty(ci.fullId ?? ''), 'host'),
+    ctr('container.ip', "The container's / pod's primary IPv4 address as retrieved from the container engine.",
+      (ci) => (ci.ip ? ipv4ToString(ci.ip) : undefined)),
+    ctr('container.cni.json', "The container's / pod's CNI result field from the respective pod status info (CRI runtimes).",
+      (ci) => nonEmpty(ci.cniJson ?? '')),
+    ctr('container.host_pid', "'true' if the container is running in the host PID namespace, 'false' otherwise.", (ci) => ci.hostPid === true, undefined, T.BOOL),
+    ctr('container.host_network', "'true' if the container is running in the host network namespace, 'false' otherwise.", (ci) => ci.hostNetwork === true, undefined, T.BOOL),
+    ctr('container.host_ipc', "'true' if the container is running in the host IPC namespace, 'false' otherwise.", (ci) => ci.hostIpc === true, undefined, T.BOOL),
+    {
+      name: 'container.label', type: T.CHARBUF, ...LABEL_ARG, arg: 'key',
+      desc: "Container label. E.g. 'container.label.foo' or 'container.label[foo]'.",
+      get: (e, c, arg) => containerOf(e, c)?.labels[arg as string],
+    },
+    ctr('container.labels', "Container comma-separated key/value labels. E.g. 'foo1:bar1, foo2:bar2'.", (ci) => labelList(ci.labels)),
     {
       name: 'container.info', type: T.CHARBUF, arg: 'none',
       desc: "The container's name and id as Falco's %container.info output placeholder shows them by default: '<name> (id=<id>)'.",
@@ -126,25 +181,47 @@ export const CONTAINER_CLASS: FieldClass = {
         return `${name || '<NA>'} (id=${t.containerId})`;
       },
     },
-  ],
+  ]),
 };
 
-/** Container labels other than annotations and the runtime's own, as 'key:value, key2' (sorted by key). */
-function labelList(labels: Record<string, string>): string {
-  return Object.keys(labels)
-    .sort()
-    .filter((k) => !k.startsWith('annotation.') && !k.startsWith('io.kubernetes.'))
-    .map((k) => (labels[k] === '' ? k : `${k}:${labels[k]}`))
-    .join(', ');
+const hasLabels = (ci: ContainerInfo | undefined): ci is ContainerInfo => ci !== undefined && Object.keys(ci.labels).length > 0;
+
+/** The whole id of the container's pod sandbox: what the runtime said, else the label CRI runtimes set. */
+function sandboxId(ci: ContainerInfo): string | undefined {
+  return ci.podSandboxId || ci.labels['io.kubernetes.sandbox.id'] || undefined;
 }
 
-/** The pod's sandbox container (which carries the pod labels), named by the io.kubernetes.sandbox.id label. */
+/** The pod's sandbox container (which carries the pod labels and its IP). */
 function sandboxOf(ci: ContainerInfo, c: FieldContext): ContainerInfo | undefined {
-  const id = ci.labels['io.kubernetes.sandbox.id'];
+  const id = sandboxId(ci);
   return id === undefined ? undefined : c.state.container(id.slice(0, 12));
 }
 
-const hasLabels = (ci: ContainerInfo | undefined): ci is ContainerInfo => ci !== undefined && Object.keys(ci.labels).length > 0;
+/**
+ * The pod's labels: those the runtime gave with the container (Falco's container plugin), else
+ * those of the pod's sandbox container (sinsp before the plugin).
+ */
+function podLabels(ci: ContainerInfo | undefined, c: FieldContext): Record<string, string> | undefined {
+  if (ci === undefined) return undefined;
+  if (ci.podSandboxLabels !== undefined && Object.keys(ci.podSandboxLabels).length > 0) return ci.podSandboxLabels;
+  const sandbox = hasLabels(ci) ? sandboxOf(ci, c) : undefined;
+  return hasLabels(sandbox) ? sandbox.labels : undefined;
+}
+
+/** A pod field: from the container when it has it, else from its sandbox (a sandbox answers for itself). */
+function podField(name: string, desc: string, read: (ci: ContainerInfo) => string | undefined): FieldSpec {
+  return {
+    name, type: T.CHARBUF, arg: 'none', desc,
+    get: (e, c) => {
+      const ci = containerOf(e, c);
+      if (ci === undefined) return undefined;
+      const own = read(ci);
+      if (own !== undefined) return own;
+      const sandbox = sandboxOf(ci, c);
+      return sandbox === undefined || sandbox === ci ? undefined : read(sandbox);
+    },
+  };
+}
 
 /** A k8s field read from the container's own labels. */
 function k8sLabel(name: string, desc: string, label: string): FieldSpec {
@@ -162,31 +239,43 @@ function k8sApi(name: string, desc: string, extra: Partial<FieldSpec> = {}): Fie
   return { name, type: T.CHARBUF, arg: 'none', desc, ...extra, get: () => undefined };
 }
 
-const labelKey = (text: string, start: number, pos: number) => dotKey(text, start, pos, /[A-Za-z0-9/_.-]/);
-const LABEL_ARG: Partial<FieldSpec> = { arg: 'key', argRequired: true, parseArg: labelKey, checkArg: (a) => a };
-
 export const K8S_CLASS: FieldClass = {
   name: 'k8s',
   desc: 'Kubernetes related context. Available when configured to fetch k8s meta-data from API Server.',
-  fields: [
+  fields: markRuntime([
     k8sLabel('k8s.pod.name', 'Kubernetes pod name.', 'io.kubernetes.pod.name'),
-    k8sLabel('k8s.pod.id', 'Kubernetes pod id.', 'io.kubernetes.pod.uid'),
+    k8sLabel('k8s.pod.id', '[LEGACY] The Kubernetes pod UID; the same as k8s.pod.uid.', 'io.kubernetes.pod.uid'),
+    k8sLabel('k8s.pod.uid', 'The Kubernetes pod UID, e.g. 3e41dc6b-08a8-44db-bc2a-3724b18ab19a.', 'io.kubernetes.pod.uid'),
+    {
+      name: 'k8s.pod.sandbox_id', type: T.CHARBUF, arg: 'none',
+      desc: 'The truncated Kubernetes pod sandbox ID (first 12 characters), e.g 63060edc2d3a.',
+      get: (e, c) => {
+        const ci = containerOf(e, c);
+        return ci && sandboxId(ci)?.slice(0, 12);
+      },
+    },
+    {
+      name: 'k8s.pod.full_sandbox_id', type: T.CHARBUF, arg: 'none',
+      desc: 'The full Kubernetes pod / sandbox ID, e.g 63060edc2d3aa803ab559f2393776b151f99fc5b05035b21db66b3b62246ad6a.',
+      get: (e, c) => {
+        const ci = containerOf(e, c);
+        return ci && sandboxId(ci);
+      },
+    },
+    podField('k8s.pod.ip', 'The Kubernetes pod IPv4 address, the same as container.ip (the containers of a pod share its network).',
+      (ci) => (ci.ip ? ipv4ToString(ci.ip) : undefined)),
+    podField('k8s.pod.cni.json', "The Kubernetes pod's CNI result, the same as container.cni.json.", (ci) => nonEmpty(ci.cniJson ?? '')),
     {
       name: 'k8s.pod.label', type: T.CHARBUF, ...LABEL_ARG, arg: 'key',
       desc: "Kubernetes pod label. E.g. 'k8s.pod.label.foo'.",
-      get: (e, c, arg) => {
-        const ci = containerOf(e, c);
-        const sandbox = hasLabels(ci) ? sandboxOf(ci, c) : undefined;
-        return hasLabels(sandbox) ? sandbox.labels[arg as string] : undefined;
-      },
+      get: (e, c, arg) => podLabels(containerOf(e, c), c)?.[arg as string],
     },
     {
       name: 'k8s.pod.labels', type: T.CHARBUF, arg: 'none',
       desc: "Kubernetes pod comma-separated key/value labels. E.g. 'foo1:bar1,foo2:bar2'.",
       get: (e, c) => {
-        const ci = containerOf(e, c);
-        const sandbox = hasLabels(ci) ? sandboxOf(ci, c) : undefined;
-        return hasLabels(sandbox) ? labelList(sandbox.labels) : undefined;
+        const labels = podLabels(containerOf(e, c), c);
+        return labels && labelList(labels);
       },
     },
     k8sApi('k8s.rc.name', 'Kubernetes replication controller name.'),
@@ -209,7 +298,7 @@ export const K8S_CLASS: FieldClass = {
     k8sApi('k8s.deployment.id', 'Kubernetes deployment id.'),
     k8sApi('k8s.deployment.label', "Kubernetes deployment label. E.g. 'k8s.rs.label.foo'.", LABEL_ARG),
     k8sApi('k8s.deployment.labels', "Kubernetes deployment comma-separated key/value labels. E.g. 'foo1:bar1,foo2:bar2'."),
-  ],
+  ]),
 };
 
 /** Mesos and Marathon fields: they need the Mesos API, so they never have a value. */

@@ -65,6 +65,11 @@ export class OutputFormat {
 
   /** The line for this event; undefined when a value is missing and the format does not start with '*'. */
   format(evt: Event): string | undefined {
+    return this.formatWith((f) => f.render(evt));
+  }
+
+  /** The line for the values `valueOf` gives (values read earlier, or partly later). */
+  formatWith(valueOf: (f: BoundField) => string | undefined): string | undefined {
     let out = '';
     let complete = true;
     for (const t of this.tokens) {
@@ -72,7 +77,7 @@ export class OutputFormat {
         out += t;
         continue;
       }
-      let s = t.field.render(evt);
+      let s = valueOf(t.field);
       if (s === undefined) {
         if (this.requireAll) complete = false;
         s = '<NA>';

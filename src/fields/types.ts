@@ -39,6 +39,11 @@ export interface FieldDef {
    * on which events it was extracted from, so two uses cannot share one extraction.
    */
   readonly keepsState?: boolean;
+  /**
+   * The value comes from the container runtime's description of the event's container, which may
+   * arrive after the event (live lookups): container.name, container.image..., k8s.pod.name...
+   */
+  readonly fromRuntime?: boolean;
 }
 
 /** A field bound to its argument: ready to extract from events. */

@@ -7,7 +7,7 @@
 // Nothing from an event can break a line or the JSON: the text line is escaped as the inside of a
 // JSON string (control characters become \n, \u001b...; quotes and backslashes are escaped), as
 // Falco does, and the JSON is written by JSON.stringify.
-import type { Event } from '../capture/event.js';
+import { Event } from '../capture/event.js';
 import { OutputFormat } from '../fields/format.js';
 import type { BoundField, FieldRegistry } from '../fields/types.js';
 import { priorityName, type LoadedRule, type Priority } from '../rules/index.js';
@@ -21,6 +21,12 @@ export interface AlertFormatSettings {
   readonly includeOutputFields: boolean;
   readonly iso8601: boolean;
   readonly hostname: string;
+}
+
+/** Where a rendering takes each field's value: the event, or values read earlier. */
+interface FieldValues {
+  text(f: BoundField): string | undefined;
+  json(f: BoundField): string;
 }
 
 interface ExtraField {
@@ -67,8 +73,35 @@ export class AlertFormatter {
 
   /** The alert for this event, as one line (text or JSON). */
   format(p: PreparedOutput, evt: Event): string {
-    const message = p.message.format(evt)!;
-    const output = `${this.time.format(evt)!}: ${p.priority} ${message}`;
+    return this.render(p, evt, { text: (f) => f.render(evt), json: (f) => fieldJson(f, evt) });
+  }
+
+  /**
+   * The alert for this event, rendered later: every field is read now, except those whose value
+   * comes from the container runtime (fromRuntime), read when the returned function is called.
+   */
+  deferred(p: PreparedOutput, evt: Event): () => string {
+    const text = new Map<BoundField, string | undefined>();
+    const json = new Map<BoundField, string>();
+    const late = new Event();
+    late.thread = evt.thread;
+    late.tsHi = evt.tsHi;
+    late.tsLo = evt.tsLo;
+    const fields = [this.timeField, ...p.message.fields, ...p.fields, ...p.extra.flatMap((x) => [...x.format.fields, ...(x.raw ? [x.raw] : [])])];
+    for (const f of fields) {
+      if (f.def.fromRuntime === true || text.has(f)) continue;
+      text.set(f, f.render(evt));
+      json.set(f, fieldJson(f, evt));
+    }
+    return () => this.render(p, late, {
+      text: (f) => (text.has(f) ? text.get(f) : f.render(late)),
+      json: (f) => json.get(f) ?? fieldJson(f, late),
+    });
+  }
+
+  private render(p: PreparedOutput, evt: Event, v: FieldValues): string {
+    const message = p.message.formatWith(v.text)!;
+    const output = `${this.time.formatWith(v.text)!}: ${p.priority} ${message}`;
     if (!this.s.json) return escapeLine(output);
     const r = p.rule;
     const head: Record<string, unknown> = { hostname: this.s.hostname };
@@ -79,7 +112,7 @@ export class AlertFormatter {
     head.time = isoTime(evt.ts());
     const json = JSON.stringify(head);
     if (!this.s.includeOutputFields) return json;
-    return `${json.slice(0, -1)}, "output_fields": ${this.outputFields(p, evt)}}`;
+    return `${json.slice(0, -1)}, "output_fields": ${this.outputFields(p, v)}}`;
   }
 
   /** A message of ghostwatch itself (source "internal"), with its fields, as Falco writes them. */
@@ -98,10 +131,10 @@ export class AlertFormatter {
     return `${localTimeOfDay(tsNs)}: ${priorityName(priority)} ${message} (${list})`;
   }
 
-  private outputFields(p: PreparedOutput, evt: Event): string {
+  private outputFields(p: PreparedOutput, v: FieldValues): string {
     const values = new Map<string, string>();
-    for (const f of p.fields) values.set(f.text, fieldJson(f, evt));
-    for (const x of p.extra) values.set(x.key, x.raw !== undefined ? fieldJson(x.raw, evt) : JSON.stringify(x.format.format(evt)!));
+    for (const f of p.fields) values.set(f.text, v.json(f));
+    for (const x of p.extra) values.set(x.key, x.raw !== undefined ? v.json(x.raw) : JSON.stringify(x.format.formatWith(v.text)!));
     const keys = p.extra.length === 0 ? [...values.keys()] : [...values.keys()].sort(byCodeUnits);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${values.get(k)!}`).join(',')}}`;
   }

@@ -153,11 +153,19 @@ class Compiler {
 
     // As Falco did before its container plugin: %container.info is a field of its own, and an extra
     // format (-pc, -pk, -p FORMAT) takes its place where a rule uses it, or is appended where not.
+    // Suggested fields (Falco 0.41+) are appended, and leave %container.info empty.
     let output = r.output;
+    let suggested = false;
     for (const extra of this.cfg.extraOutputFormats) {
       if (!appliesTo(extra, r)) continue;
-      output = output.includes(CONTAINER_INFO) ? output.split(CONTAINER_INFO).join(extra.format) : `${output} ${extra.format}`;
+      if (extra.suggested === true) {
+        output = `${output} ${extra.format}`;
+        suggested = true;
+      } else {
+        output = output.includes(CONTAINER_INFO) ? output.split(CONTAINER_INFO).join(extra.format) : `${output} ${extra.format}`;
+      }
     }
+    if (suggested) output = output.split(CONTAINER_INFO).join('');
     const extraOutputFields = new Map<string, { format: string; raw: boolean }>();
     for (const extra of this.cfg.extraOutputFields) {
       if (appliesTo(extra, r)) extraOutputFields.set(extra.key, { format: extra.format, raw: extra.raw ?? false });

@@ -78,6 +78,12 @@ export interface ExtraOutputFormat {
   readonly tags?: readonly string[];
   /** Only the rule with this name. */
   readonly rule?: string;
+  /**
+   * A field a plugin suggests for every output (Falco 0.41+'s append_output.suggested_output: the
+   * container plugin's container and pod fields): always appended, and %container.info, which
+   * these fields replace, then prints nothing.
+   */
+  readonly suggested?: boolean;
 }
 
 /** An extra output field given to the matching rules (Falco's append_output with extra_output_fields). */

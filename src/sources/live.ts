@@ -5,9 +5,17 @@
 // Order, as libscap's: the probe is attached first, then /proc is scanned. A process started in
 // between is then both in the scan and in the events (the events update it), where the other
 // order would lose it entirely.
+//
+// Containers: what the container runtimes say arrives as `container` events in the same stream
+// (sinsp's container JSON event), between two probe events: first every container the runtimes
+// already have, right after the header (they lead the stream, as in a capture), then each one
+// as it is created or looked up.
+import { Event } from '../capture/event.js';
 import type { CaptureHandlers } from '../capture/reader.js';
 import type { CaptureHeader } from '../capture/records.js';
 import { startProbe, type Probe, type ProbeCounts } from '../probe/index.js';
+import { ContainerMetadata, type ContainerMetadataConfig, type MetadataCounters } from './containers/metadata.js';
+import type { EngineName, RuntimeClient } from './containers/runtime.js';
 import { scanProc } from './proc-scan.js';
 
 export { probeSyscalls, type BaseSyscalls } from './syscall-set.js';
@@ -21,6 +29,10 @@ export interface LiveOptions {
   readonly ignorePids?: readonly number[];
   /** Called with the probe's counts about once a second and at the end. */
   readonly onCounts?: (counts: ProbeCounts) => void;
+  /** Ask the container runtimes about the containers (none: container ids from cgroups only). */
+  readonly containers?: ContainerMetadataConfig;
+  /** A container runtime misbehaves (one line per outage). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface LiveSource {
@@ -34,6 +46,12 @@ export interface LiveSource {
   drops(): { total: number; byEvent: Record<string, number> };
   /** Events sent and dropped, per event type id. */
   counts(): ProbeCounts;
+  /** For the state's container table: asks the runtimes about a container first seen in a cgroup. */
+  readonly containerLookups: { request(id: string, fullId: string, typeHint: number): void };
+  /** Called (between two events) when a runtime removed a container, by its short id. */
+  onContainerRemoved: ((id: string) => void) | undefined;
+  /** The container lookups' counters, undefined without runtimes. */
+  containerCounters(): MetadataCounters | undefined;
 }
 
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
@@ -51,10 +69,43 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
     await probe.stop();
     throw err;
   }
-  return new Live(probe, header);
+  const live = new Live(probe, header);
+  if (opts.containers !== undefined) {
+    const metadata = new ContainerMetadata(opts.containers, runtimeClient, {
+      container: (json) => live.container(json),
+      removed: (id) => live.onContainerRemoved?.(id),
+      warn: (m) => opts.onWarning?.(m),
+    });
+    live.metadata = metadata;
+    await metadata.start();
+  }
+  return live;
 }
 
+/** A client for the runtime's API, loaded only when a runtime socket is there (gRPC is large). */
+async function runtimeClient(engine: EngineName, socket: string, opts: { labelMaxLen: number }): Promise<RuntimeClient> {
+  if (engine === 'docker' || engine === 'podman') return (await import('./containers/docker.js')).dockerClient(engine, socket, opts);
+  return (await import('./containers/cri.js')).criClient(engine, socket, opts);
+}
+
+/** libscap's event header: ts u64, tid u64, len u32, type u16, nparams u32. */
+const EVENT_HEADER = 26;
+const CONTAINER_JSON_2_E = 324;
+
 class Live implements LiveSource {
+  metadata: ContainerMetadata | undefined = undefined;
+  onContainerRemoved: ((id: string) => void) | undefined = undefined;
+  readonly containerLookups = {
+    request: (id: string, fullId: string, typeHint: number) => this.metadata?.lookup(id, fullId, typeHint),
+  };
+  private handlers: CaptureHandlers | undefined = undefined;
+  /** Container events waiting for the stream's header (the start listing leads the stream). */
+  private readonly leading: Buffer[] = [];
+  private readonly injected = new Event();
+  private lastTs = 0;
+  private num = 0;
+  private ended = false;
+
   constructor(
     private readonly probe: Probe,
     readonly header: CaptureHeader,
@@ -65,14 +116,57 @@ class Live implements LiveSource {
     // Handing the scan over directly keeps what the capture format's process list cannot carry
     // (tty, capabilities, executable inode...).
     try {
-      await this.probe.read({ header: () => handlers.header(this.header), event: (e) => handlers.event(e) });
+      await this.probe.read({
+        header: () => {
+          handlers.header(this.header);
+          this.handlers = handlers;
+          for (const b of this.leading.splice(0)) if (!this.deliver(b)) break;
+        },
+        event: (e) => {
+          e.num = ++this.num;
+          this.lastTs = e.tsNum();
+          return handlers.event(e);
+        },
+      });
     } finally {
+      this.ended = true;
+      this.metadata?.close();
       // Stopped by a handler: detach too, so nothing stays attached for a stream nobody reads.
       await this.probe.stop();
     }
   }
 
+  /**
+   * A container described by a runtime, as a `container` event. It is called from the event loop,
+   * never from inside the delivery of another event, so it goes into the stream between two events.
+   */
+  container(json: string): void {
+    if (this.ended) return;
+    const b = containerEvent(json, Math.max(this.lastTs, Date.now() * 1e6));
+    if (this.handlers === undefined) this.leading.push(b);
+    else this.deliver(b);
+  }
+
+  /** Deliver one built event; false when the reader asked to stop. */
+  private deliver(b: Buffer): boolean {
+    const e = this.injected;
+    e.reset(b, 0, EVENT_HEADER, 4, 1);
+    e.len = b.length;
+    e.cpu = 0;
+    e.dumpFlags = 0;
+    e.num = ++this.num;
+    this.lastTs = e.tsNum();
+    if (this.handlers!.event(e) !== false) return true;
+    void this.stop();
+    return false;
+  }
+
+  containerCounters(): MetadataCounters | undefined {
+    return this.metadata?.counters;
+  }
+
   stop(): Promise<void> {
+    this.metadata?.close();
     return this.probe.stop();
   }
 
@@ -83,4 +177,18 @@ class Live implements LiveSource {
   counts(): ProbeCounts {
     return this.probe.counts();
   }
+}
+
+/** A container JSON event (large payload: 32-bit parameter lengths), for no thread (tid -1). */
+function containerEvent(json: string, tsNs: number): Buffer {
+  const text = Buffer.from(`${json}\0`, 'utf8');
+  const b = Buffer.alloc(EVENT_HEADER + 4 + text.length);
+  b.writeBigUInt64LE(BigInt(Math.round(tsNs)), 0);
+  b.writeBigInt64LE(-1n, 8);
+  b.writeUInt32LE(b.length, 16);
+  b.writeUInt16LE(CONTAINER_JSON_2_E, 20);
+  b.writeUInt32LE(1, 22);
+  b.writeUInt32LE(text.length, EVENT_HEADER);
+  text.copy(b, EVENT_HEADER + 4);
+  return b;
 }

@@ -20,44 +20,61 @@ const PROBE_KEYS = ['Healthcheck', 'LivenessProbe', 'ReadinessProbe'];
 
 /** A container with every optional field of ContainerInfo present. */
 export type Container = ContainerInfo & Required<Pick<ContainerInfo,
-  'typeId' | 'fullId' | 'lookupSuccessful' | 'isPodSandbox' | 'createdTime' | 'ip' | 'probes'>>;
+  'typeId' | 'fullId' | 'lookupSuccessful' | 'isPodSandbox' | 'createdTime' | 'ip' | 'probes' | 'cniJson' | 'hostPid'
+  | 'hostNetwork' | 'hostIpc' | 'podSandboxId' | 'podSandboxLabels'>>;
 
 export function newContainer(id: string, type: number): Container {
   return {
     id, type: TYPE_NAMES[type] ?? '', typeId: type, name: '', image: '', imageId: '', imageRepo: '', imageTag: '',
     imageDigest: '', privileged: false, mounts: [], labels: {}, startTs: 0, fullId: '', lookupSuccessful: true,
-    isPodSandbox: false, createdTime: 0, ip: 0, probes: [],
+    isPodSandbox: false, createdTime: 0, ip: 0, probes: [], cniJson: '', hostPid: false, hostNetwork: false, hostIpc: false,
+    podSandboxId: '', podSandboxLabels: {},
   };
 }
 
 interface CgroupLayout { prefix: string; suffix: string }
 const DOCKER_LAYOUT: CgroupLayout[] = [{ prefix: '/', suffix: '' }, { prefix: '/docker-', suffix: '.scope' }];
-const PODMAN_LAYOUT: CgroupLayout[] = [{ prefix: '/libpod-', suffix: '.scope' }];
+// Falco's container plugin also knows podman without systemd (this sandbox's /libpod_parent/libpod-<id>),
+// the systemd sub-cgroup (.scope/container), and the split cgroup mode (libpod-payload-).
+const PODMAN_LAYOUT: CgroupLayout[] = [
+  { prefix: '/libpod-', suffix: '.scope' }, { prefix: '/libpod-', suffix: '.scope/container' }, { prefix: '/libpod-', suffix: '' },
+  { prefix: '/libpod-payload-', suffix: '.scope' }, { prefix: '/libpod-payload-', suffix: '.scope/container' },
+  { prefix: '/libpod-payload-', suffix: '' },
+];
+// The kubepods hierarchies end the same way: /kubepods/<qos>/pod<uid>/<id> (cgroupfs) or
+// /kubepods.slice/.../cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope (systemd).
 const CRI_LAYOUT: CgroupLayout[] = [
   { prefix: '/', suffix: '' }, { prefix: '/crio-', suffix: '' }, { prefix: '/cri-containerd-', suffix: '.scope' },
-  { prefix: '/crio-', suffix: '.scope' }, { prefix: ':cri-containerd:', suffix: '' },
+  { prefix: '/crio-', suffix: '.scope' }, { prefix: ':cri-containerd:', suffix: '' }, { prefix: '/docker-', suffix: '.scope' },
+  { prefix: '/nerdctl-', suffix: '.scope' },
 ];
 const ID_LENGTH = 64;
 const SHORT_ID_LENGTH = 12;
 const HEX = /^[0-9a-fA-F]$/;
 
+/** A container id read from a cgroup: the short one (container.id) and the whole one. */
+export interface CgroupId { readonly id: string; readonly fullId: string }
+
 /**
- * The short container id when the cgroup ends with prefix + 64 hex digits + suffix (runc's layout).
- * The hex check mirrors sinsp's, which compares the first bad character's absolute position to 64.
+ * The id when the cgroup ends with prefix + 64 hex digits + suffix (runc's layout). The hex check
+ * mirrors sinsp's and the container plugin's, which compare the first bad character's absolute
+ * position to 64.
  */
-function matchOneId(cgroup: string, { prefix, suffix }: CgroupLayout): string | undefined {
+function matchOneId(cgroup: string, { prefix, suffix }: CgroupLayout): CgroupId | undefined {
   let start = cgroup.lastIndexOf(prefix);
   if (start < 0) return undefined;
   start += prefix.length;
-  const end = cgroup.lastIndexOf(suffix);
-  if (end < 0 || end - start !== ID_LENGTH) return undefined;
-  for (let i = start; i < cgroup.length && i < ID_LENGTH; i++) if (!HEX.test(cgroup[i]!)) return undefined;
-  return cgroup.substring(start, start + SHORT_ID_LENGTH);
+  if (!cgroup.endsWith(suffix)) return undefined;
+  const end = cgroup.length - suffix.length;
+  if (end - start !== ID_LENGTH) return undefined;
+  for (let i = start; i < ID_LENGTH; i++) if (!HEX.test(cgroup[i]!)) return undefined;
+  const fullId = cgroup.substring(start, end);
+  return { id: fullId.substring(0, SHORT_ID_LENGTH), fullId };
 }
 
 type Cgroups = readonly (readonly [string, string])[];
 
-function matchRuncCgroups(cgroups: Cgroups, layouts: CgroupLayout[]): string | undefined {
+function matchRuncCgroups(cgroups: Cgroups, layouts: CgroupLayout[]): CgroupId | undefined {
   for (const [, cgroup] of cgroups) {
     if (cgroup.length <= ID_LENGTH) continue;
     for (const l of layouts) {
@@ -118,9 +135,9 @@ function matchBpm(cgroups: Cgroups): string | undefined {
 
 /** The id each container engine reads from a cgroup list (undefined: that engine sees none). */
 interface CgroupMatch {
-  readonly podman: string | undefined;
-  readonly docker: string | undefined;
-  readonly cri: string | undefined;
+  readonly podman: CgroupId | undefined;
+  readonly docker: CgroupId | undefined;
+  readonly cri: CgroupId | undefined;
   readonly lxc: string | undefined;
   readonly libvirtLxc: string | undefined;
   readonly bpm: string | undefined;
@@ -138,10 +155,20 @@ function matchCgroups(cgroups: Cgroups): CgroupMatch {
   };
 }
 
+/**
+ * Live: what the state asks of the container runtimes. request() is called once for each container
+ * first seen in a cgroup; the answer comes back later as a `container` event in the stream.
+ */
+export interface ContainerLookups {
+  request(id: string, fullId: string, typeHint: number): void;
+}
+
 export class ContainerTable {
+  /** Set when a metadata source answers lookups (live); a capture has none and carries its containers. */
+  lookups: ContainerLookups | undefined = undefined;
   private readonly map = new Map<string, Container>();
   /** Container ids already registered, per engine type (sinsp's m_lookups). */
-  private readonly lookups = new Map<string, Set<number>>();
+  private readonly registered = new Map<string, Set<number>>();
   /**
    * What the engines read from each cgroup list. Matching is pure, and the parsers share one list
    * among the processes that carry the same cgroups, so each distinct list is matched once.
@@ -153,14 +180,24 @@ export class ContainerTable {
   }
 
   add(c: Container): void {
-    let types = this.lookups.get(c.id);
-    if (types === undefined) this.lookups.set(c.id, (types = new Set()));
+    let types = this.registered.get(c.id);
+    if (types === undefined) this.registered.set(c.id, (types = new Set()));
     types.add(c.typeId);
     this.map.set(c.id, c);
   }
 
+  /** Forget a container the runtime removed. */
+  remove(id: string): void {
+    this.map.delete(id);
+    this.registered.delete(id);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
   private shouldLookup(id: string, type: number): boolean {
-    return !(this.lookups.get(id)?.has(type) ?? false);
+    return !(this.registered.get(id)?.has(type) ?? false);
   }
 
   /** Set t.containerId (and t.category) from t's cgroups, registering containers first seen here. */
@@ -168,13 +205,17 @@ export class ContainerTable {
     t.containerId = '';
     let m = this.matches.get(t.cgroups);
     if (m === undefined) this.matches.set(t.cgroups, (m = matchCgroups(t.cgroups)));
+    if (this.lookups !== undefined && this.resolveLive(t, m, this.lookups)) {
+      this.identifyCategory(t, parentOf);
+      return;
+    }
     // Engines are tried in sinsp's order; a docker-like engine whose container is known but whose
     // lookup failed lets the later ones try too. Without a CRI runtime to ask, the CRI id is
     // recorded but the search goes on.
     const runc = (m.podman !== undefined && this.runcEngine(t, m.podman, ContainerType.PODMAN))
       || (m.docker !== undefined && this.runcEngine(t, m.docker, ContainerType.DOCKER));
     if (!runc) {
-      if (m.cri !== undefined) t.containerId = m.cri;
+      if (m.cri !== undefined) t.containerId = m.cri.id;
       if (m.lxc !== undefined) this.named(t, m.lxc, ContainerType.LXC);
       else if (m.libvirtLxc !== undefined) this.named(t, m.libvirtLxc, ContainerType.LIBVIRT_LXC);
       else if (m.bpm !== undefined) this.named(t, m.bpm, ContainerType.BPM);
@@ -182,7 +223,7 @@ export class ContainerTable {
     this.identifyCategory(t, parentOf);
   }
 
-  private runcEngine(t: ThreadEntry, id: string, type: number): boolean {
+  private runcEngine(t: ThreadEntry, { id }: CgroupId, type: number): boolean {
     t.containerId = id;
     const known = this.map.get(id);
     if (known === undefined) {
@@ -190,6 +231,27 @@ export class ContainerTable {
       return true;
     }
     return known.lookupSuccessful;
+  }
+
+  /**
+   * Live, as Falco's container plugin: the first runc-style id (podman, docker, then the CRI
+   * layouts) is the container; a new one is registered as pending and looked up. False when no
+   * runc-style layout matched (lxc and the others are then tried as for a capture).
+   */
+  private resolveLive(t: ThreadEntry, m: CgroupMatch, lookups: ContainerLookups): boolean {
+    const [hit, type] = m.podman !== undefined ? [m.podman, ContainerType.PODMAN]
+      : m.docker !== undefined ? [m.docker, ContainerType.DOCKER]
+        : m.cri !== undefined ? [m.cri, ContainerType.CRI] : [undefined, 0];
+    if (hit === undefined) return false;
+    t.containerId = hit.id;
+    if (!this.map.has(hit.id)) {
+      const c = newContainer(hit.id, type);
+      c.fullId = hit.fullId;
+      c.lookupPending = true;
+      this.add(c);
+      lookups.request(hit.id, hit.fullId, type);
+    }
+    return true;
   }
 
   /** Engines whose container name is its id. */
@@ -281,6 +343,16 @@ export class ContainerTable {
     const labels = obj(c.labels);
     if (labels !== undefined) {
       for (const k of Object.keys(labels).sort()) info.labels[k] = str(labels[k]) ?? '';
+    }
+    // Keys newer than sysdig 0.29.3 (Falco's container plugin writes them too).
+    info.cniJson = str(c.cni_json) ?? '';
+    info.hostPid = c.host_pid === true;
+    info.hostNetwork = c.host_network === true;
+    info.hostIpc = c.host_ipc === true;
+    info.podSandboxId = str(c.pod_sandbox_id) ?? '';
+    const podLabels = obj(c.pod_sandbox_labels);
+    if (podLabels !== undefined) {
+      for (const k of Object.keys(podLabels).sort()) info.podSandboxLabels[k] = str(podLabels[k]) ?? '';
     }
     return info;
   }

@@ -66,6 +66,7 @@ function threadFromRecord(c: Core, p: ProcRecord, fds: FdRecord[]): ThreadEntry 
   t.vtid = p.vtid;
   t.vpid = p.vpid;
   t.cloneTs = p.cloneTs;
+  t.pidnsInitStartTs = p.pidnsInitStartTs;
   t.tty = p.tty;
   t.loginuid = p.loginuid;
   t.capInheritable = p.capInheritable;

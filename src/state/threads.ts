@@ -40,6 +40,7 @@ export class ThreadEntry implements ThreadInfo {
   cgroups: [string, string][] = [];
   containerId = '';
   cloneTs = FLOAT_ZERO;
+  pidnsInitStartTs = FLOAT_ZERO;
   exeIno = FLOAT_ZERO;
   exeInoCtime = FLOAT_ZERO;
   exeInoMtime = FLOAT_ZERO;

@@ -81,6 +81,8 @@ export interface ThreadInfo {
   containerId: string;
   /** Start time of the thread (clone/execve ts), ns since the epoch. */
   cloneTs: number;
+  /** When the init of the thread's pid namespace started (a container's start), ns since the epoch; 0 when unknown. */
+  pidnsInitStartTs: number;
   exeIno: number;
   exeInoCtime: number;
   exeInoMtime: number;
@@ -124,6 +126,8 @@ export interface ContainerInfo {
   fullId?: string;
   /** False when the runtime lookup failed (or never finished when the capture was written). */
   lookupSuccessful?: boolean;
+  /** Live: first seen in a cgroup, and the runtime has not answered yet. */
+  lookupPending?: boolean;
   isPodSandbox?: boolean;
   /** Creation time, seconds since the epoch, as the container JSON gives it. */
   createdTime?: number;
@@ -131,6 +135,14 @@ export interface ContainerInfo {
   ip?: number;
   /** Health/liveness/readiness probes: the Category they give matching processes, and their command. */
   probes?: { type: number; exe: string; args: string[] }[];
+  /** CRI: the pod's CNI result, as JSON text. */
+  cniJson?: string;
+  hostPid?: boolean;
+  hostNetwork?: boolean;
+  hostIpc?: boolean;
+  /** CRI: the whole id of the container's pod sandbox, and the pod's labels. */
+  podSandboxId?: string;
+  podSandboxLabels?: Record<string, string>;
 }
 
 /**

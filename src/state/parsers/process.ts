@@ -69,6 +69,7 @@ export function cloneExit(c: Core, evt: Event): void {
         t.vtid = vtid;
         t.vpid = vpid;
       }
+      t.pidnsInitStartTs = pidnsInitStart(evt) || t.pidnsInitStartTs;
       return;
     }
     // The child returned first (or the parent's exit was lost, or it runs in a container).
@@ -154,11 +155,18 @@ export function cloneExit(c: Core, evt: Event): void {
     c.resolveContainer(t);
   }
   t.cloneTs = evt.tsNum();
+  t.pidnsInitStartTs = pidnsInitStart(evt) || parent.pidnsInitStartTs;
   c.threads.add(t, false);
   // The calling thread may have been replaced, or (a child running before its parent) just
   // created: look it up again, as sinsp does for an event without a thread.
   if (collision || inverted) c.cur = c.threads.get(evt.tid, false, false);
 }
+
+/** The child's clone exit event of newer drivers: when its pid namespace's init started (0: unknown). */
+function pidnsInitStart(evt: Event): number {
+  return evt.nparams > PIDNS_INIT_START_PARAM ? evt.paramUint(PIDNS_INIT_START_PARAM) : 0;
+}
+const PIDNS_INIT_START_PARAM = 20;
 
 /** Where an execve exit version keeps comm, environment, cgroups and tty (-1: absent). */
 interface ExecveLayout { comm: number; env: number; cgroups: number; tty: number; mem: boolean; vpgid: boolean }
