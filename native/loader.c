@@ -358,12 +358,17 @@ static int attach_all(struct ghostwatch *skel, struct bpf_link **links)
 	return n;
 }
 
+/* How often events are read when few arrive: the latency of a quiet system's events (a container's
+ * first process is looked up in its runtime when it is read, and short-lived containers are gone
+ * soon after). */
+#define DRAIN_MS 20
+
 /* Copy events to stdout until told to stop; counts go to the stats channel once a second. */
 static void pump(struct ring_buffer *rb, FILE *stats, struct counters *counters)
 {
 	unsigned long long last_report = now_ms();
 	while (!stopping) {
-		int err = ring_buffer__poll(rb, 100);
+		int err = ring_buffer__poll(rb, DRAIN_MS);
 		/* The probe wakes this loop only when much is waiting (see gw_submit): what came since
 		 * is read at each timeout. */
 		if (err >= 0) err = ring_buffer__consume(rb);

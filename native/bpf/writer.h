@@ -189,7 +189,7 @@ static __always_inline void gw_submit(struct gw_w *w)
 	}
 	((struct gw_event_hdr *)&w->d[GW_HDR_OFF])->len = size - GW_RECORD_CPU_BYTES;
 	/* Waking the reader for every event costs more than building it: the loader reads at least every
-	 * 100 ms anyway, and is woken early once, when a sixteenth of the ring becomes full. */
+	 * 20 ms anyway, and is woken early once, when a sixteenth of the ring becomes full. */
 	__u64 pending = bpf_ringbuf_query(&gw_ring, BPF_RB_AVAIL_DATA);
 	__u64 early = bpf_ringbuf_query(&gw_ring, BPF_RB_RING_SIZE) >> 4;
 	__u64 wake = pending < early && pending + size >= early ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;

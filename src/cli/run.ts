@@ -73,6 +73,9 @@ const PRINT_FORMATS: Readonly<Record<string, string>> = {
   'kubernetes-gvisor': 'k8s.ns=%k8s.ns.name k8s.pod=%k8s.pod.name container=%container.id vpid=%proc.vpid vtid=%thread.vtid',
 };
 
+/** Most events kept while the rules wait for a new container's description (about 10 MB). */
+const HOLD_MAX_EVENTS = 100_000;
+
 /** An error that ends the run: its message is printed as "Error: <message>". */
 class RunError extends Error {}
 
@@ -276,6 +279,9 @@ async function detectEvents(
       stopRequested: () => stop,
       ...(live !== undefined && { sourceCounts: () => live.counts() }),
       ...(live !== undefined && config.threadPurgeIntervalS > 0 && { purge: { intervalNs: config.threadPurgeIntervalS * 1e9, isAlive: threadIsAlive } }),
+      ...(live !== undefined && config.containers.newContainerWaitMs > 0 && {
+        hold: { maxMs: config.containers.newContainerWaitMs, maxEvents: HOLD_MAX_EVENTS, pending: (id: string) => state.containers.get(id)?.lookupPending === true },
+      }),
     });
   } catch (e) {
     clearTimeout(timer);
@@ -290,7 +296,7 @@ async function detectEvents(
   if (o.verbose) {
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;
-    if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait));
+    if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait, result.holds));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
   }
@@ -324,10 +330,11 @@ function driverStats(live: LiveSource): string {
 }
 
 /** ghostwatch's addition to the summary: what the container runtimes were asked and answered. */
-function containerStats(live: LiveSource, wait: ContainerWait): string {
+function containerStats(live: LiveSource, wait: ContainerWait, holds: { pauses: number; expired: number }): string {
   const c = live.containerCounters();
   if (c === undefined) return '';
-  return `Containers: ${c.described} described, ${c.lookups} looked up, ${c.failures} lookups failed (${c.timeouts} timed out), `
+  return `Containers: ${c.described} described, ${c.lookups} looked up, ${c.failures} lookups failed (${c.timeouts} timed out); `
+    + `rules waited for ${holds.pauses} new containers (${holds.expired} not described in time); `
     + `${wait.expired} alerts sent before their container was described\n`;
 }
 

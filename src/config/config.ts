@@ -52,6 +52,8 @@ export interface ContainerEnginesConfig {
   readonly labelMaxLen: number;
   /** ghostwatch's: how long one question to a runtime may take (init_config.lookup_timeout_ms). */
   readonly lookupTimeoutMs: number;
+  /** ghostwatch's: how long the rules wait for a new container's description (init_config.new_container_wait_ms). */
+  readonly newContainerWaitMs: number;
 }
 
 export interface GhostwatchConfig {
@@ -146,7 +148,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
   const rulesFiles = [...r.strings('rules_files'), ...r.strings('rule_files'), ...r.strings('rules_file')].filter(pathExists);
 
   return {
-    ...readPlugins(r.node('plugins'), name, fail),
+    ...readPlugins(r.node('plugins'), fail),
     rulesFiles,
     ruleSelection: readRuleSelection(r.node('rules'), fail),
     ...readAppendOutput(r.node('append_output'), fail),
@@ -196,7 +198,7 @@ const DEFAULT_SOCKETS: Readonly<Record<ContainerEngine, readonly string[]>> = {
 const ENGINES = Object.keys(DEFAULT_SOCKETS) as ContainerEngine[];
 
 /** The container plugin's init_config (a map, or JSON text as Falco also takes it); the other plugins' names. */
-function readPlugins(node: RawNode | undefined, file: string, fail: (msg: string) => never): { containers: ContainerEnginesConfig; otherPlugins: string[] } {
+function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): { containers: ContainerEnginesConfig; otherPlugins: string[] } {
   const items = node?.kind === 'seq' ? node.items : [];
   const otherPlugins: string[] = [];
   let init: RawNode | undefined;
@@ -206,7 +208,7 @@ function readPlugins(node: RawNode | undefined, file: string, fail: (msg: string
     if (text === 'container') init = item.kind === 'map' ? item.entries.get('init_config') : undefined;
     else otherPlugins.push(text);
   }
-  if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, file, fail);
+  if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, fail);
   const r = new Reader(init?.kind === 'map' ? init : { kind: 'map', entries: new Map() });
   const engines = {} as Record<ContainerEngine, { enabled: boolean; sockets: readonly string[] }>;
   for (const e of ENGINES) {
@@ -215,18 +217,20 @@ function readPlugins(node: RawNode | undefined, file: string, fail: (msg: string
   }
   const labelMaxLen = r.number('label_max_len', 100);
   const lookupTimeoutMs = r.number('lookup_timeout_ms', 2000);
+  const newContainerWaitMs = r.number('new_container_wait_ms', 500);
+  if (!Number.isInteger(newContainerWaitMs) || newContainerWaitMs < 0) fail("'plugins.init_config.new_container_wait_ms' of the container plugin must be an integer >= 0");
   if (!Number.isInteger(labelMaxLen) || labelMaxLen < 0) fail("'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");
   if (!Number.isInteger(lookupTimeoutMs) || lookupTimeoutMs <= 0) fail("'plugins.init_config.lookup_timeout_ms' of the container plugin must be an integer > 0");
-  return { containers: { engines, labelMaxLen, lookupTimeoutMs }, otherPlugins };
+  return { containers: { engines, labelMaxLen, lookupTimeoutMs, newContainerWaitMs }, otherPlugins };
 }
 
 /** A JSON init_config as a tree the Reader walks. */
-function jsonNode(text: string, file: string, fail: (msg: string) => never): RawNode {
+function jsonNode(text: string, fail: (msg: string) => never): RawNode {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    fail(`the container plugin's init_config is neither a map nor JSON (${(e as Error).message}) in ${file}`);
+    fail(`the container plugin's init_config is neither a map nor JSON (${(e as Error).message})`);
   }
   const toNode = (x: unknown): RawNode => {
     if (x === null || x === undefined) return { kind: 'null' };

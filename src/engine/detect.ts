@@ -6,6 +6,7 @@ import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { LoadedRule } from '../rules/index.js';
 import type { State } from '../state/state.js';
+import { ContainerHold, type HoldOptions } from './container-hold.js';
 import type { DropMonitor } from './drops.js';
 import type { RuleEngine, RunningRule } from './engine.js';
 import type { DetectionStats } from './stats.js';
@@ -32,6 +33,8 @@ export interface Detection {
   readonly purge?: { readonly intervalNs: number; readonly isAlive: (tid: number, pid: number) => boolean };
   /** The source's counters (events it captured, events it lost), for the drop monitor; none for a capture file. */
   readonly sourceCounts?: () => { readonly totalEvents: number; readonly totalDrops: number };
+  /** Live with container runtimes: the events of a new container are judged once it is described. */
+  readonly hold?: Omit<HoldOptions, 'learn'>;
 }
 
 /** Where events come from: a capture file's path, or a source read like one (the live system). */
@@ -42,6 +45,8 @@ export interface DetectionResult {
   readonly events: number;
   /** The drop monitor's exit action stopped the run. */
   readonly stoppedByDrops: boolean;
+  /** Pauses for a new container's description, and those that ran out before it came. */
+  readonly holds: { readonly pauses: number; readonly expired: number };
 }
 
 export async function detect(source: EventSource, d: Detection): Promise<DetectionResult> {
@@ -57,14 +62,14 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
     else d.limited(rule);
   };
 
-  const handlers: CaptureHandlers = {
-    header: (h) => d.state.seed(h),
-    event: (evt) => {
-      if (d.stopRequested()) return false;
-      if (!d.state.process(evt)) return;
+  let stopped = false;
+  const steps = {
+    /** The state sees every event; false for those not shown (and when the run must stop). */
+    parse: (evt: Event): boolean => {
+      if (stopped || !d.state.process(evt)) return false;
       const ts = evt.tsNum();
       if (firstTs === 0) firstTs = lastPurgeTs = ts;
-      else if (d.durationNs > 0 && ts - firstTs >= d.durationNs) return false;
+      else if (d.durationNs > 0 && ts - firstTs >= d.durationNs) return !(stopped = true);
       if (d.purge !== undefined && ts - lastPurgeTs >= d.purge.intervalNs) {
         d.state.purgeThreads(d.purge.isAlive);
         lastPurgeTs = ts;
@@ -73,10 +78,13 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
         // A capture file records no drops: its events are all there is.
         const counts = d.sourceCounts?.();
         if (!d.drops.event(ts, evt, counts?.totalEvents ?? events, counts?.totalDrops ?? 0)) {
-          stoppedByDrops = true;
+          stoppedByDrops = stopped = true;
           return false;
         }
       }
+      return true;
+    },
+    judge: (evt: Event): void => {
       if (d.matchAll) {
         const n = d.engine.all(evt, matches);
         for (let i = 0; i < n; i++) matched(matches[i]!.rule, evt);
@@ -87,7 +95,19 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
       events++;
     },
   };
+  const hold = d.hold === undefined ? undefined : new ContainerHold({ ...d.hold, learn: (e) => d.state.learnContainer(e) }, steps);
+
+  const handlers: CaptureHandlers = {
+    header: (h) => d.state.seed(h),
+    event: (evt) => {
+      if (stopped || d.stopRequested()) return false;
+      if (hold !== undefined) hold.offer(evt);
+      else if (steps.parse(evt)) steps.judge(evt);
+      return !stopped;
+    },
+  };
   if (typeof source === 'string') await readCapture(source, handlers);
   else await source.read(handlers);
-  return { events, stoppedByDrops };
+  hold?.finish();
+  return { events, stoppedByDrops, holds: { pauses: hold?.pauses ?? 0, expired: hold?.expired ?? 0 } };
 }

@@ -273,6 +273,15 @@ export class State extends Core implements StateView {
     return gid === NO_ID ? undefined : this.groups.get(gid);
   }
 
+  /**
+   * Read a container event's description ahead of its turn in the stream (its turn still comes,
+   * and changes nothing more): the rules waiting for a new container's description get it now.
+   */
+  learnContainer(evt: Event): void {
+    const info = this.containers.parseJson(evt.paramStr(0));
+    if (info !== undefined) this.containers.add(info);
+  }
+
   container(id: string): ContainerInfo | undefined {
     return this.containers.get(id);
   }

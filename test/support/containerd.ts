@@ -448,7 +448,10 @@ function instance(dir: string, pid: number, reaped: () => Promise<void>, snapsho
   const createContainer = async (podId: string, opts: ContainerOptions): Promise<string> => {
     const pod = pods.get(podId);
     if (pod === undefined) throw new Error(`no pod ${podId} was run by this containerd`);
-    const sandbox = pod.config as { metadata: { name: string; namespace: string; uid: string } };
+    const sandbox = pod.config as {
+      metadata: { name: string; namespace: string; uid: string };
+      linux: { securityContext: { namespaceOptions: Record<string, string> } };
+    };
     const imageName = opts.image ?? TEST_IMAGE;
     // The kubelet creates a container from the id of the image it pulled.
     const { image } = await callCri<{ image: { id: string } | null }>(cri.image, 'ImageStatus', { image: { image: imageName } });
@@ -475,6 +478,9 @@ function instance(dir: string, pid: number, reaped: () => Promise<void>, snapsho
         securityContext: {
           privileged: opts.privileged ?? false,
           ...(opts.runAsUser === undefined ? {} : { runAsUser: { value: opts.runAsUser } }),
+          // The kubelet's: the pod's network and IPC, a pid namespace of the container's own
+          // (its first process is pid 1 there) unless the pod shares the host's.
+          namespaceOptions: sandbox.linux.securityContext.namespaceOptions,
         },
       },
     };

@@ -158,11 +158,12 @@ class DockerApiClient implements RuntimeClient {
 
   /**
    * GET `path` and read its JSON with `read`; undefined when the runtime answers 404 with a message
-   * matching `notFound`. Any other failure rejects with one line naming the socket.
+   * matching `notFound` (podman 4.3 answers 500 for a container removed while the request waited on
+   * its lock: the message tells). Any other failure rejects with one line naming the socket.
    */
   private async getJson<T>(path: string, signal: AbortSignal, notFound: RegExp | undefined, read: (json: unknown) => T): Promise<T | undefined> {
     const { status, body } = await this.get(path, signal);
-    if (status === 404 && notFound !== undefined && notFound.test(errorMessage(body))) return undefined;
+    if ((status === 404 || status === 500) && notFound !== undefined && notFound.test(errorMessage(body))) return undefined;
     if (status !== 200) throw this.error(`GET ${path}: ${httpError(status, body)}`);
     let json: unknown;
     try {

@@ -185,7 +185,8 @@ export class ContainerMetadata {
     }
     // A container that lived a moment may be gone before any runtime was asked: what its
     // runtime's events said of it (they can lag the system calls) is still a description.
-    for (let waited = 0; !this.closed && waited < EVENT_WAIT_MS && !timedOut; waited += EVENT_POLL_MS) {
+    const watched = this.runtimes.some((r) => r.stopWatch !== undefined);
+    for (let waited = 0; watched && !this.closed && waited < EVENT_WAIT_MS && !timedOut; waited += EVENT_POLL_MS) {
       const partial = this.partials.get(id);
       if (partial !== undefined) {
         this.describe(partial);

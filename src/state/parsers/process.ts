@@ -36,6 +36,15 @@ function inherit(t: ThreadEntry, p: ThreadEntry, isThread: boolean): void {
   t.vpgid = p.vpgid;
   t.tty = p.tty;
   t.loginuid = p.loginuid;
+  // A child runs the same executable with the same capabilities until it calls execve or capset.
+  t.capInheritable = p.capInheritable;
+  t.capPermitted = p.capPermitted;
+  t.capEffective = p.capEffective;
+  t.exeIno = p.exeIno;
+  t.exeInoCtime = p.exeInoCtime;
+  t.exeInoMtime = p.exeInoMtime;
+  t.exeUpperLayer = p.exeUpperLayer;
+  t.exeFromMemfd = p.exeFromMemfd;
   if (!isThread) t.ownEnv = p.ownEnv;
 }
 
