@@ -15,7 +15,8 @@ import { listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State, stateNeeds } from '../state/state.js';
-import { attachContainers, defaultContainerConfig } from './containers.js';
+import { ContainerHold, type EventSteps } from '../engine/container-hold.js';
+import { attachContainers, commandLineContainerConfig, type ContainerSockets } from './containers.js';
 import { reportError } from './errors.js';
 
 export interface CaptureOptions {
@@ -27,7 +28,12 @@ export interface CaptureOptions {
   count?: number;
   /** Keep only the events this condition matches (plus the state they need). */
   filter?: string;
+  /** Container runtime sockets given on the command line. */
+  containers?: ContainerSockets;
 }
+
+/** How long events of a new container are kept back, waiting for its description. */
+const CONTAINER_WAIT_MS = 500;
 
 /** Records the live system; resolves to the exit status. */
 export async function runCapture(o: CaptureOptions): Promise<number> {
@@ -46,7 +52,7 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
 
   let live: LiveSource;
   try {
-    live = await openLive({ syscalls, containers: defaultContainerConfig(), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
+    live = await openLive({ syscalls, containers: commandLineContainerConfig(o.containers), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
   } catch (err) {
     reportError(err);
     return 1;
@@ -76,7 +82,18 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
   const timer = window > 0 ? setTimeout(() => void live.stop(), o.durationSeconds! * 1000) : undefined;
   const recorder = new Recorder(state, writer, o.count ?? Infinity);
   const converter = new LegacyConverter();
-  const emit = (e: Event) => recorder.record(e);
+  // A new container's description is written before its first events (it comes from the runtime
+  // a moment after them): readers of the capture then know the container from its first process on.
+  const hold = new ContainerHold({
+    maxMs: CONTAINER_WAIT_MS, maxEvents: 100_000,
+    pending: (id) => state.containers.get(id)?.lookupPending === true,
+    learn: (e) => recorder.writeAhead(e),
+  }, recorder);
+  let num = 0;
+  const emit = (e: Event) => {
+    e.num = ++num;
+    hold.offer(e);
+  };
   let status = 0;
   try {
     await live.read({
@@ -98,6 +115,7 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
     reportError(err);
     status = 1;
   } finally {
+    hold.finish();
     clearTimeout(timer);
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     writer.close();
@@ -111,14 +129,15 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
 }
 
 /** Runs each event through the state and the filter and writes what the capture must hold. */
-class Recorder {
+class Recorder implements EventSteps {
   /** Set once `limit` shown events are written. */
   full = false;
   private shown = 0;
-  private num = 0;
   /** The last enter event the filter dropped, while its exit may still be written. */
   private readonly pendingEnter = new Event();
   private hasPendingEnter = false;
+  /** Container events already written ahead of their turn (by number). */
+  private readonly written = new Set<number>();
 
   constructor(
     private readonly state: State,
@@ -126,9 +145,9 @@ class Recorder {
     private readonly limit: number,
   ) {}
 
-  record(e: Event): void {
-    if (this.full) return;
-    e.num = ++this.num;
+  /** The state's part: true when the event is to be written as shown (judge() writes it); hidden ones are written here. */
+  parse(e: Event): boolean {
+    if (this.full) return false;
     const isEnter = (e.type & 1) === 0;
     const shown = this.state.process(e);
     const write = shown || stateNeeds(e.type);
@@ -140,9 +159,23 @@ class Recorder {
       if (write && this.hasPendingEnter && p.type === e.type - 1 && p.tid === e.tid) this.writer.writeHidden(p);
       this.hasPendingEnter = false;
     }
-    if (!write) return;
-    if (shown) this.writer.writeEvent(e);
-    else this.writer.writeHidden(e);
-    if (shown && ++this.shown >= this.limit) this.full = true;
+    if (!write) return false;
+    if (!shown) {
+      if (!this.written.delete(e.num)) this.writer.writeHidden(e);
+      return false;
+    }
+    return true;
+  }
+
+  judge(e: Event): void {
+    if (!this.written.delete(e.num)) this.writer.writeEvent(e);
+    if (++this.shown >= this.limit) this.full = true;
+  }
+
+  /** A container's description that readers need before the events kept while it was awaited. */
+  writeAhead(e: Event): void {
+    this.state.learnContainer(e);
+    this.written.add(e.num);
+    this.writer.writeEvent(e);
   }
 }

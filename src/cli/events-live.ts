@@ -10,17 +10,17 @@ import { listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls } from '../sources/live.js';
 import type { State } from '../state/state.js';
-import { attachContainers, defaultContainerConfig } from './containers.js';
+import { attachContainers, commandLineContainerConfig, type ContainerSockets } from './containers.js';
 
 /** Read the live system into the capture reader's handlers until a signal, or a handler returns false. */
-export async function readLive(filter: string | undefined, state: State, handlers: CaptureHandlers): Promise<void> {
+export async function readLive(filter: string | undefined, state: State, sockets: ContainerSockets, handlers: CaptureHandlers): Promise<void> {
   let syscalls = listProbeEvents();
   // With a filter, only the events it can keep (and those the state needs) are captured.
   if (filter !== undefined) {
     const types = eventTypesOf(parseCondition(filter), SYSCALL_EVENT_UNIVERSE);
     syscalls = probeSyscalls(liveEventsWrittenAs(types), { all: true }, syscalls);
   }
-  const live = await openLive({ syscalls, containers: defaultContainerConfig(), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
+  const live = await openLive({ syscalls, containers: commandLineContainerConfig(sockets), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
   attachContainers(state, live);
   const stop = () => void live.stop();
   process.on('SIGINT', stop).on('SIGTERM', stop);

@@ -12,6 +12,7 @@ import { compileCondition, parseCondition } from '../filter/index.js';
 import { State, stateNeeds } from '../state/state.js';
 import { reportError } from './errors.js';
 import { readLive } from './events-live.js';
+import type { ContainerSockets } from './containers.js';
 import { LineOutput } from './output.js';
 
 export interface EventsOptions {
@@ -24,6 +25,8 @@ export interface EventsOptions {
   count?: number;
   verbose?: boolean;
   bufferFormat?: BufferFormat;
+  /** Live: container runtime sockets given on the command line. */
+  containers?: ContainerSockets;
 }
 
 /** Prints (or writes) the events of a capture; resolves to the exit status. */
@@ -48,7 +51,7 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   // Live, printed lines go out at least every 100 ms, not only once the buffer is full.
   const ticker = o.file === undefined && out !== undefined ? setInterval(() => out.flush(), 100) : undefined;
   try {
-    const read = (h: CaptureHandlers) => (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, state, h));
+    const read = (h: CaptureHandlers) => (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, state, o.containers ?? {}, h));
     await read({
       header(h) {
         state.seed(h);

@@ -2,6 +2,7 @@
 // the flags (sysdig's for `events`) and turns every error into one line on stderr and exit 1.
 import { Command, CommanderError } from 'commander';
 import { runCapture } from './capture.js';
+import type { ContainerSockets } from './containers.js';
 import { runEvents } from './events.js';
 import { printFields } from './fields.js';
 import { runDetection } from './run.js';
@@ -24,9 +25,13 @@ program
   .option('-A, --print-ascii', 'print only the text part of data buffers')
   .option('-X, --print-hex-ascii', 'print data buffers in hex and ASCII')
   .option('-b, --print-base64', 'print data buffers in base64')
+  .option('--cri <path>', "live: a CRI runtime's socket to ask about containers, instead of the default ones (repeatable, as sysdig's)", collect, [])
+  .option('--docker <path>', "live: a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)", collect, [])
+  .option('--podman <path>', "live: podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'filter condition (sysdig/Falco syntax)')
   .action(async (filter: string[], opts) => {
     process.exitCode = await runEvents({
+      containers: containerSockets(opts),
       file: opts.read,
       format: opts.print,
       write: opts.write,
@@ -44,9 +49,13 @@ program
   .requiredOption('-w, --write <file>', 'capture file to write')
   .option('-M <seconds>', 'stop after this many seconds (default: at SIGINT/SIGTERM)', (v) => positiveInt(v, '-M'))
   .option('-n, --number <count>', 'stop after this many events are written', (v) => positiveInt(v, '-n'))
+  .option('--cri <path>', "a CRI runtime's socket to ask about containers, instead of the default ones (repeatable, as sysdig's)", collect, [])
+  .option('--docker <path>', 'a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)', collect, [])
+  .option('--podman <path>', "podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'keep only the events this condition matches (sysdig/Falco syntax), plus the state they need')
   .action(async (filter: string[], opts) => {
     process.exitCode = await runCapture({
+      containers: containerSockets(opts),
       write: opts.write,
       ...(opts.M !== undefined && { durationSeconds: opts.M }),
       ...(opts.number !== undefined && { count: opts.number }),
@@ -60,7 +69,19 @@ program
   .option('--brief', 'leave out the types, like sysdig -l')
   .action((opts) => printFields(opts.brief === true));
 
-const collect = (v: string, all: string[]) => [...all, v];
+/** A repeatable option's values. */
+function collect(v: string, all: string[]): string[] {
+  return [...all, v];
+}
+
+/** --cri, --docker and --podman: the sockets given for each engine (an engine not named keeps its defaults). */
+function containerSockets(opts: { cri: string[]; docker: string[]; podman: string[] }): ContainerSockets {
+  return {
+    ...(opts.cri.length > 0 && { cri: opts.cri }),
+    ...(opts.docker.length > 0 && { docker: opts.docker }),
+    ...(opts.podman.length > 0 && { podman: opts.podman }),
+  };
+}
 
 program
   .command('run')

@@ -94,7 +94,7 @@ interface Runtime {
 export class ContainerMetadata {
   readonly counters: MetadataCounters = { described: 0, lookups: 0, failures: 0, timeouts: 0 };
   private readonly runtimes: Runtime[] = [];
-  /** Whole ids of the containers described, by short id; pruned when the runtime removes them. */
+  /** The last description given of each container (its JSON), by short id; pruned when the runtime removes it. */
   private readonly known = new Map<string, string>();
   /** Lookups in flight, by short id. */
   private readonly inFlight = new Set<string>();
@@ -147,6 +147,12 @@ export class ContainerMetadata {
    */
   lookup(id: string, fullId: string, typeHint: number): void {
     if (this.closed || this.inFlight.has(id)) return;
+    // Described already (the state had forgotten it): the same description again, in a later turn.
+    const json = this.known.get(id);
+    if (json !== undefined) {
+      queueMicrotask(() => this.closed || this.sink.container(json));
+      return;
+    }
     this.inFlight.add(id);
     this.counters.lookups++;
     void this.ask(id, fullId, typeHint).finally(() => this.inFlight.delete(id));
@@ -200,11 +206,15 @@ export class ContainerMetadata {
     this.sink.container(failedLookupJson(id, fullId, typeHint));
   }
 
+  /** Give a description, unless the same one was already given (a lookup and an event may both bring it). */
   private describe(c: RuntimeContainer): void {
     if (this.closed) return;
-    this.known.set(c.fullId.slice(0, 12), c.fullId);
+    const id = c.fullId.slice(0, 12);
+    const json = containerJson(c);
+    if (this.known.get(id) === json) return;
+    this.known.set(id, json);
     this.counters.described++;
-    this.sink.container(containerJson(c));
+    this.sink.container(json);
   }
 
   /** The runtime's client, connecting when its socket has appeared since it was last tried. */
