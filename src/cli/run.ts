@@ -233,7 +233,7 @@ async function detectEvents(
     const p = prepared.get(rule)!;
     const id = evt.thread?.containerId;
     if (id && state.containers.get(id)?.lookupPending === true) wait.hold(id, formatter.deferred(p, evt));
-    else wait.pass(formatter.format(p, evt));
+    else outputs.send(formatter.format(p, evt));
   };
   const stats = new DetectionStats(set.rules);
   const clock = () => Number(process.hrtime.bigint());
@@ -296,7 +296,7 @@ async function detectEvents(
   if (o.verbose) {
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;
-    if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait, result.holds));
+    if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait, result.holds) + tableStats(state, result.tablesAtStart));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
   }
@@ -336,6 +336,12 @@ function containerStats(live: LiveSource, wait: ContainerWait, holds: { pauses: 
   return `Containers: ${c.described} described, ${c.lookups} looked up, ${c.failures} lookups failed (${c.timeouts} timed out); `
     + `rules waited for ${holds.pauses} new containers (${holds.expired} not described in time); `
     + `${wait.expired} alerts sent before their container was described\n`;
+}
+
+/** ghostwatch's addition to the summary: the state's tables, now and when the first event came. */
+function tableStats(state: State, atStart: { threads: number; containers: number }): string {
+  return `State tables: ${state.threads.size} threads, ${state.containers.size} containers `
+    + `(at the first event: ${atStart.threads} threads, ${atStart.containers} containers)\n`;
 }
 
 /** -V: each file's load result (JSON with json_output, a summary otherwise) on stdout. */

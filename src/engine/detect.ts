@@ -47,6 +47,8 @@ export interface DetectionResult {
   readonly stoppedByDrops: boolean;
   /** Pauses for a new container's description, and those that ran out before it came. */
   readonly holds: { readonly pauses: number; readonly expired: number };
+  /** The state's tables when the first event was shown (after the start-up scan). */
+  readonly tablesAtStart: { readonly threads: number; readonly containers: number };
 }
 
 export async function detect(source: EventSource, d: Detection): Promise<DetectionResult> {
@@ -63,12 +65,16 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
   };
 
   let stopped = false;
+  let tablesAtStart = { threads: 0, containers: 0 };
   const steps = {
     /** The state sees every event; false for those not shown (and when the run must stop). */
     parse: (evt: Event): boolean => {
       if (stopped || !d.state.process(evt)) return false;
       const ts = evt.tsNum();
-      if (firstTs === 0) firstTs = lastPurgeTs = ts;
+      if (firstTs === 0) {
+        firstTs = lastPurgeTs = ts;
+        tablesAtStart = { threads: d.state.threads.size, containers: d.state.containers.size };
+      }
       else if (d.durationNs > 0 && ts - firstTs >= d.durationNs) return !(stopped = true);
       if (d.purge !== undefined && ts - lastPurgeTs >= d.purge.intervalNs) {
         d.state.purgeThreads(d.purge.isAlive);
@@ -109,5 +115,5 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
   if (typeof source === 'string') await readCapture(source, handlers);
   else await source.read(handlers);
   hold?.finish();
-  return { events, stoppedByDrops, holds: { pauses: hold?.pauses ?? 0, expired: hold?.expired ?? 0 } };
+  return { events, stoppedByDrops, holds: { pauses: hold?.pauses ?? 0, expired: hold?.expired ?? 0 }, tablesAtStart };
 }

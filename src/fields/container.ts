@@ -244,7 +244,7 @@ export const K8S_CLASS: FieldClass = {
   desc: 'Kubernetes related context. Available when configured to fetch k8s meta-data from API Server.',
   fields: markRuntime([
     k8sLabel('k8s.pod.name', 'Kubernetes pod name.', 'io.kubernetes.pod.name'),
-    k8sLabel('k8s.pod.id', '[LEGACY] The Kubernetes pod UID; the same as k8s.pod.uid.', 'io.kubernetes.pod.uid'),
+    k8sLabel('k8s.pod.id', 'Kubernetes pod id.', 'io.kubernetes.pod.uid'),
     k8sLabel('k8s.pod.uid', 'The Kubernetes pod UID, e.g. 3e41dc6b-08a8-44db-bc2a-3724b18ab19a.', 'io.kubernetes.pod.uid'),
     {
       name: 'k8s.pod.sandbox_id', type: T.CHARBUF, arg: 'none',

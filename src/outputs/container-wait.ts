@@ -1,9 +1,9 @@
 // Alerts about a container the runtime has not described yet. The event was matched at once (a
 // rule never waits), but an alert that says container.name=<NA> for a container started a moment
-// ago is of little use: the alert is held, in order, until the container's description arrives in
-// the stream or a deadline passes, and only its container and k8s fields are filled in then (every
-// other field was read when the event happened). Alerts behind a held one wait with it, so the
-// outputs still receive alerts in the order of their events.
+// ago is of little use: the alert is held until the container's description arrives in the
+// stream, or a deadline passes, and only its container and k8s fields are filled in then (every
+// other field was read when the event happened). Alerts about other containers and the host are
+// not held back by these; those about one container keep their order.
 
 interface Held {
   readonly containerId: string;
@@ -15,7 +15,7 @@ interface Held {
 const CHECK_MS = 20;
 
 export class ContainerWait {
-  private readonly queue: Held[] = [];
+  private held: Held[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Alerts sent only when their deadline passed, the container still undescribed. */
   expired = 0;
@@ -31,28 +31,26 @@ export class ContainerWait {
 
   /** An alert whose container is being looked up: rendered once it is described, or at the deadline. */
   hold(containerId: string, render: () => string): void {
-    this.queue.push({ containerId, deadline: this.now() + this.maxWaitMs, render });
+    this.held.push({ containerId, deadline: this.now() + this.maxWaitMs, render });
     this.timer ??= setInterval(() => this.release(), CHECK_MS);
   }
 
-  /** An alert ready now: sent at once, unless held alerts are ahead of it. */
-  pass(line: string): void {
-    if (this.queue.length === 0) this.send(line);
-    else this.queue.push({ containerId: '', deadline: 0, render: () => line });
-  }
-
-  /** Send the held alerts that can go, in order. */
+  /** Send the held alerts that can go. */
   release(): void {
     const now = this.now();
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      const waiting = head.containerId !== '' && this.pending(head.containerId);
-      if (waiting && now < head.deadline) break;
+    const still: Held[] = [];
+    for (const h of this.held) {
+      const waiting = this.pending(h.containerId);
+      // An earlier alert about the same container still held keeps this one behind it.
+      if ((waiting && now < h.deadline) || still.some((s) => s.containerId === h.containerId)) {
+        still.push(h);
+        continue;
+      }
       if (waiting) this.expired++;
-      this.queue.shift();
-      this.send(head.render());
+      this.send(h.render());
     }
-    if (this.queue.length === 0 && this.timer !== undefined) {
+    this.held = still;
+    if (still.length === 0 && this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
@@ -60,7 +58,7 @@ export class ContainerWait {
 
   /** At the end of a run: everything held goes out as it is. */
   flush(): void {
-    for (const h of this.queue.splice(0)) this.send(h.render());
+    for (const h of this.held.splice(0)) this.send(h.render());
     clearInterval(this.timer);
     this.timer = undefined;
   }

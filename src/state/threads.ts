@@ -180,9 +180,12 @@ export class ThreadTable {
     if (t === undefined) return;
     const nchilds = t.nchilds;
     if (nchilds !== 0 && !force) return;
+    let deadMain: ThreadEntry | undefined;
     if ((t.flags & CloneFlag.CLONE_THREAD) !== 0) {
       const main = this.get(t.pid, false, true);
       if (main !== undefined && main.nchilds > 0) main.nchilds--;
+      // A process whose main thread exited first (Go programs do) is gone with its last thread.
+      if (main !== undefined && main.nchilds === 0 && (main.flags & CloneFlag.CLOSED) !== 0 && main !== t) deadMain = main;
     }
     this.lastTid = -1;
     this.lastThread = undefined;
@@ -194,6 +197,7 @@ export class ThreadTable {
       t.enterStored = t.enterValid = false;
     }
     if (nchilds !== 0) this.recountChildren();
+    if (deadMain !== undefined) this.remove(deadMain.tid, false);
   }
 
   /** Recompute every main thread's child count from scratch. */

@@ -15,6 +15,10 @@ const NEWER = [
   'proc.exe_ino', 'proc.exe_ino.ctime', 'proc.exe_ino.mtime', 'proc.exe_ino.ctime_duration_proc_start',
   'thread.cap_permitted', 'thread.cap_inheritable', 'thread.cap_effective', 'container.start_ts', 'container.info',
   'fd.nameraw',
+  // Falco's container plugin.
+  'container.duration', 'container.full_id', 'container.ip', 'container.cni.json', 'container.host_pid', 'container.host_network',
+  'container.host_ipc', 'container.label', 'container.labels', 'k8s.pod.uid', 'k8s.pod.sandbox_id', 'k8s.pod.full_sandbox_id',
+  'k8s.pod.ip', 'k8s.pod.cni.json',
 ];
 
 const registry = createRegistry(fakeState());

@@ -104,7 +104,17 @@ test('threads share the main thread\'s fd table; the main thread stays while a t
   assert.ok(s.thread(100) !== undefined, 'main thread kept while its thread lives');
   s.process(ev(E.CLOSE_E, 1, [5]));
   assert.equal(s.thread(101), undefined, 'the thread is gone once the next event starts');
-  assert.equal(s.thread(100)!.nchilds, 0);
+  // ...its last thread is gone: then the process is (a Go program's exit would otherwise leave it).
+  assert.equal(s.thread(100), undefined, 'the exited main thread is gone with its last thread');
+});
+
+test('a main thread that has not exited stays when its last thread exits', () => {
+  const s = seeded();
+  s.process(cloneExit(100, { res: 101, pid: 100, ptid: 1, flags: CLONE_FILES_THREAD }));
+  s.process(ev(E.PROCEXIT_1_E, 101, [0, 0, { u8: 0 }, { u8: 0 }]));
+  s.process(ev(E.CLOSE_E, 1, [5]));
+  assert.equal(s.thread(101), undefined);
+  assert.equal(s.thread(100)?.nchilds, 0);
 });
 
 test('procexit still shows the thread; it is removed when the next event starts', () => {

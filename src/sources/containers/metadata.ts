@@ -74,6 +74,14 @@ const RETRY_MS = 5000;
 const REMOVE_GRACE_MS = 5000;
 /** What events said of containers, kept for those that are gone before they can be inspected. */
 const PARTIALS_KEPT = 512;
+/**
+ * How often the containers described are checked against what the runtimes still have: a
+ * container that lived between two polls of a runtime without an event stream is never reported
+ * removed.
+ */
+const RECONCILE_MS = 3000;
+/** A container no runtime could describe is forgotten this much later, to be asked about again (its runtime may have been down). */
+const FAILED_RETRY_MS = 30_000;
 /** How long a lookup that no runtime answered waits for a runtime event naming the container. */
 const EVENT_WAIT_MS = 1500;
 const EVENT_POLL_MS = 50;
@@ -103,6 +111,11 @@ export class ContainerMetadata {
   private readonly removals = new Set<NodeJS.Timeout>();
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  /** When each container no runtime could describe failed (ms), by short id. */
+  private readonly failed = new Map<string, number>();
+  /** Containers whose removal is scheduled. */
+  private readonly leaving = new Set<string>();
 
   constructor(
     private readonly config: ContainerMetadataConfig,
@@ -139,6 +152,8 @@ export class ContainerMetadata {
       for (const r of this.runtimes) if (r.client === undefined || r.stopWatch === undefined) void this.connect(r);
     }, RETRY_MS);
     this.retryTimer.unref();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.reconcileTimer.unref();
   }
 
   /**
@@ -161,6 +176,7 @@ export class ContainerMetadata {
   close(): void {
     this.closed = true;
     clearInterval(this.retryTimer);
+    clearInterval(this.reconcileTimer);
     for (const t of this.removals) clearTimeout(t);
     this.removals.clear();
     for (const r of this.runtimes) {
@@ -178,14 +194,15 @@ export class ContainerMetadata {
     for (const r of candidates) {
       const client = await this.clientOf(r);
       if (client === undefined || this.closed) continue;
+      const signal = AbortSignal.timeout(this.config.lookupTimeoutMs);
       try {
-        const c = await client.inspect(fullId || id, AbortSignal.timeout(this.config.lookupTimeoutMs));
+        const c = await client.inspect(fullId || id, signal);
         if (c !== undefined) {
           this.describe(c);
           return;
         }
       } catch (err) {
-        if (isTimeout(err)) timedOut = true;
+        if (signal.aborted) timedOut = true;
         this.warnOnce(r, `container lookup of ${id} on ${r.socket} failed: ${message(err)}`);
       }
     }
@@ -203,6 +220,7 @@ export class ContainerMetadata {
     if (this.closed) return;
     this.counters.failures++;
     if (timedOut) this.counters.timeouts++;
+    this.failed.set(id, Date.now());
     this.sink.container(failedLookupJson(id, fullId, typeHint));
   }
 
@@ -295,10 +313,31 @@ export class ContainerMetadata {
     if (this.partials.size > PARTIALS_KEPT) this.partials.delete(this.partials.keys().next().value!);
   }
 
+  /** Forget the containers the runtimes no longer have, and let the undescribed ones be asked about again. */
+  private async reconcile(): Promise<void> {
+    for (const [id, at] of this.failed) {
+      if (Date.now() - at < FAILED_RETRY_MS) continue;
+      this.failed.delete(id);
+      this.sink.removed(id);
+    }
+    const connected = this.runtimes.filter((r) => r.client !== undefined);
+    if (connected.length === 0 || this.known.size === 0) return;
+    const alive = new Set<string>();
+    try {
+      for (const r of connected) for (const id of await r.client!.list(AbortSignal.timeout(this.config.lookupTimeoutMs))) alive.add(id.slice(0, 12));
+    } catch {
+      return; // a runtime that cannot list now says nothing of its containers: try again later
+    }
+    for (const id of this.known.keys()) if (!alive.has(id)) this.forgetLater(id);
+  }
+
   /** The runtime removed the container: the state forgets it after a grace period. */
   private forgetLater(id: string): void {
+    if (this.leaving.has(id) || this.closed) return;
+    this.leaving.add(id);
     const t = setTimeout(() => {
       this.removals.delete(t);
+      this.leaving.delete(id);
       this.known.delete(id);
       this.partials.delete(id);
       this.sink.removed(id);
@@ -317,10 +356,6 @@ export class ContainerMetadata {
 /** What the state records when no runtime could describe a container: sinsp's lookup_state 2 (failed). */
 function failedLookupJson(id: string, fullId: string, type: number): string {
   return JSON.stringify({ container: { id, full_id: fullId, type, lookup_state: 2 } });
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
 }
 
 function message(err: unknown): string {
