@@ -6,12 +6,15 @@
 //   1. syscall storm: dd if=/dev/zero of=/dev/null bs=1 count=N (target <= 1.15x)
 //   2. exec storm: N x fork+exec of /bin/true from sh (target <= 1.3x and no drops)
 //   3. open storm: open/close of many files (reported)
+//   4. exec storm inside a podman container: fork+exec of /bin/true there (target <= 1.3x and no
+//      drops), ghostwatch asking the podman service about the container (skipped without podman)
 // Usage: live.js [--reps N] [--scale X] (X multiplies every workload's size).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, stablePack } from '../test/e2e/live.js';
+import { buildImage, podman, podmanRm, podmanSkipReason, startPodmanService, testContainerName, type PodmanService } from '../test/support/podman.js';
 
 interface Workload {
   readonly name: string;
@@ -76,8 +79,9 @@ function runWorkload(w: Workload): number {
   return wall;
 }
 
-async function watched(w: Workload): Promise<Sample> {
-  const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v']);
+async function watched(w: Workload, podmanSocket: string | undefined): Promise<Sample> {
+  const containers = podmanSocket === undefined ? [] : ['-o', `plugins[0].init_config.engines.podman.sockets[0]=${podmanSocket}`];
+  const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v', ...containers]);
   await gw.ready();
   await sleep(500);
   const loader = gw.loaderPid();
@@ -95,7 +99,7 @@ async function watched(w: Workload): Promise<Sample> {
   return { wallS, nodeCpuS, loaderCpuS, peakRssKb: rss, events, drops };
 }
 
-function workloads(scale: number, dir: string): Workload[] {
+function workloads(scale: number, dir: string, container: string | undefined): Workload[] {
   const n = (x: number) => Math.max(1, Math.round(x * scale));
   // Files for the open storm: many distinct paths, each opened again and again.
   const files = join(dir, 'files');
@@ -113,7 +117,27 @@ function workloads(scale: number, dir: string): Workload[] {
     { name: 'syscall storm: dd if=/dev/zero of=/dev/null bs=1', argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], target: 1.15 },
     { name: 'exec storm: fork+exec of /bin/true', argv: ['sh', '-c', `i=0; while [ $i -lt ${n(2000)} ]; do /bin/true; i=$((i+1)); done`], target: 1.3, zeroDrops: true },
     { name: 'open storm: open/close of 1000 files', argv: ['python3', openStorm, files, String(n(300_000))] },
+    ...(container === undefined ? [] : [{
+      name: 'exec storm in a podman container: fork+exec of /bin/true',
+      argv: ['podman', 'exec', container, 'sh', '-c', `i=0; while [ $i -lt ${n(2000)} ]; do /bin/true; i=$((i+1)); done`],
+      target: 1.3, zeroDrops: true,
+    }]),
   ];
+}
+
+/** A long-running podman container for the container workload, and the podman API service to ask about it. */
+async function startContainer(): Promise<{ name: string; service: PodmanService } | undefined> {
+  const skip = podmanSkipReason();
+  if (skip !== false) {
+    process.stderr.write(`bench:live: the container workload is skipped: ${skip}\n`);
+    return undefined;
+  }
+  const image = 'localhost/gw-busybox:1.0';
+  await buildImage(image);
+  const service = await startPodmanService();
+  const name = testContainerName('bench');
+  await podman(['run', '-d', '--name', name, image, 'sleep', '3600']);
+  return { name, service };
 }
 
 async function main(): Promise<void> {
@@ -125,16 +149,17 @@ async function main(): Promise<void> {
   }
   const reps = arg('--reps', 3);
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-live-'));
+  const container = await startContainer();
   let failed = false;
   try {
-    for (const w of workloads(arg('--scale', 1), dir)) {
+    for (const w of workloads(arg('--scale', 1), dir, container?.name)) {
       runWorkload(w); // warm up: page cache, binaries
       const base: number[] = [];
       const under: Sample[] = [];
       for (let i = 0; i < reps; i++) {
         // Alternate which goes first, so drifting machine load hits both alike.
         if (i % 2 === 0) base.push(runWorkload(w));
-        under.push(await watched(w));
+        under.push(await watched(w, container?.service.socket));
         if (i % 2 === 1) base.push(runWorkload(w));
       }
       const b = median(base);
@@ -158,6 +183,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await killLeftovers();
+    if (container !== undefined) {
+      await podmanRm([container.name]);
+      await container.service.stop();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;

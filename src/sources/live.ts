@@ -15,7 +15,7 @@ import type { CaptureHandlers } from '../capture/reader.js';
 import type { CaptureHeader } from '../capture/records.js';
 import { startProbe, type Probe, type ProbeCounts } from '../probe/index.js';
 import { ContainerMetadata, type ContainerMetadataConfig, type MetadataCounters } from './containers/metadata.js';
-import type { EngineName, RuntimeClient } from './containers/runtime.js';
+import type { ClientOptions, EngineName, RuntimeClient } from './containers/runtime.js';
 import { scanProc } from './proc-scan.js';
 
 export { probeSyscalls, type BaseSyscalls } from './syscall-set.js';
@@ -83,7 +83,7 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
 }
 
 /** A client for the runtime's API, loaded only when a runtime socket is there (gRPC is large). */
-async function runtimeClient(engine: EngineName, socket: string, opts: { labelMaxLen: number }): Promise<RuntimeClient> {
+async function runtimeClient(engine: EngineName, socket: string, opts: ClientOptions): Promise<RuntimeClient> {
   if (engine === 'docker' || engine === 'podman') return (await import('./containers/docker.js')).dockerClient(engine, socket, opts);
   return (await import('./containers/cri.js')).criClient(engine, socket, opts);
 }

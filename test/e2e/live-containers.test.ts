@@ -74,6 +74,15 @@ describe('live detection in real containers with the stock rule packs', { skip }
       assert.match(a.output, new RegExp(`container_name=${name} container_image_repository=localhost/gw-busybox container_image_tag=1.0`));
     });
 
+    it('the first process of every container is seen: five short-lived containers, five alerts', async () => {
+      const five = [1, 2, 3, 4, 5].map(() => podmanName('entry'));
+      for (const name of five) await podman(['run', '--rm', '--name', name, IMAGE, 'cat', '/etc/shadow']);
+      for (const name of five) {
+        const a = await expectAlert('Read sensitive file untrusted', name);
+        assert.equal(a.output_fields['proc.name'], 'cat');
+      }
+    });
+
     it('a privileged container fires "Launch Privileged Container" on its first process', async () => {
       const name = podmanName('priv');
       await podman(['run', '--rm', '--privileged', '--name', name, IMAGE, 'sleep', '1']);

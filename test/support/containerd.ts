@@ -19,20 +19,17 @@
 // processes that were killed (their directories are found by the pid in the name).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import {
-  chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync,
-  statSync, symlinkSync, writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as Grpc from '@grpc/grpc-js';
 import { loadCriApi } from '../../src/sources/containers/cri-api.js';
+import { BUSYBOX, writeRootfs } from './rootfs.js';
 
 /** The image containers run by default: busybox with its applets where they usually live. */
 export const TEST_IMAGE = 'localhost/gw-test/busybox:1.0';
 /** The sandbox ("pause") image: the same files, sleeping forever. */
 export const PAUSE_IMAGE = 'localhost/gw-test/pause:1.0';
 
-const BUSYBOX = '/bin/busybox';
 const DIR_PREFIX = 'gw-ctd-';
 /** Where the CNI plugins are (Debian's containernetworking-plugins, then the upstream layout). */
 const CNI_BIN_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
@@ -353,30 +350,6 @@ function goArch(): string {
 function tar(args: readonly string[]): void {
   const run = spawnSync('tar', args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`tar ${args.join(' ')}: ${run.stderr.trim()}`);
-}
-
-const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
-const GROUP = 'root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n';
-const SHADOW = 'root:*:19000:0:99999:7:::\nuser:!:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n';
-
-/** busybox with each applet linked at its usual path (bin/sh, usr/bin/wget, sbin/ip), and three users. */
-function writeRootfs(root: string): void {
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'home/user', 'tmp', 'proc', 'sys', 'dev', 'run']) {
-    mkdirSync(join(root, d), { recursive: true });
-  }
-  chmodSync(join(root, 'tmp'), 0o1777);
-  copyFileSync(BUSYBOX, join(root, 'bin/busybox'));
-  chmodSync(join(root, 'bin/busybox'), 0o755);
-  const applets = execFileSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).split('\n').filter((p) => p !== '');
-  for (const path of applets) {
-    const at = join(root, path);
-    if (existsSync(at)) continue;
-    mkdirSync(dirname(at), { recursive: true });
-    symlinkSync('/bin/busybox', at);
-  }
-  writeFileSync(join(root, 'etc/passwd'), PASSWD, { mode: 0o644 });
-  writeFileSync(join(root, 'etc/group'), GROUP, { mode: 0o644 });
-  writeFileSync(join(root, 'etc/shadow'), SHADOW, { mode: 0o640 });
 }
 
 // ---- Pods and containers, over CRI

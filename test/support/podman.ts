@@ -12,12 +12,11 @@
 //   await service.stop();
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-
-const BUSYBOX = '/bin/busybox';
+import { join } from 'node:path';
+import { BUSYBOX, writeRootfs } from './rootfs.js';
 
 /** Why podman tests cannot run here, or false. */
 export function podmanSkipReason(): string | false {
@@ -137,32 +136,6 @@ async function importUnlessPresent(name: string, recipe: string, cmd: readonly s
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-const PASSWD = 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
-const GROUP = 'root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n';
-const SHADOW = 'root:*:19000:0:99999:7:::\nuser:!:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n';
-
-function writeRootfs(root: string): void {
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'root', 'home/user', 'tmp', 'var/tmp', 'proc', 'sys', 'dev', 'run']) {
-    mkdirSync(join(root, d), { recursive: true });
-  }
-  chmodSync(join(root, 'tmp'), 0o1777);
-  chmodSync(join(root, 'var/tmp'), 0o1777);
-  chmodSync(join(root, 'root'), 0o700);
-  copyFileSync(BUSYBOX, join(root, 'bin/busybox'));
-  chmodSync(join(root, 'bin/busybox'), 0o755);
-  // `busybox --list-full` names each applet with its usual path (bin/sh, usr/bin/wget, sbin/ip).
-  const applets = spawnSync(BUSYBOX, ['--list-full'], { encoding: 'utf8' }).stdout.split('\n').filter((p) => p !== '');
-  for (const path of applets) {
-    const at = join(root, path);
-    if (existsSync(at)) continue;
-    mkdirSync(dirname(at), { recursive: true });
-    symlinkSync('/bin/busybox', at);
-  }
-  writeFileSync(join(root, 'etc/passwd'), PASSWD, { mode: 0o644 });
-  writeFileSync(join(root, 'etc/group'), GROUP, { mode: 0o644 });
-  writeFileSync(join(root, 'etc/shadow'), SHADOW, { mode: 0o640 });
 }
 
 // ---- The API service

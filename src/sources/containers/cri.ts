@@ -13,16 +13,11 @@ import type * as Grpc from '@grpc/grpc-js';
 import { loadCriApi } from './cri-api.js';
 import {
   RuntimeType, splitImageRef,
-  type RuntimeClient, type RuntimeContainer, type RuntimeEvent, type RuntimeMount,
+  keepShortLabels, type ClientOptions, type RuntimeClient, type RuntimeContainer, type RuntimeEvent, type RuntimeMount,
 } from './runtime.js';
 
-export interface CriClientOptions {
-  /** Label values longer than this (in bytes) are left out, as Falco's label_max_len. */
-  readonly labelMaxLen: number;
-}
-
 /** A CRI client of the runtime at `socket` (the path connected to), speaking for `engine`. */
-export function criClient(engine: 'cri' | 'containerd', socket: string, opts: CriClientOptions): CriClient {
+export function criClient(engine: 'cri' | 'containerd', socket: string, opts: ClientOptions): CriClient {
   return new CriClient(engine, socket, opts.labelMaxLen);
 }
 
@@ -557,14 +552,6 @@ export function cniJsonOf(podInfo: JsonObject): string {
     json = stringAt(objectAt(objectAt(podInfo, 'runtimeSpec'), 'annotations'), 'io.kubernetes.cri-o.CNIResult');
   }
   return json.length > MAX_CNI_JSON ? json.slice(0, MAX_CNI_JSON) : json;
-}
-
-function keepShortLabels(labels: Readonly<Record<string, string>>, maxLen: number): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
-    if (Buffer.byteLength(value) <= maxLen) kept[key] = value;
-  }
-  return kept;
 }
 
 /** CRI timestamps are nanoseconds (decimal strings here). */

@@ -13,16 +13,11 @@
 import { request, type IncomingMessage } from 'node:http';
 import {
   RuntimeType, partialContainer, splitImageRef,
-  type RuntimeClient, type RuntimeContainer, type RuntimeEvent, type RuntimeMount,
+  keepShortLabels, type ClientOptions, type RuntimeClient, type RuntimeContainer, type RuntimeEvent, type RuntimeMount,
 } from './runtime.js';
 
-export interface DockerClientOptions {
-  /** Label values longer than this (in bytes) are left out, as Falco's label_max_len. */
-  readonly labelMaxLen: number;
-}
-
 /** A client of the Docker Engine API at `socket` (the path connected to), speaking for `engine`. */
-export function dockerClient(engine: 'docker' | 'podman', socket: string, opts: DockerClientOptions): RuntimeClient {
+export function dockerClient(engine: 'docker' | 'podman', socket: string, opts: ClientOptions): RuntimeClient {
   return new DockerApiClient(engine, socket, opts.labelMaxLen);
 }
 
@@ -271,14 +266,6 @@ function unixTimeNow(): string {
 
 function withoutSha256(id: string): string {
   return id.startsWith('sha256:') ? id.slice('sha256:'.length) : id;
-}
-
-function keepShortLabels(labels: Readonly<Record<string, string>>, maxLen: number): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
-    if (Buffer.byteLength(value) <= maxLen) kept[key] = value;
-  }
-  return kept;
 }
 
 interface ImageRef {

@@ -9,7 +9,7 @@
 // - from each runtime's event stream, so a new container is known before its first process runs;
 // - on demand, when the state meets a container id in a cgroup that nobody has described yet.
 import { existsSync } from 'node:fs';
-import { containerJson, type EngineName, type RuntimeClient, type RuntimeContainer, RuntimeType } from './runtime.js';
+import { containerJson, type ClientOptions, type EngineName, type RuntimeClient, type RuntimeContainer, RuntimeType } from './runtime.js';
 
 export interface EngineConfig {
   readonly enabled: boolean;
@@ -38,7 +38,7 @@ export const DEFAULT_ENGINES: Readonly<Record<EngineName, EngineConfig>> = {
   },
 };
 
-export type ClientFactory = (engine: EngineName, socket: string, opts: { labelMaxLen: number }) => Promise<RuntimeClient>;
+export type ClientFactory = (engine: EngineName, socket: string, opts: ClientOptions) => Promise<RuntimeClient>;
 
 export interface MetadataCounters {
   /** Containers described (from the start listing, the event streams and lookups). */

@@ -9,6 +9,20 @@ export const RuntimeType = { DOCKER: 0, CRI: 6, CONTAINERD: 7, CRIO: 8, PODMAN: 
 /** The engines of Falco's container plugin configuration that ghostwatch asks over a socket. */
 export type EngineName = 'docker' | 'podman' | 'containerd' | 'cri';
 
+export interface ClientOptions {
+  /** Label values longer than this (in bytes) are left out, as Falco's label_max_len. */
+  readonly labelMaxLen: number;
+}
+
+/** The labels whose values are at most maxLen bytes long. */
+export function keepShortLabels(labels: Readonly<Record<string, string>>, maxLen: number): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) {
+    if (Buffer.byteLength(value) <= maxLen) kept[key] = value;
+  }
+  return kept;
+}
+
 export interface RuntimeMount {
   readonly source: string;
   readonly dest: string;
