@@ -130,13 +130,13 @@ static unsigned long long now_ms(void)
 	return t.tv_sec * 1000ULL + t.tv_nsec / 1000000;
 }
 
-/* libbpf finds tracepoint ids in tracefs: mount it where the kernel expects it if nobody has. */
-static void ensure_tracefs(void)
+/* libbpf finds tracepoint ids in tracefs, and --list which tracepoints exist: mount it where the
+ * kernel expects it if nobody has (a freshly booted machine has not). 0, or the errno of the mount. */
+static int mount_tracefs(void)
 {
 	if (access("/sys/kernel/tracing/events", F_OK) == 0 || access("/sys/kernel/debug/tracing/events", F_OK) == 0)
-		return;
-	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0)
-		fail(1, "tracefs is not mounted and cannot be mounted on /sys/kernel/tracing: %s", strerror(errno));
+		return 0;
+	return mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0 ? 0 : errno;
 }
 
 /* Root, BTF and BPF, each with its own message. */
@@ -393,6 +393,8 @@ int main(int argc, char **argv)
 	struct ghostwatch *skel = ghostwatch__open();
 	if (!skel) fail(1, "cannot open the probe: %s", strerror(errno));
 	if (o.list) {
+		/* Without tracefs (not root), every event is listed and attaching tells. */
+		mount_tracefs();
 		list_events(skel);
 		return 0;
 	}
@@ -404,11 +406,12 @@ int main(int argc, char **argv)
 	select_programs(skel, &o);
 
 	check_prerequisites();
-	ensure_tracefs();
+	int err = mount_tracefs();
+	if (err) fail(1, "tracefs is not mounted and cannot be mounted on /sys/kernel/tracing: %s", strerror(err));
 	int cpus = libbpf_num_possible_cpus();
 	if (cpus <= 0) fail(1, "cannot count the cpus: %s", strerror(-cpus));
 	configure(skel, &o, cpus, ring_bytes);
-	int err = ghostwatch__load(skel);
+	err = ghostwatch__load(skel);
 	if (err) fail(1, "cannot load the probe: %s (GW_PROBE_DEBUG=1 shows the verifier's log)", strerror(-err));
 	struct bpf_link *links[MAX_LINKS];
 	int n_links = attach_all(skel, links);

@@ -87,22 +87,22 @@ export class DropMonitor {
     return `Syscall event drop monitoring:\n   - event drop detected: ${this.detected} occurrences\n   - num times actions taken: ${this.actionsTaken}\n`;
   }
 
-  /** The first configured action in Falco's order (ignore, log, alert, exit) is the one taken. */
+  /** Every configured action, in Falco's order (ignore, log, alert, exit); false when exit is one. */
   private act(tsNs: bigint, events: number, drops: number): boolean {
     const message = `${DROP_RULE}. ${drops} system calls dropped in last second.`;
     for (const action of ACTION_ORDER) {
       if (!this.settings.actions.has(action)) continue;
       switch (action) {
         case 'ignore':
-          return true;
+          break;
         case 'log':
           this.actions.log(message);
-          return true;
+          break;
         case 'alert':
           this.actions.alert(tsNs, message, {
             ebpf_enabled: this.source?.ebpf === true ? '1' : '0', n_drops: String(drops), n_evts: String(events), ...this.source?.details(),
           });
-          return true;
+          break;
         case 'exit':
           this.actions.critical(message);
           this.actions.critical('Exiting.');

@@ -89,6 +89,19 @@ describe('live run life cycle', { skip }, () => {
     assert.doesNotMatch(a.stderr, /unsupported-evttype/);
   });
 
+  it('the first run after boot: tracefs not mounted yet, the probe mounts it and runs', async (t) => {
+    const mounts = () => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.split(' ')[2] === 'tracefs').map((l) => l.split(' ')[1]);
+    for (const where of mounts()) {
+      if (spawnSync('umount', [where]).status !== 0) return t.skip(`tracefs at ${where} is busy: cannot unmount it to test`);
+    }
+    assert.deepEqual(mounts(), []);
+    const gw = new LiveRun(['-r', stablePack!, ...QUIET, '-M', '2']);
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.match(f.stderr, /Watching the live system/);
+    assert.ok(mounts().length > 0, 'tracefs is mounted again');
+  });
+
   it('-M stops a live run by itself after that many seconds', async () => {
     const started = Date.now();
     const gw = new LiveRun(['-r', rules, ...QUIET, '-M', '2']);
@@ -112,11 +125,11 @@ describe('live run life cycle', { skip }, () => {
     for (const r of runs) assert.equal((await r.finished).status, 0);
   });
 
-  it('events lost while ghostwatch cannot keep up raise the drop alert and show in the -v counts', async () => {
-    // Falco takes the first configured drop action only (log before alert): alert alone is asked for.
+  it('events lost while ghostwatch cannot keep up raise the drop alert with the default actions (log, alert) and show in the -v counts', async () => {
+    // Falco performs every configured action, in order: the default [log, alert] alerts too.
     // base_syscalls adds write, which no other run captures: the storm below cannot disturb the live
     // tests running at the same time.
-    const gw = new LiveRun(['-r', rules, ...QUIET, '-v', '-o', 'syscall_event_drops.actions[0]=alert',
+    const gw = new LiveRun(['-r', rules, ...QUIET, '-v', '-o', 'log_level=debug',
       '-o', 'base_syscalls.custom_set[]=write', '-o', 'base_syscalls.all=true']);
     await gw.ready();
     // Stopped, ghostwatch reads nothing: the pipe and then the ring buffer fill, and the probe drops.
@@ -145,6 +158,8 @@ describe('live run life cycle', { skip }, () => {
     const drops = /^Driver Drops:(\d+)$/m.exec(f.stderr);
     assert.ok(drops !== null && Number(drops[1]) >= n, f.stderr);
     assert.match(f.stderr, /^Driver Drops by event: .*write=\d+/m);
+    // The log action: a debug message, before the alert.
+    assert.match(f.stderr, /Falco internal: syscall event drop\. \d+ system calls dropped in last second\./);
     assert.match(f.stderr, /- event drop detected: [1-9]\d* occurrences/);
     assert.match(f.stderr, /- num times actions taken: [1-9]\d*/);
   });

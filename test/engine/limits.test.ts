@@ -44,13 +44,14 @@ describe('DropMonitor', () => {
   }
   const at = (ns: number) => ({ ts: () => BigInt(ns) });
 
-  it('simulated drops: one per second of event time, then the first action in Falco order', () => {
+  it('simulated drops: one per second of event time, then every configured action in Falco order', () => {
     const { m, log } = monitor(['alert', 'log']);
     let ok = true;
     for (let t = 0; t <= 3.5 * S; t += 0.25 * S) ok &&= m.event(t + 1, at(t + 1), 100, 0);
     assert.equal(ok, true);
-    assert.equal(log.length, 2);
+    assert.equal(log.length, 4);
     assert.equal(log[0], `log ${DROP_RULE}. 1 system calls dropped in last second.`);
+    assert.match(log[1]!, new RegExp(`^alert \\d+ ${DROP_RULE}\\. 1 system calls dropped in last second\\. `));
     assert.equal(m.summary(), 'Syscall event drop monitoring:\n   - event drop detected: 2 occurrences\n   - num times actions taken: 2\n');
   });
 
@@ -59,6 +60,13 @@ describe('DropMonitor', () => {
     m.event(1, at(1), 10, 0);
     m.event(1.5 * S, at(1.5 * S), 50, 0);
     assert.equal(log[0], `alert ${1.5 * S} ${DROP_RULE}. 1 system calls dropped in last second. {"ebpf_enabled":"0","n_drops":"1","n_evts":"50"}`);
+  });
+
+  it('log, alert and exit: all three, exit last', () => {
+    const { m, log } = monitor(['exit', 'alert', 'log']);
+    assert.equal(m.event(1, at(1), 1, 0), true);
+    assert.equal(m.event(2 * S, at(2 * S), 2, 0), false);
+    assert.deepEqual(log.map((l) => l.split(' ')[0]), ['log', 'alert', 'critical', 'critical']);
   });
 
   it('exit stops the run', () => {
