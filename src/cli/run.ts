@@ -17,14 +17,15 @@ import { ProbeDropSource } from '../engine/probe-drops.js';
 import { RuleEngine } from '../engine/engine.js';
 import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
 import { DetectionStats } from '../engine/stats.js';
+import { READ_TIMEOUT_MS, TIMEOUT_RULE, TimeoutMonitor } from '../engine/timeouts.js';
 import { TokenBucket } from '../engine/token-bucket.js';
 import { listFields } from '../fields/list.js';
 import { createRegistry, FIELD_CLASSES } from '../fields/registry.js';
-import { AlertFormatter, type PreparedOutput } from '../outputs/alert-format.js';
+import { AlertFormatter, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
 import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
 import { HttpOutput } from '../outputs/http.js';
-import { LOG, Logger } from '../outputs/logger.js';
+import { escapeControls, LOG, Logger } from '../outputs/logger.js';
 import type { AlertOutput } from '../outputs/output.js';
 import { Outputs } from '../outputs/outputs.js';
 import { ProgramOutput } from '../outputs/program.js';
@@ -175,7 +176,7 @@ async function openLiveSystem(running: readonly LoadedRule[], config: Ghostwatch
 /** A warning that is shown even when ghostwatch's own log is off (it says data will be missing). */
 function warn(logger: Logger, message: string): void {
   if (logger.enabled(LOG.WARNING)) logger.log(LOG.WARNING, message);
-  else process.stderr.write(`Warning: ${message}\n`);
+  else process.stderr.write(`Warning: ${escapeControls(message.replace(/[\r\n]+/g, ' '))}\n`);
 }
 
 /** Whether the system still has the thread (in the pid namespace of /proc). */
@@ -262,6 +263,12 @@ async function detectEvents(
   for (const [sig, h] of handlers) process.on(sig, h);
   let wake: (() => void) | undefined;
 
+  // Live, Falco's notice when no event comes for syscall_event_timeouts.max_consecutives reads.
+  const timeouts = live === undefined ? undefined : new TimeoutMonitor(config.syscallEventTimeoutsMax, () => live.progress(),
+    (message, fields) => outputs.send(formatter.internal(BigInt(Date.now()) * 1_000_000n, 7, message, TIMEOUT_RULE, fields)),
+    (ts) => localTimeOfDay(BigInt(Math.round(ts))));
+  const timeoutTicks = timeouts === undefined ? undefined : setInterval(() => timeouts.tick(), READ_TIMEOUT_MS);
+
   const started = process.cpuUsage();
   // Live, -M is wall-clock time: the probe is stopped then, even if no event arrives.
   const timer = live !== undefined && o.durationSeconds > 0 ? setTimeout(stopLive, o.durationSeconds * 1000) : undefined;
@@ -285,6 +292,7 @@ async function detectEvents(
     });
   } catch (e) {
     clearTimeout(timer);
+    clearInterval(timeoutTicks);
     await live?.stop();
     wait.flush();
     await outputs.close(config.outputTimeout);
@@ -292,6 +300,7 @@ async function detectEvents(
     throw e;
   }
   clearTimeout(timer);
+  clearInterval(timeoutTicks);
   wait.flush();
   if (o.verbose) {
     const used = process.cpuUsage(started);
@@ -420,14 +429,18 @@ function resolveHostname(logger: Logger): string {
 }
 
 function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
-  const report = (m: string) => logger.log(LOG.ERR, m);
+  // A failing output is said even when ghostwatch's log is off: alerts are being lost.
+  const report = (m: string) => {
+    if (logger.enabled(LOG.ERR)) logger.log(LOG.ERR, m);
+    else process.stderr.write(`Error: ${escapeControls(m.replace(/[\r\n]+/g, ' '))}\n`);
+  };
   const list: AlertOutput[] = [];
   if (config.fileOutput !== undefined) {
     const file = new FileOutput(config.fileOutput, report);
     guard(() => file.open());
     list.push(file);
   }
-  if (config.stdoutOutput) list.push(new StdoutOutput(config.bufferedOutputs));
+  if (config.stdoutOutput) list.push(new StdoutOutput(config.bufferedOutputs, report));
   if (config.programOutput !== undefined) list.push(new ProgramOutput(config.programOutput, report));
   if (config.httpOutput !== undefined) {
     const http = config.httpOutput;

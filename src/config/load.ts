@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemReason } from '../rules/files.js';
 import { type GhostwatchConfig, readConfig } from './config.js';
 import { applyOverride, ConfigError, parseConfigText } from './tree.js';
 import { validateConfig } from './validate.js';
@@ -33,8 +34,10 @@ export function loadConfig(file: string | undefined, overrides: readonly string[
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new ConfigError(`Could not find configuration file at ${path}`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ConfigError(`Could not find configuration file at ${path}`);
+    throw new ConfigError(`Could not read configuration file at ${path}: ${systemReason(err)}`);
   }
   const root = parseConfigText(text, path);
   for (const o of overrides) applyOverride(root, o);

@@ -158,7 +158,7 @@ export function isoTime(tsNs: bigint): string {
 }
 
 /** "16:17:57.881781397", local time. */
-function localTimeOfDay(tsNs: bigint): string {
+export function localTimeOfDay(tsNs: bigint): string {
   const d = new Date(Number(tsNs / 1_000_000n));
   const p2 = (n: number) => String(n).padStart(2, '0');
   return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${(tsNs % 1_000_000_000n).toString().padStart(9, '0')}`;

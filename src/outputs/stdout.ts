@@ -1,7 +1,8 @@
 // Alerts on standard output. Unbuffered (Falco's default), each alert is written at once;
-// buffered_outputs gathers them into large writes, flushed at exit. If standard output is closed
-// (ghostwatch run ... | head), later alerts are dropped without error.
-import type { AlertOutput } from './output.js';
+// buffered_outputs gathers them into large writes, flushed at exit. If standard output fails (it
+// was closed: ghostwatch run ... | head), that is reported once, with its cause, and later alerts
+// are counted as lost (reported when ghostwatch stops); the other outputs go on.
+import { type AlertOutput, type FailureReport, reason } from './output.js';
 
 const FLUSH_AT = 1 << 16;
 
@@ -10,20 +11,27 @@ export class StdoutOutput implements AlertOutput {
   private pending: string[] = [];
   private size = 0;
   private closed = false;
+  private lost = 0;
   handled = 0;
 
   constructor(
     private readonly buffered: boolean,
+    private readonly report: FailureReport,
     private readonly stream: NodeJS.WritableStream = process.stdout,
   ) {
-    stream.on('error', () => {
+    stream.on('error', (e) => {
+      if (this.closed) return;
       this.closed = true;
+      this.report(`stdout output: cannot write to standard output: ${reason(e)}; alerts are no longer written there`);
     });
   }
 
   send(line: string): void {
     this.handled++;
-    if (this.closed) return;
+    if (this.closed) {
+      this.lost++;
+      return;
+    }
     if (!this.buffered) {
       this.stream.write(`${line}\n`);
       return;
@@ -39,6 +47,7 @@ export class StdoutOutput implements AlertOutput {
 
   async close(): Promise<void> {
     this.flush();
+    if (this.lost > 0) this.report(`stdout output: ${this.lost} alerts were not written (standard output had failed)`);
   }
 
   private flush(): void {

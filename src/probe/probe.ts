@@ -41,6 +41,10 @@ const STATS_FD = 3;
 export class Probe {
   private latest: ProbeCounts = NO_COUNTS;
   private consumed = false;
+  /** Set by stop(): the loader's end is then expected. */
+  private stopping = false;
+  /** Why the loader ended when nobody asked it to (its own last words, or ours). */
+  private failure: string | undefined = undefined;
   /** Resolves with the loader's exit status once it has exited and its output has ended. */
   readonly exited: Promise<number | null>;
   /** The loader's process id. */
@@ -68,9 +72,33 @@ export class Probe {
     return streamSource(this.header, this.child.stdout as Readable);
   }
 
-  /** Read the stream with the capture reader: header first, then every event as it happens. */
-  read(handlers: CaptureHandlers): Promise<void> {
-    return readCaptureSource('live probe', this.source(), handlers);
+  /**
+   * Read the stream with the capture reader: header first, then every event as it happens.
+   * Rejects with a ProbeError when the loader ended without being asked to (its reason).
+   */
+  async read(handlers: CaptureHandlers): Promise<void> {
+    let stoppedByReader = false;
+    await readCaptureSource('live probe', this.source(), {
+      header: (h) => handlers.header(h),
+      event: (e) => {
+        const more = handlers.event(e);
+        if (more === false) stoppedByReader = true;
+        return more;
+      },
+    });
+    // The stream ended by itself: the loader is exiting. Was it asked to?
+    if (stoppedByReader || this.stopping) return;
+    const status = await this.exited;
+    if (this.stopping && this.failure === undefined) return;
+    if (this.failure !== undefined || status !== 0) {
+      throw new ProbeError(this.failure ?? `the probe stopped unexpectedly (${status === null ? 'killed by a signal' : `exit status ${status}`})`);
+    }
+  }
+
+  /** @internal The loader is broken (what it said, or what we found wrong): it is stopped, and read() says why. */
+  fail(reason: string): void {
+    this.failure ??= reason;
+    this.child.kill('SIGTERM');
   }
 
   /** Events sent and dropped so far, per event type (updated about once a second, final after stop()). */
@@ -85,6 +113,7 @@ export class Probe {
 
   /** Detach everything and end the stream; resolves once the loader has exited. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
       // Nobody reads the stream: let what is left go, so the loader's last writes do not block.
@@ -124,7 +153,16 @@ export async function startProbe(opts: ProbeOptions): Promise<Probe> {
     child.on('error', (err) => reject(new ProbeError(`cannot run ${binary}: ${err.message}`)));
     const stats = createInterface({ input: child.stdio[STATS_FD] as Readable });
     stats.on('line', (text) => {
-      const line = JSON.parse(text) as StatsLine;
+      let line: StatsLine;
+      try {
+        line = JSON.parse(text) as StatsLine;
+      } catch {
+        // The loader is ours: a line that is not JSON means it is broken. Say so, and stop it.
+        const reason = `the probe's counters are unreadable (${JSON.stringify(text.slice(0, 80))})`;
+        if (!ready) reject(new ProbeError(reason));
+        probe.fail(reason);
+        return;
+      }
       if (line.ready === true) {
         ready = true;
         resolve(probe);
@@ -135,7 +173,11 @@ export async function startProbe(opts: ProbeOptions): Promise<Probe> {
       opts.onCounts?.(counts);
     });
     void exited.then((code) => {
-      if (ready) return;
+      const said = stderr.trim().split('\n').filter((l) => l !== '').pop();
+      if (ready) {
+        if (code !== 0 && said !== undefined) probe.fail(said);
+        return;
+      }
       const reason = stderr.trim().split('\n')[0] ?? '';
       reject(new ProbeError(reason !== '' ? reason : `the probe exited with status ${code} before it was ready`));
     });

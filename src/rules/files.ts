@@ -4,6 +4,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import type { RulesFile } from './loader.js';
 
+/** "permission denied (EACCES)": the system's reason for a failed file operation. */
+export function systemReason(err: NodeJS.ErrnoException): string {
+  const text = err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return err.code !== undefined ? `${text} (${err.code})` : text;
+}
+
 const YAML_NAME = /\.ya?ml$/;
 
 /** The rules files of a path, in load order, named as Falco names them (the directory joined to the file name). */
@@ -23,8 +29,8 @@ export function readRulesFiles(paths: readonly string[]): RulesFile[] {
   return paths.flatMap(rulesFilePaths).map((name) => {
     try {
       return { name, content: readFileSync(name, 'utf8') };
-    } catch {
-      throw new RulesFileReadError(`Could not open file ${name} for reading`);
+    } catch (e) {
+      throw new RulesFileReadError(`Could not open file ${name} for reading: ${systemReason(e as NodeJS.ErrnoException)}`);
     }
   });
 }

@@ -4,8 +4,9 @@
 // steps. A file that fails leaves the rule set as it was before it.
 import { parseCondition } from '../filter/parser.js';
 import { compileCondition } from '../filter/compile.js';
+import { FilterError } from '../filter/errors.js';
 import { createRegistry } from '../fields/registry.js';
-import type { FieldRegistry } from '../fields/types.js';
+import { FieldError, type FieldRegistry } from '../fields/types.js';
 import type { StateView } from '../state/types.js';
 import { Collector, type SourceCheck } from './collector.js';
 import { compileRules } from './compiler.js';
@@ -130,7 +131,9 @@ function isValidLeftField(field: string, registry: FieldRegistry): boolean {
     if (ast.kind !== 'unary' || (!field.includes('(') && ast.left.kind !== 'field')) return false;
     compileCondition(ast, registry);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    // Only a field the condition language rejects is invalid; anything else is a bug to surface.
+    if (e instanceof FilterError || e instanceof FieldError) return false;
+    throw e;
   }
 }

@@ -52,6 +52,8 @@ export interface LiveSource {
   onContainerRemoved: ((id: string) => void) | undefined;
   /** The container lookups' counters, undefined without runtimes. */
   containerCounters(): MetadataCounters | undefined;
+  /** Events delivered so far, and the time of the last one (ns since the epoch, 0 before the first). */
+  progress(): { readonly events: number; readonly lastTs: number };
 }
 
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
@@ -163,6 +165,10 @@ class Live implements LiveSource {
 
   containerCounters(): MetadataCounters | undefined {
     return this.metadata?.counters;
+  }
+
+  progress(): { events: number; lastTs: number } {
+    return { events: this.num, lastTs: this.lastTs };
   }
 
   stop(): Promise<void> {

@@ -2,7 +2,7 @@
 // outputs (a file, a program, a local HTTP server). Needs `npm run build`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -209,5 +209,10 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
     assertOneLineError(await ghostwatch(['-r', RULES, '-c', file('none.yaml', 'log_stderr: false\n'), '-e', catWrite!]), /No output configured/);
     assertOneLineError(await ghostwatch(['-r', file('broken.yaml', '- rule: x\n  desc: [\n'), '-c', QUIET, '-e', catWrite!]), /broken\.yaml: Invalid: LOAD_ERR_YAML_PARSE/);
     assertOneLineError(await ghostwatch(['-r', RULES, '-c', QUIET, '-e', join(dir, 'nocapture.scap')]), /nocapture\.scap: .*no such file/);
+    // A file that cannot be read says why (not "Could not find").
+    assertOneLineError(await ghostwatch(['-r', RULES, '-c', dir, '-e', catWrite!]), /^Error: Could not read configuration file at .*: illegal operation on a directory, read \(EISDIR\)$/m);
+    const dangling = join(dir, 'dangling.yaml');
+    symlinkSync(join(dir, 'nowhere'), dangling);
+    assertOneLineError(await ghostwatch(['-V', dangling, '-c', QUIET]), /Could not (open file .*dangling\.yaml for reading: no such file or directory \(ENOENT\)|get info on rules file)/);
   });
 });

@@ -16,7 +16,7 @@ function sink() {
 describe('stdout output', () => {
   it('unbuffered: one write per alert', async () => {
     const { stream, writes } = sink();
-    const out = new StdoutOutput(false, stream);
+    const out = new StdoutOutput(false, () => {}, stream);
     out.send('a');
     out.send('b');
     await out.close();
@@ -26,7 +26,7 @@ describe('stdout output', () => {
 
   it('buffered: alerts gathered, written at close', async () => {
     const { stream, writes } = sink();
-    const out = new StdoutOutput(true, stream);
+    const out = new StdoutOutput(true, () => {}, stream);
     out.send('a');
     out.send('b');
     await new Promise((r) => setImmediate(r));
@@ -34,6 +34,22 @@ describe('stdout output', () => {
     await out.close();
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(writes, ['a\nb\n']);
+  });
+
+  it('a failing standard output is reported once, with its cause, and the alerts lost are counted', async () => {
+    const stream = new PassThrough();
+    const reports: string[] = [];
+    const out = new StdoutOutput(false, (m) => reports.push(m), stream);
+    out.send('a');
+    stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    out.send('b');
+    out.send('c');
+    await out.close();
+    assert.deepEqual(reports, [
+      'stdout output: cannot write to standard output: write EPIPE; alerts are no longer written there',
+      'stdout output: 2 alerts were not written (standard output had failed)',
+    ]);
   });
 });
 
@@ -45,6 +61,13 @@ describe('logger', () => {
     log.log(LOG.INFO, 'Loading rules\nfrom here\n');
     log.log(LOG.DEBUG, 'hidden');
     assert.deepEqual(lines, ['2016-08-04T16:17:57+0000: Loading rules from here\n']);
+  });
+
+  it('escapes control characters: no terminal escape or forged line gets through', () => {
+    const lines: string[] = [];
+    const log = new Logger({ enabled: true, level: LOG.INFO, iso8601: true }, (s) => lines.push(s), () => when);
+    log.log(LOG.INFO, 'file \u001b[31mred\u001b[0m\rfake\ttab\u0007 \u009b2J');
+    assert.deepEqual(lines, ['2016-08-04T16:17:57+0000: file \\u001b[31mred\\u001b[0m fake\ttab\\u0007 \\u009b2J\n']);
   });
 
   it("asctime's layout otherwise (local time), nothing when disabled", () => {
