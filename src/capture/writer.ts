@@ -60,8 +60,6 @@ export interface WriterOptions {
 export class CaptureWriter {
   private readonly fd: number;
   private out = new Bytes();
-  /** gzip mode keeps everything, compressed once at close (captures written with -z are small). */
-  private readonly chunks: Buffer[] = [];
 
   constructor(
     readonly path: string,
@@ -104,16 +102,20 @@ export class CaptureWriter {
     if (this.out.len >= FLUSH_AT) this.flush();
   }
 
+  /**
+   * Write what is gathered. Compressed, each megabyte becomes one gzip member of its own: readers
+   * (zlib's gzread, as sysdig uses it, and Node's gunzip) read concatenated members as one stream,
+   * and memory stays constant however long the capture runs.
+   */
   private flush(): void {
+    if (this.out.len === 0) return;
     const data = this.out.view();
-    if (this.opts.gzip) this.chunks.push(Buffer.from(data));
-    else writeSync(this.fd, data);
+    writeSync(this.fd, this.opts.gzip ? gzipSync(data) : data);
     this.out.len = 0;
   }
 
   close(): void {
     this.flush();
-    if (this.opts.gzip) writeSync(this.fd, gzipSync(Buffer.concat(this.chunks)));
     closeSync(this.fd);
   }
 }
