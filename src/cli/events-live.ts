@@ -25,11 +25,9 @@ export async function readLive(filter: string | undefined, state: State, sockets
   const stop = () => void live.stop();
   process.on('SIGINT', stop).on('SIGTERM', stop);
   const converter = new LegacyConverter();
-  let num = 0;
   let more = true;
   const emit = (e: Event) => {
     if (!more) return;
-    e.num = ++num;
     if (handlers.event(e) === false) more = false;
   };
   try {

@@ -1,7 +1,7 @@
 // `ghostwatch events`: sysdig's capture inspector. Reader → state (which runs the filter where
 // sysdig runs it) → formatter → stdout, or → writer with -w. Events sysdig keeps to itself
 // (the internal category: procinfo, drops...) are not printed, as without sysdig -D.
-import { EventCategory, EVENT_TABLE } from '../capture/event-table.js';
+import { EventCategory, EVENT_TABLE, LEGACY_EVENT_COUNT } from '../capture/event-table.js';
 import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { BufferFormat } from '../capture/render.js';
@@ -46,6 +46,7 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   const writer = o.write === undefined ? undefined : new CaptureWriter(o.write, { gzip: o.compress });
   const limit = o.count ?? Infinity;
   let kept = 0;
+  let num = 0;
   const isInternal = (e: Event) => ((EVENT_TABLE[e.type]?.category ?? 0) & EventCategory.INTERNAL) !== 0;
 
   // Live, printed lines go out at least every 100 ms, not only once the buffer is full.
@@ -58,6 +59,10 @@ export async function runEvents(o: EventsOptions): Promise<number> {
         writer?.writeHeader(h);
       },
       event(e) {
+        // sysdig 0.29.3 skips the events it does not know (newer drivers' useradded, dup2...) and
+        // numbers the others without them.
+        if (e.type >= LEGACY_EVENT_COUNT && o.file !== undefined) return;
+        e.num = ++num;
         const shown = state.process(e);
         if (writer !== undefined) {
           // Like sysdig -F: events the filter drops but the state needs stay in the capture, hidden.

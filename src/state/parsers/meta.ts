@@ -12,6 +12,7 @@ export function containerJson(c: Core, evt: Event): void {
   const t = c.threads.create();
   t.tid = -1;
   t.pid = -1;
+  t.ptid = 0; // sysdig 0.29.3 shows proc.ppid 0 for it
   t.vtid = -2;
   t.vpid = -2;
   t.comm = `container:${info.id}`;
