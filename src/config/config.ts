@@ -212,8 +212,15 @@ function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): {
   const r = new Reader(init?.kind === 'map' ? init : { kind: 'map', entries: new Map() });
   const engines = {} as Record<ContainerEngine, { enabled: boolean; sockets: readonly string[] }>;
   for (const e of ENGINES) {
-    const sockets = r.node(`engines.${e}.sockets`) === undefined ? DEFAULT_SOCKETS[e] : r.strings(`engines.${e}.sockets`);
-    engines[e] = { enabled: r.bool(`engines.${e}.enabled`, true), sockets };
+    const key = `plugins.init_config.engines.${e}`;
+    const socketsNode = r.node(`engines.${e}.sockets`);
+    if (socketsNode !== undefined && socketsNode.kind !== 'seq' && socketsNode.kind !== 'scalar') fail(`'${key}.sockets' of the container plugin must be a list of paths`);
+    if (socketsNode?.kind === 'seq' && socketsNode.items.some((i) => i.kind !== 'scalar')) fail(`'${key}.sockets' of the container plugin must be a list of paths`);
+    const enabled = r.node(`engines.${e}.enabled`);
+    if (enabled !== undefined && (enabled.kind !== 'scalar' || decodeBool(enabled.text) === undefined)) {
+      fail(`'${key}.enabled' of the container plugin must be a boolean (true or false)`);
+    }
+    engines[e] = { enabled: r.bool(`engines.${e}.enabled`, true), sockets: socketsNode === undefined ? DEFAULT_SOCKETS[e] : r.strings(`engines.${e}.sockets`) };
   }
   const labelMaxLen = r.number('label_max_len', 100);
   const lookupTimeoutMs = r.number('lookup_timeout_ms', 2000);

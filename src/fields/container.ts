@@ -145,7 +145,7 @@ export const CONTAINER_CLASS: FieldClass = {
       },
     },
     {
-      name: 'container.duration', type: T.RELTIME, arg: 'none',
+      name: 'container.duration', type: T.RELTIME, printFormat: F.DEC, arg: 'none',
       desc: 'Number of nanoseconds since container.start_ts.',
       get: (e, c) => {
         const t = e.thread;

@@ -60,7 +60,9 @@ const latestFalcoYaml = resolve(repoRoot, '..', 'ref', 'falco', 'falco.yaml');
 describe('Falco 0.63 falco.yaml', { skip: existsSync(latestFalcoYaml) ? false : 'the Falco sources are not beside the project' }, () => {
   it('loads', () => {
     const { config, unimplemented } = loadConfig(latestFalcoYaml);
-    assert.ok(unimplemented.includes('plugins') && unimplemented.includes('append_output.suggested_output'));
+    // Its container plugin entry and suggested_output are ghostwatch's own now.
+    assert.ok(!unimplemented.some((k) => k.startsWith('plugins')) && !unimplemented.includes('append_output.suggested_output'));
+    assert.equal(config.containers.labelMaxLen, 100);
     assert.equal(config.httpOutput, undefined);
     assert.equal(config.stdoutOutput, true);
   });
@@ -205,5 +207,123 @@ describe('rules selection and append_output', () => {
       { source: 'syscall', tags: ['a'], key: 'proc.exepath', format: '%proc.exepath', raw: true },
       { source: 'syscall', tags: ['a'], key: 'parent', format: '%proc.pname', raw: false },
     ]);
+  });
+});
+
+describe("the container plugin's init_config", () => {
+  const DEFAULT_CONTAINERS = {
+    engines: {
+      docker: { enabled: true, sockets: ['/var/run/docker.sock'] },
+      podman: { enabled: true, sockets: ['/run/podman/podman.sock'] },
+      containerd: { enabled: true, sockets: ['/run/host-containerd/containerd.sock'] },
+      cri: {
+        enabled: true,
+        sockets: ['/run/containerd/containerd.sock', '/run/crio/crio.sock', '/run/k3s/containerd/containerd.sock', '/run/host-containerd/containerd.sock'],
+      },
+    },
+    labelMaxLen: 100, lookupTimeoutMs: 2000, newContainerWaitMs: 500,
+  };
+  const plugins = (initConfig: string) => `plugins:\n  - name: container\n    library_path: libcontainer.so\n    init_config: ${initConfig}\n`;
+
+  it("defaults to Falco's container plugin defaults, with or without a plugins entry", () => {
+    const none = loadConfig(configFile('json_output: false\n'));
+    assert.deepEqual(none.config.containers, DEFAULT_CONTAINERS);
+    assert.deepEqual(none.unimplemented, []);
+    const bare = loadConfig(configFile('plugins:\n  - name: container\n    library_path: libcontainer.so\n'));
+    assert.deepEqual(bare.config.containers, DEFAULT_CONTAINERS);
+    assert.deepEqual(bare.unimplemented, [], 'the container plugin is built in');
+  });
+
+  it('reads a map: each engine\'s enabled and sockets, label_max_len, lookup_timeout_ms, new_container_wait_ms', () => {
+    const { config, unimplemented } = loadConfig(configFile(plugins(`
+      label_max_len: 20
+      lookup_timeout_ms: 300
+      new_container_wait_ms: 0
+      engines:
+        docker: {enabled: false}
+        cri: {enabled: true, sockets: [/run/a.sock, /run/b.sock]}
+        podman: {sockets: /run/user/1000/podman/podman.sock}
+`)));
+    assert.deepEqual(unimplemented, []);
+    assert.deepEqual(config.containers, {
+      engines: {
+        docker: { enabled: false, sockets: ['/var/run/docker.sock'] },
+        podman: { enabled: true, sockets: ['/run/user/1000/podman/podman.sock'] },
+        containerd: DEFAULT_CONTAINERS.engines.containerd,
+        cri: { enabled: true, sockets: ['/run/a.sock', '/run/b.sock'] },
+      },
+      labelMaxLen: 20, lookupTimeoutMs: 300, newContainerWaitMs: 0,
+    });
+  });
+
+  it('reads JSON text, as Falco also takes init_config', () => {
+    const json = JSON.stringify({ label_max_len: 5, engines: { podman: { enabled: false }, containerd: { sockets: ['/x.sock'] } } });
+    const { config } = loadConfig(configFile(plugins(`'${json}'`)));
+    assert.equal(config.containers.labelMaxLen, 5);
+    assert.equal(config.containers.lookupTimeoutMs, 2000);
+    assert.deepEqual(config.containers.engines.podman, { enabled: false, sockets: ['/run/podman/podman.sock'] });
+    assert.deepEqual(config.containers.engines.containerd, { enabled: true, sockets: ['/x.sock'] });
+    assert.deepEqual(config.containers.engines.docker, DEFAULT_CONTAINERS.engines.docker);
+    assert.deepEqual(loadConfig(configFile(plugins("''"))).config.containers, DEFAULT_CONTAINERS, 'empty text: the defaults');
+  });
+
+  it('bad values are one-line errors naming the file and the key', () => {
+    const error = (initConfig: string, message: string) => {
+      const e = loadError(plugins(initConfig));
+      assert.ok(e.startsWith(`Error reading config file (${join(dir, `c${n - 1}.yaml`)}): `), e);
+      assert.ok(e.endsWith(`: ${message}`), e);
+    };
+    error('{label_max_len: -1}', "'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");
+    error('{label_max_len: lots}', "'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");
+    error('{lookup_timeout_ms: 0}', "'plugins.init_config.lookup_timeout_ms' of the container plugin must be an integer > 0");
+    error('{lookup_timeout_ms: 2.5}', "'plugins.init_config.lookup_timeout_ms' of the container plugin must be an integer > 0");
+    error('{new_container_wait_ms: -5}', "'plugins.init_config.new_container_wait_ms' of the container plugin must be an integer >= 0");
+    assert.match(loadError(plugins(`'{"label_max_len": '`)), /: the container plugin's init_config is neither a map nor JSON \(.+\)$/);
+  });
+
+  it('a boolean that is not one is an error too, and sockets are a list', () => {
+    assert.match(loadError(plugins('{engines: {docker: {enabled: maybe}}}')), /enabled.*boolean/);
+    assert.match(loadError(plugins('{engines: {docker: {sockets: {a: b}}}}')), /sockets.*list of paths/);
+  });
+
+  it('other plugins are reported as not implemented, each by name', () => {
+    const { config, unimplemented } = loadConfig(configFile(`plugins:
+  - name: k8saudit
+    library_path: libk8saudit.so
+    open_params: "http://:9765/k8s-audit"
+  - name: container
+    library_path: libcontainer.so
+  - name: json
+    library_path: libjson.so
+`));
+    assert.deepEqual(config.otherPlugins, ['k8saudit', 'json']);
+    assert.deepEqual(unimplemented, ['plugins[k8saudit]', 'plugins[json]']);
+  });
+});
+
+describe('append_output.suggested_output', () => {
+  const SUGGESTED = [
+    'container_id=%container.id', 'container_name=%container.name', 'container_image_repository=%container.image.repository',
+    'container_image_tag=%container.image.tag', 'k8s_pod_name=%k8s.pod.name', 'k8s_ns_name=%k8s.ns.name',
+  ];
+
+  it("appends the container plugin's six suggested fields, in order, marked suggested, with the entry's match", () => {
+    const { config, unimplemented } = loadConfig(configFile('append_output:\n  - suggested_output: true\n'));
+    assert.deepEqual(unimplemented, []);
+    assert.deepEqual(config.extraOutputFormats, SUGGESTED.map((format) => ({ format, suggested: true })));
+    const matched = loadConfig(configFile(`append_output:
+  - match: {source: syscall, tags: [container]}
+    extra_output: "on %proc.name"
+    suggested_output: true
+`)).config.extraOutputFormats;
+    assert.deepEqual(matched, [
+      { source: 'syscall', tags: ['container'], format: 'on %proc.name' },
+      ...SUGGESTED.map((format) => ({ source: 'syscall', tags: ['container'], format, suggested: true })),
+    ]);
+  });
+
+  it('false or absent: nothing suggested', () => {
+    assert.deepEqual(loadConfig(configFile('append_output:\n  - suggested_output: false\n')).config.extraOutputFormats, []);
+    assert.deepEqual(loadConfig(configFile('append_output:\n  - extra_output: x\n')).config.extraOutputFormats, [{ format: 'x' }]);
   });
 });

@@ -4,7 +4,8 @@ import { parseCondition } from '../../src/filter/index.js';
 import { createRegistry } from '../../src/fields/registry.js';
 import { AlertFormatter, escapeLine, isoTime, type AlertFormatSettings } from '../../src/outputs/alert-format.js';
 import type { LoadedRule } from '../../src/rules/index.js';
-import { fakeState, fdInfo, makeEvent, str, thread, TS } from '../fields/events.js';
+import type { ContainerInfo } from '../../src/state/types.js';
+import { container, fakeState, fdInfo, makeEvent, str, thread, TS } from '../fields/events.js';
 
 function rule(output: string, extra: Partial<LoadedRule> = {}): LoadedRule {
   return {
@@ -101,6 +102,74 @@ describe('JSON alerts', () => {
     const o = JSON.parse(line);
     assert.equal(o.rule, 'open_from_cat');
     assert.equal(o.output_fields['proc.name'], 'x"}');
+  });
+});
+
+describe('deferred alerts (the container is still being looked up)', () => {
+  const ID = 'abcdefabcdef';
+  /** A thread in container ID, which the state does not know yet; the alert's event. */
+  function scene() {
+    const containers: ContainerInfo[] = [];
+    const t = thread({ tid: 300, pid: 300, comm: 'nginx', exe: 'nginx', args: ['-g', 'daemon off;'], containerId: ID });
+    const reg = createRegistry(fakeState({ threads: [t], containers }));
+    const evt = makeEvent({ type: 'open<', thread: t, fd: fdInfo({ name: '/etc/shadow' }), fdNum: 3, params: [str('x')] });
+    const describe = () => containers.push(container({ id: ID, name: 'web', imageRepo: 'docker.io/library/nginx', labels: { 'io.kubernetes.pod.name': 'web-1' } }));
+    return { t, reg, evt, describe };
+  }
+  const OUTPUT = 'proc=%proc.name file=%fd.name id=%container.id container=%container.name repo=%container.image.repository pod=%k8s.pod.name';
+
+  it('read the other fields when the alert is made, and the runtime\'s fields when it is rendered', () => {
+    const { t, reg, evt, describe } = scene();
+    const f = new AlertFormatter(reg, settings({ iso8601: true }));
+    const p = f.prepare(rule(OUTPUT));
+    const late = f.deferred(p, evt);
+    t.comm = 'renamed';
+    describe();
+    assert.equal(late(),
+      '2016-08-04T16:17:57.881730713+0000: Warning proc=nginx file=/etc/shadow id=abcdefabcdef container=web repo=docker.io/library/nginx pod=web-1');
+    assert.match(f.format(p, evt), /proc=renamed/, 'format() reads everything now');
+  });
+
+  it('rendered before the description arrives, the runtime\'s fields have no value', () => {
+    const { reg, evt } = scene();
+    const f = new AlertFormatter(reg, settings({ iso8601: true }));
+    assert.match(f.deferred(f.prepare(rule(OUTPUT)), evt)(), /id=abcdefabcdef container=<NA> repo=<NA> pod=<NA>$/);
+  });
+
+  it('the event may be reused once deferred() returns: what it said was read then', () => {
+    const { reg, evt, describe } = scene();
+    const f = new AlertFormatter(reg, settings({ iso8601: true }));
+    const late = f.deferred(f.prepare(rule('%evt.type fd=%fd.num %proc.name %container.name')), evt);
+    evt.buf.fill(0);
+    evt.fd = undefined;
+    evt.fdNum = -1;
+    describe();
+    assert.equal(late(), '2016-08-04T16:17:57.881730713+0000: Warning open fd=3 nginx web');
+  });
+
+  it('JSON: output_fields take the same values, typed', () => {
+    const { t, reg, evt, describe } = scene();
+    const f = new AlertFormatter(reg, settings({ json: true, iso8601: true }));
+    const extra = new Map([['img', { format: '%container.image.repository', raw: true }], ['who', { format: '%proc.name in %container.name', raw: false }]]);
+    const late = f.deferred(f.prepare(rule('%proc.name %container.name %proc.pid', { extraOutputFields: extra })), evt);
+    t.comm = 'renamed';
+    describe();
+    const o = JSON.parse(late());
+    assert.equal(o.output, '2016-08-04T16:17:57.881730713+0000: Warning nginx web 300');
+    assert.deepEqual(o.output_fields, {
+      'container.name': 'web', 'evt.time.iso8601': 1470327477881730713, img: 'docker.io/library/nginx', 'proc.name': 'nginx', 'proc.pid': 300, who: 'nginx in web',
+    });
+    assert.equal(o.time, '2016-08-04T16:17:57.881730713Z');
+  });
+
+  it('with nothing changed, the same line as format()', () => {
+    const { reg, evt, describe } = scene();
+    describe();
+    for (const json of [false, true]) {
+      const f = new AlertFormatter(reg, settings({ json, iso8601: true }));
+      const p = f.prepare(rule(OUTPUT));
+      assert.equal(f.deferred(p, evt)(), f.format(p, evt));
+    }
   });
 });
 

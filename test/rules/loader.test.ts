@@ -454,6 +454,43 @@ describe('rules: properties', () => {
     assert.equal(rule(withFormat, 'r').output, 'command=%proc.cmdline container=%container.name x');
   });
 
+  describe("the container plugin's suggested output fields (append_output.suggested_output)", () => {
+    const SUGGESTED_TEXT = 'container_id=%container.id container_name=%container.name'
+      + ' container_image_repository=%container.image.repository container_image_tag=%container.image.tag'
+      + ' k8s_pod_name=%k8s.pod.name k8s_ns_name=%k8s.ns.name';
+    /** What the configuration reads from suggested_output: true. */
+    const suggested = (match: { tags?: string[] } = {}) => SUGGESTED_TEXT.split(' ').map((format) => ({ ...match, format, suggested: true }));
+    const withInfo = RULE('r', 'evt.type = open').replace('command=%proc.cmdline', 'command=%proc.cmdline %container.info x');
+
+    it('are appended after the output, in order', () => {
+      const set = load(RULE('r', 'evt.type = open'), { extraOutputFormats: suggested() });
+      assert.deepEqual(errorMessages(set), []);
+      assert.equal(rule(set, 'r').output, `command=%proc.cmdline ${SUGGESTED_TEXT}`);
+    });
+
+    it('leave %container.info empty', () => {
+      const set = load(withInfo, { extraOutputFormats: suggested() });
+      assert.equal(rule(set, 'r').output, `command=%proc.cmdline  x ${SUGGESTED_TEXT}`);
+      assert.deepEqual(only(set).warnings, []);
+    });
+
+    it('an extra format (-pc, -pk, -p) still takes the place of %container.info; the suggested fields follow the output', () => {
+      const pc = { format: 'container=%container.name (id=%container.id)' };
+      const after = load(withInfo, { extraOutputFormats: [pc, ...suggested()] });
+      assert.equal(rule(after, 'r').output, `command=%proc.cmdline container=%container.name (id=%container.id) x ${SUGGESTED_TEXT}`);
+      const before = load(withInfo, { extraOutputFormats: [...suggested(), pc] });
+      assert.equal(rule(before, 'r').output, `command=%proc.cmdline container=%container.name (id=%container.id) x ${SUGGESTED_TEXT}`);
+    });
+
+    it('apply only to the rules their entry matches', () => {
+      const set = load(`${RULE('a', 'evt.type = open', '  tags: [container]')}${RULE('b', 'evt.type = open').replace('command=%proc.cmdline', 'command=%proc.cmdline %container.info')}`, {
+        extraOutputFormats: suggested({ tags: ['container'] }),
+      });
+      assert.equal(rule(set, 'a').output, `command=%proc.cmdline ${SUGGESTED_TEXT}`);
+      assert.equal(rule(set, 'b').output, 'command=%proc.cmdline %container.info', 'not matched: %container.info is kept');
+    });
+  });
+
   it('extra output formats and fields from the configuration', () => {
     const set = load(`${RULE('a', 'evt.type = open', '  tags: [t]')}${RULE('b', 'evt.type = open')}`, {
       extraOutputFormats: [{ format: 'pid=%proc.pid', tags: ['t'] }],

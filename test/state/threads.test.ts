@@ -284,3 +284,60 @@ test('capset (newer drivers) sets the capability sets', () => {
   const t = s.thread(100)!;
   assert.deepEqual([t.capInheritable, t.capPermitted, t.capEffective], [1n, 3n, 7n]);
 });
+
+/** A process with capabilities and an executable in an overlay's upper layer, and its parent. */
+function seededWithCaps(): State {
+  const s = new State();
+  s.seed(header([
+    proc({
+      tid: 100, ptid: 1, comm: 'runc', exe: 'runc', exepath: '/usr/bin/runc', capInheritable: 0x1n, capPermitted: 0x3fffffffffn,
+      capEffective: 0x3fffffffffn, exeIno: 4242, exeInoCtime: 1_700_000_000_000_000_000, exeInoMtime: 1_600_000_000_000_000_000,
+      exeUpperLayer: true, exeFromMemfd: true,
+    }),
+    proc({ tid: 1, ptid: 0, comm: 'systemd' }),
+  ]));
+  return s;
+}
+
+function assertInherited(c: ReturnType<State['thread']>, what: string): void {
+  assert.ok(c !== undefined, what);
+  assert.deepEqual([c.capInheritable, c.capPermitted, c.capEffective], [0x1n, 0x3fffffffffn, 0x3fffffffffn], `${what}: capabilities`);
+  assert.deepEqual([c.exeIno, c.exeInoCtime, c.exeInoMtime], [4242, 1_700_000_000_000_000_000, 1_600_000_000_000_000_000], `${what}: exe inode`);
+  assert.equal(c.exeUpperLayer, true, `${what}: exe in the upper layer`);
+  assert.equal(c.exeFromMemfd, true, `${what}: exe from a memfd`);
+}
+
+test('a clone child inherits its parent\'s capabilities and executable (inode, upper layer, memfd) until it execs', () => {
+  const fork = seededWithCaps();
+  fork.process(cloneExit(100, { res: 200, pid: 100, ptid: 1, comm: 'runc' }));
+  assertInherited(fork.thread(200), 'the parent\'s side of a fork');
+
+  const thr = seededWithCaps();
+  thr.process(cloneExit(100, { res: 101, pid: 100, ptid: 1, flags: CLONE_FILES_THREAD }));
+  assertInherited(thr.thread(101), 'a thread');
+
+  const inverted = seededWithCaps();
+  inverted.process(cloneExit(300, { res: 0, pid: 300, ptid: 100, comm: 'runc' }));
+  assertInherited(inverted.thread(300), 'the child\'s side first');
+
+  // capset, then a fork: the child has the new sets.
+  const s = seededWithCaps();
+  s.process(ev(E.CAPSET_X, 100, [0, 0x0n, 0x5n, 0x4n]));
+  s.process(cloneExit(100, { res: 201, pid: 100, ptid: 1 }));
+  assert.deepEqual([s.thread(201)!.capInheritable, s.thread(201)!.capPermitted, s.thread(201)!.capEffective], [0x0n, 0x5n, 0x4n]);
+});
+
+test('the child\'s clone exit of newer drivers gives when its pid namespace\'s init started (parameter 20)', () => {
+  const s = seeded();
+  s.process(cloneExit(100, { res: 200, pid: 100, ptid: 1 }));
+  assert.equal(s.thread(200)!.pidnsInitStartTs, 0, 'the parent\'s side does not know it');
+  // The child's own exit (res 0), with the 21st parameter.
+  s.process(ev(E.CLONE_20_X, 200, [
+    0, 'bash', list(['-c', 'ls']), 200, 200, 100, '', 1024, 0, 0, { u32: 100 }, { u32: 10 }, { u32: 0 }, 'bash', list([]),
+    { u32: 0 }, { u32: 1000 }, { u32: 1000 }, 200, 200, 1_650_000_000_000_000_000n,
+  ]));
+  assert.equal(s.thread(200)!.pidnsInitStartTs, 1_650_000_000_000_000_000);
+  // Its own children then inherit it.
+  s.process(cloneExit(200, { res: 201, pid: 200, ptid: 100 }));
+  assert.equal(s.thread(201)!.pidnsInitStartTs, 1_650_000_000_000_000_000);
+});
