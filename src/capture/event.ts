@@ -2,7 +2,6 @@
 // delivers (a flyweight over its read buffer), so nothing is allocated per event: header fields are
 // read once, parameter offsets only when a parameter is first touched. Whoever needs an event after
 // the callback returns must copy it (copyFrom).
-import type { ThreadInfo, FdInfo } from '../state/types.js';
 import { i32, u16, u32 } from './le.js';
 
 const MAX_PARAMS = 64;
@@ -36,16 +35,22 @@ export class Event {
   tsLo = FLOAT_ZERO;
   tid = 0;
 
-  /** Filled in by the state engine before filters and formatters run. */
-  thread: ThreadInfo | undefined = undefined;
-  /** The fd the event is about (from its fd parameter, or the enter event's), -1 when none. */
+  /**
+   * The fd number the event is about (from its fd parameter, or the enter event's), -1 when none.
+   * The state engine fills this in, and `thread` and `fd` (declared by the state, state/types.ts:
+   * the capture format knows nothing of threads), before filters and formatters run.
+   */
   fdNum = -1;
-  fd: FdInfo | undefined = undefined;
 
   private decoded = false;
   private readonly offsets = new Int32Array(MAX_PARAMS);
   private readonly lengths = new Int32Array(MAX_PARAMS);
   private owned: Buffer | undefined;
+
+  constructor() {
+    this.thread = undefined;
+    this.fd = undefined;
+  }
 
   /** Point this event at a header in buf. nparams must already be known for v1 events. */
   reset(buf: Buffer, off: number, hdrLen: number, lenSize: number, nparams: number): void {

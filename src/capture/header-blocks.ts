@@ -89,7 +89,7 @@ export function decodeProclist(c: Cursor, blockType: number, out: ProcRecord[]):
       if (fits(8)) p.exeInoCtime = c.u64();
       if (fits(8)) p.exeInoMtime = c.u64();
       if (fits(1)) p.exeFromMemfd = c.u8() !== 0;
-      if (fits(1)) c.u8(); // exe_lower_layer: not used by any field
+      if (fits(1)) p.exeLowerLayer = c.u8() !== 0;
       if (fits(8)) p.pgid = c.i64();
       if (c.pos > end) throw new RangeError(`process entry longer than its declared ${subLen} bytes`);
       c.pos = end;

@@ -35,6 +35,8 @@ export interface ProcRecord {
   vtid: number; vpid: number;
   cgroups: [string, string][];
   exeWritable: boolean; exeUpperLayer: boolean; exeFromMemfd: boolean;
+  /** v9 entries of newer writers only. */
+  exeLowerLayer?: boolean;
   capInheritable: bigint; capPermitted: bigint; capEffective: bigint;
   exeIno: number; exeInoCtime: number; exeInoMtime: number;
   cloneTs: number; pidnsInitStartTs: number;

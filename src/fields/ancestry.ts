@@ -25,12 +25,20 @@ export function ancestor(state: StateView, t: ThreadInfo, n: number): ThreadInfo
 }
 
 /**
- * The ancestors of t's process, parent first, stopping at the first unknown one. A second walker
- * moving two steps at a time stops the walk if the chain loops back on itself.
+ * The ancestors of t's process, parent first, stopping at the first unknown one (sinsp's
+ * traverse_parent_state from the main thread).
  */
 export function ancestors(state: StateView, t: ThreadInfo): ThreadInfo[] {
+  return parentChain(state, processOf(state, t));
+}
+
+/**
+ * The threads reached from t by following ptid, t's creator first. A second walker moving two
+ * steps at a time stops the walk if the chain loops back on itself.
+ */
+export function parentChain(state: StateView, t: ThreadInfo): ThreadInfo[] {
   const out: ThreadInfo[] = [];
-  let slow = parentOf(state, processOf(state, t));
+  let slow = parentOf(state, t);
   let fast = slow && parentOf(state, slow);
   while (slow !== undefined && slow.tid !== -1) {
     out.push(slow);

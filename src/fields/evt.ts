@@ -1,5 +1,6 @@
-// The two evt classes: fields every event has (number, times) and fields of syscall events
-// (direction, type, category, arguments, return value, latency, I/O and error counters). Argument
+// The two evt classes: fields every event has (number, times, source, async type, hostname) and
+// fields of syscall events (direction, type, category, arguments, return value, latency, I/O and
+// error counters). Argument
 // rendering is the event renderer's (src/capture/render.ts); this file picks what to render.
 import type { Event } from '../capture/event.js';
 import { EC_IO_BASE, EventCategory, EVENT_TABLE, findLongestParam } from '../capture/event-table.js';
@@ -28,6 +29,7 @@ const O_RDONLY = 1 << 0;
 const O_WRONLY = 1 << 1;
 const O_CREAT = 1 << 2;
 const O_TMPFILE = 1 << 13;
+const O_F_CREATED = 1 << 14;
 const S_IXANY = (1 << 6) | (1 << 3) | (1 << 0);
 
 const isEnter = (e: Event): boolean => (e.type & 1) === 0;
@@ -147,6 +149,23 @@ function openCheck(kind: 'read' | 'write' | 'exec'): (e: Event) => FieldValue {
   };
 }
 
+/**
+ * evt.is_open_create (newer libs, exit events only): the driver marked the open as having created
+ * the file, or an O_TMPFILE open succeeded.
+ */
+function openCreates(e: Event): boolean {
+  let flagsAt: number;
+  switch (e.type) {
+    case E.OPEN_X: case E.OPEN_BY_HANDLE_AT_X: flagsAt = 2; break;
+    case E.OPENAT_2_X: case E.OPENAT2_X: flagsAt = 3; break;
+    default: return false;
+  }
+  if (e.nparams <= flagsAt) return false;
+  const flags = e.paramUint(flagsAt);
+  if ((flags & O_F_CREATED) !== 0) return true;
+  return (flags & O_TMPFILE) !== 0 && e.paramInt(0) >= 0;
+}
+
 /** The (dirfd, path) parameter names evt.abspath joins, by event type and which path (0/1: source, 2: destination). */
 function abspathParams(type: number, which: number): [string, string] | undefined {
   const dst = which === 2;
@@ -255,8 +274,42 @@ export const GEN_EVENT_CLASS: FieldClass = {
       () => undefined),
     simple('evt.plugininfo', T.CHARBUF, F.NA, 'if the event comes from a plugin, a summary of the event as formatted by the plugin. The plugin must be currently loaded.',
       () => undefined),
+    // Every event ghostwatch sees comes from the syscall source (the container events included).
+    simple('evt.source', T.CHARBUF, F.NA, 'the name of the source that produced the event.', () => 'syscall'),
+    simple('evt.is_async', T.BOOL, F.NA, "'true' for asynchronous events (meta-events such as container or procinfo events), 'false' otherwise.",
+      (e) => META_EVENTS.has(e.type)),
+    simple('evt.asynctype', T.CHARBUF, F.NA, "If the event is asynchronous, the type of the event (e.g. 'container').",
+      asyncType),
+    {
+      name: 'evt.hostname', type: T.CHARBUF, arg: 'none',
+      desc: 'The hostname of the underlying host. The FALCO_HOSTNAME environment variable overrides it, which is useful in Kubernetes, where a DaemonSet can set it to the name of the node.',
+      // Read once per use of the field: the environment does not change while events flow.
+      make: (c) => {
+        const override = process.env.FALCO_HOSTNAME;
+        return { extract: () => (override !== undefined ? override : c.state.hostname === '' ? undefined : c.state.hostname) };
+      },
+    },
   ],
 };
+
+/** libsinsp's meta-events (EC_METAEVENT): events the engine or a runtime produces, not a system call. */
+const ASYNCEVENT_E = 402;
+const META_EVENTS: ReadonlySet<number> = new Set([
+  148, 149, // drop
+  196, // scapevent
+  E.CONTAINER_E, E.PROCINFO_E, 244 /* cpu_hotplug */, 260 /* k8s */, 268 /* tracer */, 270 /* mesos */,
+  E.CONTAINER_JSON_E, 280 /* notification */, INFRASTRUCTURE_EVENT_E, E.CONTAINER_JSON_2_E,
+  354, 356, 358, 360, // useradded, userdeleted, groupadded, groupdeleted
+  ASYNCEVENT_E,
+]);
+
+/** The name of a meta-event; a plugin's async event names itself in its 'name' parameter. */
+function asyncType(e: Event): FieldValue {
+  if (!META_EVENTS.has(e.type)) return undefined;
+  if (e.type === ASYNCEVENT_E) return e.paramStr(1);
+  // The table keeps the name sysdig 0.29.3 prints for 196; libsinsp now calls it scapevent.
+  return e.type === 196 ? 'scapevent' : infoOf(e)?.name;
+}
 
 /** Latency fields: of the thread's last enter/exit pair; none for internal events, 0 without a thread. */
 function latencyField(name: string, fmt: PrintFormat, desc: string, pick: (ns: number) => number): FieldSpec {
@@ -357,7 +410,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     // sysdig scales the log of the latency to a screen width it leaves at -1, which makes every
     // nonzero latency print as 1.
     simple('evt.latency.quantized', T.UINT64, F.DEC, '10-base log of the delta between an exit event and the correspondent enter event.',
-      (e, c) => (e.thread === undefined || isInternal(e) || c.state.latency(e.thread) === 0 ? undefined : 1), { hidden: true }),
+      (e, c) => (e.thread === undefined || isInternal(e) || c.state.latency(e.thread) === 0 ? undefined : 1)),
     {
       name: 'evt.latency.human', type: T.CHARBUF, arg: 'none', keepsState: true,
       desc: 'delta between an exit event and the correspondent enter event, as a human readable string (e.g. 10.3ms).',
@@ -379,7 +432,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     deltaField('evt.deltatime.s', F.DEC, 'integer part of the delta between this event and the previous event.', (d) => d / NS),
     deltaField('evt.deltatime.ns', F.PADDED_DEC, 'fractional part of the delta between this event and the previous event.', (d) => d % NS),
     {
-      name: 'evt.outputtime', type: T.CHARBUF, arg: 'none', hidden: true, keepsState: true,
+      name: 'evt.outputtime', type: T.CHARBUF, arg: 'none', keepsState: true,
       desc: "this depends on -t param, default is %evt.time ('h').",
       make: (c) => ({ extract: outputTime(c) }),
     },
@@ -506,9 +559,9 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     simple('evt.count.exit', T.UINT32, F.DEC, 'This filter field returns 1 for exit events, and can be used to count single events from inside chisels.',
       (e) => (isEnter(e) ? undefined : 1)),
     simple('evt.count.procinfo', T.UINT32, F.DEC, 'This filter field returns 1 for procinfo events generated by process main threads, and can be used to count processes from inside views.',
-      (e) => (e.type === E.PROCINFO_E && e.thread !== undefined && isMainThread(e.thread) ? 1 : undefined), { hidden: true }),
+      (e) => (e.type === E.PROCINFO_E && e.thread !== undefined && isMainThread(e.thread) ? 1 : undefined)),
     simple('evt.count.threadinfo', T.UINT32, F.DEC, 'This filter field returns 1 for procinfo events, and can be used to count processes from inside views.',
-      (e) => (e.type === E.PROCINFO_E ? 1 : undefined), { hidden: true }),
+      (e) => (e.type === E.PROCINFO_E ? 1 : undefined)),
     {
       name: 'evt.around', type: T.UINT64, printFormat: F.DEC, arg: 'index', argRequired: true, filterOnly: true,
       desc: "Accepts the event if it's around the specified time interval. The syntax is evt.around[T]=D, where T is the value returned by %evt.rawtime for the event and D is a delta in milliseconds. For example, evt.around[1404996934793590564]=1000 will return the events with timestamp with one second before the timestamp and one second after it, for a total of two seconds of capture.",
@@ -536,34 +589,36 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
       get: (e, c, arg) => abspath(e, c, arg === 'src' ? 1 : arg === 'dst' ? 2 : 0),
     },
     simple('evt.buflen.in', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for input I/O events.',
-      bufferLength(isRead), { hidden: true }),
+      bufferLength(isRead)),
     simple('evt.buflen.out', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for output I/O events.',
-      bufferLength(isWrite), { hidden: true }),
+      bufferLength(isWrite)),
     simple('evt.buflen.file', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for file I/O events.',
-      bufferLength((e) => isIo(e) && onFile(e)), { hidden: true }),
+      bufferLength((e) => isIo(e) && onFile(e))),
     simple('evt.buflen.file.in', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for input file I/O events.',
-      bufferLength((e) => isRead(e) && onFile(e)), { hidden: true }),
+      bufferLength((e) => isRead(e) && onFile(e))),
     simple('evt.buflen.file.out', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for output file I/O events.',
-      bufferLength((e) => isWrite(e) && onFile(e)), { hidden: true }),
+      bufferLength((e) => isWrite(e) && onFile(e))),
     simple('evt.buflen.net', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for network I/O events.',
-      bufferLength((e) => isIo(e) && onNet(e)), { hidden: true }),
+      bufferLength((e) => isIo(e) && onNet(e))),
     simple('evt.buflen.net.in', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for input network I/O events.',
-      bufferLength((e) => isRead(e) && onNet(e)), { hidden: true }),
+      bufferLength((e) => isRead(e) && onNet(e))),
     simple('evt.buflen.net.out', T.UINT64, F.DEC, 'the length of the binary data buffer, but only for output network I/O events.',
-      bufferLength((e) => isWrite(e) && onNet(e)), { hidden: true }),
+      bufferLength((e) => isWrite(e) && onNet(e))),
     simple('evt.is_open_read', T.BOOL, F.NA, "'true' for open/openat/openat2 events where the path was opened for reading",
       openCheck('read')),
     simple('evt.is_open_write', T.BOOL, F.NA, "'true' for open/openat/openat2 events where the path was opened for writing",
       openCheck('write')),
     simple('evt.infra.docker.name', T.CHARBUF, F.NA, 'for docker infrastructure events, the name of the event.',
-      infraPart('Event', (_p, v) => v.trim()), { hidden: true }),
+      infraPart('Event', (_p, v) => v.trim())),
     simple('evt.infra.docker.container.id', T.CHARBUF, F.NA, 'for docker infrastructure events, the id of the impacted container.',
-      infraPart('ID', (_p, v) => v.trim().slice(0, 12)), { hidden: true }),
+      infraPart('ID', (_p, v) => v.trim().slice(0, 12))),
     simple('evt.infra.docker.container.name', T.CHARBUF, F.NA, 'for docker infrastructure events, the name of the impacted container.',
-      infraPart('name', (_p, v) => v.trim()), { hidden: true }),
+      infraPart('name', (_p, v) => v.trim())),
     simple('evt.infra.docker.container.image', T.CHARBUF, F.NA, 'for docker infrastructure events, the image name of the impacted container.',
-      infraPart('Image', infraImage), { hidden: true }),
+      infraPart('Image', infraImage)),
     simple('evt.is_open_exec', T.BOOL, F.NA, "'true' for open/openat/openat2 or creat events where a file is created with execute permissions",
       openCheck('exec')),
+    simple('evt.is_open_create', T.BOOL, F.NA, "'true' for open/openat/openat2/open_by_handle_at events where a file is created.",
+      openCreates),
   ],
 };

@@ -7,11 +7,12 @@ import { EVENT_TABLE } from '../capture/event-table.js';
 import { EventFlag, ParamType, PrintFormat } from '../capture/event-types.js';
 import { fdTypeChar, renderParamText } from '../capture/render.js';
 import { E } from '../state/event-ids.js';
-import { AT_FDCWD, L4 } from '../state/flags.js';
+import { AT_FDCWD, FdFlag, L4 } from '../state/flags.js';
 import { dropUnprintable } from '../state/net-format.js';
 import { concatenatePaths } from '../state/paths.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../state/types.js';
 import { processOf } from './ancestry.js';
+import { parseInt32 } from './args.js';
 import type { FieldClass, FieldContext, FieldSpec } from './spec.js';
 import type { FieldValue } from './types.js';
 
@@ -150,6 +151,16 @@ const TYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [FdType.FIFO, 'pipe'], [FdType.EVENT, 'event'], [FdType.SIGNALFD, 'signalfd'], [FdType.EVENTPOLL, 'eventpoll'],
   [FdType.INOTIFY, 'inotify'], [FdType.TIMERFD, 'timerfd'], [FdType.NETLINK, 'netlink'],
 ]);
+
+/** The fd's type as newer libsinsp names it (get_typestring), with the types sysdig 0.29.3 left unnamed. */
+const TYPE_STRINGS: ReadonlyMap<number, string> = new Map([
+  ...TYPE_NAMES, [FdType.BPF, 'bpf'], [FdType.USERFAULTFD, 'userfaultfd'], [FdType.IOURING, 'io_uring'],
+  [FdType.MEMFD, 'memfd'], [FdType.PIDFD, 'pidfd'],
+]);
+
+export function fdTypeString(fd: FdInfo): string {
+  return TYPE_STRINGS.get(fd.type) ?? '<NA>';
+}
 
 /** The L4 protocol sinsp reports: raw always, tcp/udp/icmp once the socket's role is known. */
 function l4proto(fd: FdInfo): number {
@@ -334,5 +345,45 @@ export const FD_CLASS: FieldClass = {
         return name?.replace(/\/{2,}/g, '/');
       },
     },
+    {
+      name: 'fd.types', type: T.CHARBUF, printFormat: F.DEC, arg: 'index', isList: true,
+      desc: 'List of FD types in use by the process (each type once). Can be passed an fd number, e.g. fd.types[0] gives the type of stdin as a single item list.',
+      parseArg: (text, _start, pos) => {
+        const close = text.indexOf(']', pos);
+        if (text[pos] !== '[' || close < 0) return { arg: undefined, end: pos };
+        return { arg: parseInt32(text.slice(pos + 1, close)), end: close + 1 };
+      },
+      checkArg: parseInt32,
+      make: (_c, arg) => {
+        const extract = (e: Event): FieldValue => (hasFdContext(e) ? fdTypes(e.thread, arg as number | undefined) : undefined);
+        return {
+          extract,
+          render: (e) => {
+            const v = extract(e) as readonly string[] | undefined;
+            return v === undefined ? undefined : `(${v.join(',')})`;
+          },
+        };
+      },
+    },
+    fdField('fd.ino', T.INT64, F.DEC, 'inode number of the referenced file', (fd) => fd.ino),
+    fdField('fd.is_upper_layer', T.BOOL, F.NA, "'true' if the fd is of a file in the upper layer of an overlayfs.",
+      (fd) => ((fd.flags ?? 0) & FdFlag.OVERLAY_UPPER) !== 0),
+    fdField('fd.is_lower_layer', T.BOOL, F.NA, "'true' if the fd is of a file in the lower layer of an overlayfs.",
+      (fd) => ((fd.flags ?? 0) & FdFlag.OVERLAY_LOWER) !== 0),
   ],
 };
+
+/** fd.types: the distinct types of the thread's open fds (in fd order), or of fd N alone. */
+function fdTypes(t: ThreadInfo, num: number | undefined): string[] | undefined {
+  if (num !== undefined) {
+    const fd = t.fds.get(num);
+    return fd === undefined ? undefined : [fdTypeString(fd)];
+  }
+  const fds = [...t.fds].sort(([a], [b]) => a - b);
+  const out: string[] = [];
+  for (const [, fd] of fds) {
+    const type = fdTypeString(fd);
+    if (!out.includes(type)) out.push(type);
+  }
+  return out;
+}

@@ -1,13 +1,16 @@
 // The process class (proc.* and thread.*): what the state knows about the thread that generated the
-// event, its process, its parents and its session. sysdig 0.29.3's fields first, in its order, then
-// the newer ones the stock rules use (executable inode times, capabilities, parent/ancestor exe).
+// event, its process, its parents, its session and process group. sysdig 0.29.3's fields first, in
+// its order, then those of current libsinsp (executable inode and layer, capabilities, ancestors'
+// exe, args and environment, group and session leaders, the standard fds).
 import type { Event } from '../capture/event.js';
 import { ParamType, PrintFormat } from '../capture/event-types.js';
 import { E } from '../state/event-ids.js';
 import type { ThreadInfo } from '../state/types.js';
-import { ancestor, ancestors, isMainThread, parentOf, processOf } from './ancestry.js';
+import { CloneFlag } from '../state/flags.js';
+import { ancestor, ancestors, isMainThread, parentChain, parentOf, processOf } from './ancestry.js';
 import { ancestorIndex, ancestorIndex2022, dotKey, parseInt32 } from './args.js';
 import { capsToString } from './caps.js';
+import { fdTypeString } from './fd.js';
 import type { ArgValue, FieldClass, FieldContext, FieldSpec } from './spec.js';
 import type { FieldValue } from './types.js';
 
@@ -148,6 +151,152 @@ function loginShellId(c: FieldContext, t: ThreadInfo): number | undefined {
   return found;
 }
 
+/**
+ * An argument read in conditions (proc.env[HOME], as newer libsinsp reads it) but not in output
+ * formats, where sysdig 0.29.3 prints the field whole and the bracket as text.
+ */
+function argInConditionsOnly(check: (arg: string) => ArgValue): Pick<FieldSpec, 'parseArg' | 'checkArg'> {
+  return { parseArg: (_text, _start, pos) => ({ arg: undefined, end: pos }), checkArg: check };
+}
+
+/** proc.env[X] / proc.aenv[X]: digits give an index, anything else a variable's name ('' for none). */
+function envArg(arg: string): ArgValue {
+  if (/^\d+$/.test(arg)) return parseInt32(arg);
+  return arg === '' ? undefined : arg;
+}
+
+/** The value of variable `name` in an environment, stripped of surrounding spaces; '' when unset. */
+function envValue(env: readonly string[], name: string): string {
+  for (const v of env) {
+    if (v.length > name.length + 1 && v[name.length] === '=' && v.startsWith(name)) return v.slice(name.length + 1).replace(/^ +| +$/g, '');
+  }
+  return '';
+}
+
+/** Ancestor strings joined as sinsp joins them: a space before each one once the text is not empty. */
+function joinAncestors(values: readonly string[]): string {
+  let out = '';
+  for (const v of values) {
+    if (out !== '') out += ' ';
+    out += v;
+  }
+  return out;
+}
+
+/** Whether the thread runs in a child pid namespace (a container). */
+const inPidNamespace = (t: ThreadInfo): boolean => (t.flags & CloneFlag.CHILD_IN_PIDNS) !== 0 || (t.tid !== t.vtid && t.vtid >= 0);
+
+/**
+ * The leader of the thread's session or process group (sinsp's get_oldest_matching_ancestor): the
+ * thread whose tid is the id, unless the id is one of a child pid namespace, where tids mean nothing;
+ * then (or when that thread is unknown) the eldest ancestor in an unbroken line with the same id.
+ */
+function groupLeader(c: FieldContext, t: ThreadInfo, id: (t: ThreadInfo) => number, isVirtual: boolean): ThreadInfo | undefined {
+  const want = id(t);
+  if (want === -1) return undefined;
+  if (!isVirtual || !inPidNamespace(t)) {
+    const leader = c.state.thread(want);
+    if (leader !== undefined) return leader;
+  }
+  let leader: ThreadInfo | undefined;
+  for (const p of parentChain(c.state, t)) {
+    if (id(p) !== want) break;
+    leader = p;
+  }
+  return leader;
+}
+
+/** A field of the leader of the thread's session or group; '' when there is none. */
+function leaderField(name: string, what: string, id: (t: ThreadInfo) => number, isVirtual: boolean, read: (t: ThreadInfo) => string): FieldSpec {
+  return thr(name, T.CHARBUF, F.NA, what, (t, c) => {
+    const leader = groupLeader(c, t, id, isVirtual);
+    return leader === undefined ? '' : read(leader);
+  });
+}
+
+const sidOf = (t: ThreadInfo): number => t.sid;
+const vpgidOf = (t: ThreadInfo): number => t.vpgid;
+const pgidOf = (t: ThreadInfo): number => t.pgid;
+
+/** proc.aargs: [N] the N-th ancestor's arguments; without it every ancestor's, joined. */
+function ancestorArgs(): FieldSpec {
+  return {
+    name: 'proc.aargs', type: T.CHARBUF, arg: 'index',
+    desc: "the arguments of one of the process ancestors. E.g. proc.aargs[1] are the parent's, proc.aargs[2] the grandparent's, proc.aargs[0] the current process's. Without an argument, the arguments of all the ancestors (not the process itself), space-separated.",
+    parseArg: ancestorIndex,
+    checkArg: parseInt32,
+    get: (e, c, arg) => {
+      const t = e.thread;
+      if (t === undefined) return undefined;
+      if (typeof arg === 'number') return ancestor(c.state, t, arg)?.args.join(' ');
+      const all = joinAncestors(ancestors(c.state, t).map((a) => a.args.join(' ')));
+      return all === '' ? undefined : all;
+    },
+  };
+}
+
+/**
+ * proc.aenv: without an argument (or with [0]) the process's environment; [N] the N-th ancestor's;
+ * [NAME] the value of NAME in the nearest ancestor that has it. A condition without a NAME compares
+ * each ancestor's environment (not the process's own), as libsinsp does.
+ */
+function ancestorEnv(): FieldSpec {
+  const envOf = (c: FieldContext, t: ThreadInfo): string => processOf(c.state, t).env.join(' ');
+  return {
+    name: 'proc.aenv', type: T.CHARBUF, arg: 'index-or-key',
+    desc: "the environment variables of one of the process ancestors. E.g. proc.aenv[1] is the parent's environment, proc.aenv[2] the grandparent's; proc.aenv[NAME] is the value of the variable NAME in the nearest ancestor that sets it. Without an argument, or with [0], the environment of the process itself.",
+    parseArg: (text, _start, pos) => {
+      if (text[pos] !== '[') return { arg: undefined, end: pos };
+      const close = text.indexOf(']', pos);
+      if (close < 0) return { arg: undefined, end: pos };
+      return { arg: envArg(text.slice(pos + 1, close)), end: close + 1 };
+    },
+    checkArg: envArg,
+    make: (c, arg) => {
+      const extract = (e: Event): FieldValue => {
+        const t = e.thread;
+        if (t === undefined) return undefined;
+        if (arg === undefined || (typeof arg === 'number' && arg < 1)) return envOf(c, t);
+        let p: ThreadInfo | undefined = processOf(c.state, t);
+        if (typeof arg === 'string') {
+          for (let i = 0; i < 20; i++) {
+            p = parentOf(c.state, p);
+            if (p === undefined) break;
+            const v = envValue(processOf(c.state, p).env, arg);
+            if (v !== '') return v;
+          }
+          return '';
+        }
+        for (let i = 0; i < arg && p !== undefined; i++) p = parentOf(c.state, p);
+        return p === undefined ? undefined : envOf(c, p);
+      };
+      return {
+        extract,
+        ...(typeof arg !== 'string' && {
+          candidates: (e: Event, out: FieldValue[]): number => {
+            const t = e.thread;
+            if (t === undefined) return 0;
+            const list = ancestors(c.state, t);
+            list.forEach((a, i) => (out[i] = envOf(c, a)));
+            return list.length;
+          },
+        }),
+      };
+    },
+  };
+}
+
+/** proc.stdin.type, proc.stdout.name...: the process's fd 0, 1 or 2. */
+function stdFd(name: string, fd: number, stream: string, what: 'type' | 'name'): FieldSpec {
+  return thr(name, T.CHARBUF, F.NA,
+    `The ${what} of file descriptor ${String(fd)}, corresponding to ${stream}, of the process generating the event.`,
+    (t) => {
+      const f = t.fds.get(fd);
+      if (f === undefined) return undefined;
+      return what === 'type' ? fdTypeString(f) : f.name;
+    });
+}
+
 const fdUsage = (t: ThreadInfo, c: FieldContext): number => {
   const mt = main(c, t);
   if (mt.fdlimit <= 0) return 0;
@@ -164,12 +313,29 @@ const SYSDIG_FIELDS: FieldSpec[] = [
   thr('proc.name', T.CHARBUF, F.NA,
     'the name (excluding the path) of the executable generating the event.',
     (t) => t.comm),
-  thr('proc.args', T.CHARBUF, F.NA,
-    'the arguments passed on the command line when starting the process generating the event.',
-    (t) => t.args.join(' ')),
-  thr('proc.env', T.CHARBUF, F.NA,
-    'the environment variables of the process generating the event.',
-    (t, c) => main(c, t).env.join(' ')),
+  {
+    name: 'proc.args', type: T.CHARBUF, arg: 'index',
+    // In conditions, proc.args[N] is the N-th argument alone (from 0; empty when there is none).
+    desc: 'the arguments passed on the command line when starting the process generating the event.',
+    ...argInConditionsOnly(parseInt32),
+    get: (e, _c, arg) => {
+      const t = e.thread;
+      if (t === undefined) return undefined;
+      return typeof arg === 'number' ? (arg >= 0 ? t.args[arg] ?? '' : t.args.join(' ')) : t.args.join(' ');
+    },
+  },
+  {
+    name: 'proc.env', type: T.CHARBUF, arg: 'index-or-key',
+    // In conditions, proc.env[NAME] is the value of the variable NAME alone (empty when it is not set).
+    desc: 'the environment variables of the process generating the event.',
+    ...argInConditionsOnly(envArg),
+    get: (e, c, arg) => {
+      const t = e.thread;
+      if (t === undefined) return undefined;
+      const env = main(c, t).env;
+      return typeof arg === 'string' ? envValue(env, arg) : env.join(' ');
+    },
+  },
   thr('proc.cmdline', T.CHARBUF, F.NA,
     'full process command line, i.e. proc.name + proc.args.',
     cmdline),
@@ -290,10 +456,10 @@ const SYSDIG_FIELDS: FieldSpec[] = [
     (t) => (isMainThread(t) ? t.vmrssKb : 0)),
   thr('thread.vmsize.b', T.UINT64, F.DEC,
     'For the process main thread, this is the total virtual memory for the process (in bytes). For the other threads, this field is zero.',
-    (t) => (isMainThread(t) ? t.vmsizeKb * 1024 : 0), { hidden: true }),
+    (t) => (isMainThread(t) ? t.vmsizeKb * 1024 : 0)),
   thr('thread.vmrss.b', T.UINT64, F.DEC,
     'For the process main thread, this is the resident non-swapped memory for the process (in bytes). For the other threads, this field is zero.',
-    (t) => (isMainThread(t) ? t.vmrssKb * 1024 : 0), { hidden: true }),
+    (t) => (isMainThread(t) ? t.vmrssKb * 1024 : 0)),
   thr('proc.sid', T.INT64, F.ID,
     'the session id of the process generating the event.',
     (t) => t.sid),
@@ -308,7 +474,7 @@ const SYSDIG_FIELDS: FieldSpec[] = [
     (t) => t.exepath),
   thr('thread.nametid', T.CHARBUF, F.NA,
     'this field chains the process name and tid of a thread and can be used as a specific identifier of a thread for a specific execve.',
-    (t, _c, e) => `${t.comm}${e.tid}`, { hidden: true }),
+    (t, _c, e) => `${t.comm}${e.tid}`),
   thr('proc.vpgid', T.INT64, F.ID,
     'the process group id of the process generating the event, as seen from its current PID namespace.',
     (t) => t.vpgid),
@@ -327,7 +493,7 @@ const SYSDIG_FIELDS: FieldSpec[] = [
     (t) => t.exeWritable),
 ];
 
-/** Fields of newer libs that the stock Falco rules use. */
+/** Fields of newer libs: first those the stock Falco rules use. */
 const NEWER_FIELDS: FieldSpec[] = [
   thr('proc.pexe', T.CHARBUF, F.NA,
     'the proc.exe (first command line argument argv[0]) of the parent process.',
@@ -368,6 +534,84 @@ const NEWER_FIELDS: FieldSpec[] = [
   thr('thread.cap_effective', T.CHARBUF, F.NA,
     'the effective capabilities set.',
     (t) => capsToString(t.capEffective)),
+  // The rest of libsinsp's process class.
+  ancestorArgs(),
+  ancestorField('proc.acmdline',
+    "the full command line (proc.name + proc.args) of one of the process ancestors. E.g. proc.acmdline[1] is the parent's, proc.acmdline[2] the grandparent's, proc.acmdline[0] the current process's. Without an argument it matches any ancestor in filters and lists all the ancestors' command lines, space-separated, in output.",
+    cmdline),
+  thr('proc.cmdnargs', T.UINT64, F.DEC,
+    'the number of command line arguments of the process (proc.args).',
+    (t) => t.args.length),
+  thr('proc.cmdlenargs', T.UINT64, F.DEC,
+    'the total length in bytes of the command line arguments of the process (proc.args), separators excluded.',
+    (t) => t.args.reduce((n, a) => n + Buffer.byteLength(a, 'utf8'), 0)),
+  ancestorEnv(),
+  thr('proc.pvpid', T.INT64, F.ID,
+    'the id of the parent of the thread generating the event, as seen from its current PID namespace.',
+    (t, c) => parentOf(c.state, t)?.vpid),
+  leaderField('proc.sid.exe',
+    "the proc.exe (first command line argument argv[0]) of the current process's session leader: the process whose pid is proc.sid or, in a child PID namespace, the eldest ancestor with the same sid.",
+    sidOf, true, (t) => t.exe),
+  leaderField('proc.sid.exepath',
+    "the proc.exepath (full executable path) of the current process's session leader.",
+    sidOf, true, (t) => t.exepath),
+  leaderField('proc.vpgid.name',
+    "the name (excluding the path) of the current process's process group leader: the process whose pid is proc.vpgid or, in a child PID namespace, the eldest ancestor with the same vpgid.",
+    vpgidOf, true, (t) => t.comm),
+  leaderField('proc.vpgid.exe',
+    "the proc.exe (first command line argument argv[0]) of the current process's process group leader.",
+    vpgidOf, true, (t) => t.exe),
+  leaderField('proc.vpgid.exepath',
+    "the proc.exepath (full executable path) of the current process's process group leader.",
+    vpgidOf, true, (t) => t.exepath),
+  thr('proc.pgid', T.INT64, F.ID,
+    'the process group id of the process generating the event, as seen from the host PID namespace.',
+    (t) => t.pgid),
+  leaderField('proc.pgid.name',
+    "the name (excluding the path) of the current process's process group leader, from the host PID namespace: the process whose pid is proc.pgid.",
+    pgidOf, false, (t) => t.comm),
+  leaderField('proc.pgid.exe',
+    "the proc.exe (first command line argument argv[0]) of the current process's process group leader, from the host PID namespace.",
+    pgidOf, false, (t) => t.exe),
+  leaderField('proc.pgid.exepath',
+    "the proc.exepath (full executable path) of the current process's process group leader, from the host PID namespace.",
+    pgidOf, false, (t) => t.exepath),
+  thr('proc.ppid.duration', T.RELTIME, F.DEC,
+    'number of nanoseconds since the parent of the process started.',
+    (t, c, e) => {
+      const p = ancestor(c.state, t, 1);
+      return p === undefined || p.cloneTs === 0 ? undefined : since(e, p.cloneTs);
+    }),
+  thr('proc.pid.ts', T.RELTIME, F.DEC,
+    'start of the process, as epoch timestamp in nanoseconds.',
+    (t) => nonZero(t.cloneTs)),
+  thr('proc.ppid.ts', T.RELTIME, F.DEC,
+    'start of the parent of the thread generating the event, as epoch timestamp in nanoseconds.',
+    (t, c) => parentOf(c.state, t)?.cloneTs),
+  thr('proc.is_exe_lower_layer', T.BOOL, F.NA,
+    "'true' if this process' executable file is in the lower layer of an overlayfs (e.g. it comes from a container image).",
+    (t) => t.exeLowerLayer === true),
+  thr('proc.is_sid_leader', T.BOOL, F.NA,
+    "'true' if this process is the leader of its session: proc.sid equals proc.vpid.",
+    (t) => t.sid === t.vpid),
+  thr('proc.is_vpgid_leader', T.BOOL, F.NA,
+    "'true' if this process is the leader of its process group: proc.vpgid equals proc.vpid.",
+    (t) => t.vpgid === t.vpid),
+  thr('proc.is_pgid_leader', T.BOOL, F.NA,
+    "'true' if this process is the leader of its process group, from the host PID namespace: proc.pgid equals proc.pid.",
+    (t) => t.pgid === t.pid),
+  thr('proc.exe_ino.ctime_duration_pidns_start', T.ABSTIME, F.DEC,
+    'number of nanoseconds between the start of the PID namespace (of the container) and the last status change of the executable file, when the change came after that start (set when the process calls execve).',
+    (t) => nonZero(t.exeInoCtimeDurationPidnsStart ?? 0)),
+  thr('proc.pidns_init_start_ts', T.UINT64, F.DEC,
+    'start of the init process of the PID namespace of the process (of its container, if any), as epoch timestamp in nanoseconds.',
+    (t) => nonZero(t.pidnsInitStartTs)),
+  stdFd('proc.stdin.type', 0, 'stdin', 'type'),
+  stdFd('proc.stdout.type', 1, 'stdout', 'type'),
+  stdFd('proc.stderr.type', 2, 'stderr', 'type'),
+  stdFd('proc.stdin.name', 0, 'stdin', 'name'),
+  stdFd('proc.stdout.name', 1, 'stdout', 'name'),
+  stdFd('proc.stderr.name', 2, 'stderr', 'name'),
 ];
 
 export const PROC_CLASS: FieldClass = {

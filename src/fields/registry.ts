@@ -12,6 +12,7 @@ import { UTIL_CLASS } from './counter.js';
 import { GEN_EVENT_CLASS, SYSCALL_EVENT_CLASS } from './evt.js';
 import { FD_CLASS } from './fd.js';
 import { FDLIST_CLASS } from './fdlist.js';
+import { FSPATH_CLASS } from './fspath.js';
 import { printValue } from './print.js';
 import { PROC_CLASS } from './proc.js';
 import type { ArgValue, Extractor, FieldClass, FieldContext, FieldOptions, FieldSpec } from './spec.js';
@@ -23,7 +24,7 @@ import { GROUP_CLASS, USER_CLASS } from './user.js';
 
 /** All field classes in the order sysdig consults (and lists) them. */
 export const FIELD_CLASSES: readonly FieldClass[] = [
-  GEN_EVENT_CLASS, SYSCALL_EVENT_CLASS, PROC_CLASS, USER_CLASS, GROUP_CLASS, CONTAINER_CLASS, FD_CLASS,
+  GEN_EVENT_CLASS, SYSCALL_EVENT_CLASS, PROC_CLASS, USER_CLASS, GROUP_CLASS, CONTAINER_CLASS, FD_CLASS, FSPATH_CLASS,
   SYSLOG_CLASS, UTIL_CLASS, FDLIST_CLASS, K8S_CLASS, MESOS_CLASS, SPAN_CLASS, EVTIN_CLASS,
 ];
 

@@ -13,10 +13,9 @@ import { FilterCompileError } from './errors.js';
 import { expandReferences, type ReferenceResolvers } from './expand.js';
 import { isListOp, isNetType, operatorMismatch, typeName, valueClassOf } from './operators.js';
 import { printOperand } from './print.js';
-import { SharedSubexpressions } from './shared.js';
+import { SharedSubexpressions, type Predicate } from './shared.js';
 import { transformer, type Typed } from './transformers.js';
 
-export type Predicate = (evt: Event) => boolean;
 
 /** How to resolve macro and list names (without resolveMacro, a macro name is an error). */
 export type CompileOptions = ReferenceResolvers;

@@ -8,7 +8,9 @@ import type { Event } from '../capture/event.js';
 import type { BoundField, FieldValue } from '../fields/types.js';
 import type { Expr } from './ast.js';
 import { printCondition } from './print.js';
-import type { Predicate } from './compile.js';
+
+/** A compiled condition: whether the event matches. */
+export type Predicate = (evt: Event) => boolean;
 
 /** Which event the remembered results are about: advanced before each new event. */
 interface EventClock {

@@ -25,7 +25,13 @@ export const OpenFlag = {
   RDONLY: 1 << 0,
   DIRECTORY: 1 << 10,
   CLOEXEC: 1 << 12,
+  /** Added by newer drivers' exit events: the opened file is in an overlayfs's upper or lower layer. */
+  FD_UPPER_LAYER: 1 << 15,
+  FD_LOWER_LAYER: 1 << 16,
 } as const;
+
+/** creat's exit event carries the layer bits apart, in its creat_flags parameter. */
+export const CreatFlag = { FD_UPPER_LAYER: 1 << 0, FD_LOWER_LAYER: 1 << 1 } as const;
 
 export const AddressFamily = { UNIX: 1, INET: 2, INET6: 10, NETLINK: 16 } as const;
 
@@ -45,10 +51,13 @@ export const FdFlag = {
   IS_CLONED: 1 << 14,
   CONNECTION_PENDING: 1 << 15,
   CONNECTION_FAILED: 1 << 16,
+  /** The file is in the upper (written) or lower (image) layer of an overlayfs. */
+  OVERLAY_UPPER: 1 << 17,
+  OVERLAY_LOWER: 1 << 18,
 } as const;
 
 /** PPM_EXE_* bits of the execve exit event's flags parameter. */
-export const ExeFlag = { WRITABLE: 1 << 0, UPPER_LAYER: 1 << 1, FROM_MEMFD: 1 << 2 } as const;
+export const ExeFlag = { WRITABLE: 1 << 0, UPPER_LAYER: 1 << 1, FROM_MEMFD: 1 << 2, LOWER_LAYER: 1 << 3 } as const;
 
 /** The dirfd value meaning "relative to the current working directory". */
 export const AT_FDCWD = -100;

@@ -45,6 +45,7 @@ function threadFromRecord(c: Core, p: ProcRecord, fds: FdRecord[]): ThreadEntry 
   t.exepath = p.exepath;
   t.exeWritable = p.exeWritable;
   t.exeUpperLayer = p.exeUpperLayer;
+  t.exeLowerLayer = p.exeLowerLayer === true;
   t.exeFromMemfd = p.exeFromMemfd;
   t.args = p.args;
   if (t.tid === t.pid) {

@@ -44,8 +44,10 @@ export class ThreadEntry implements ThreadInfo {
   exeIno = FLOAT_ZERO;
   exeInoCtime = FLOAT_ZERO;
   exeInoMtime = FLOAT_ZERO;
+  exeInoCtimeDurationPidnsStart = FLOAT_ZERO;
   exeFromMemfd = false;
   exeUpperLayer = false;
+  exeLowerLayer = false;
   exeWritable = false;
   vmsizeKb = 0;
   vmrssKb = 0;

@@ -1,5 +1,6 @@
 // The state ghostwatch rebuilds from the event stream: threads with their fd tables, users, groups,
 // containers. These are the domain types the fields read; the state engine keeps them current.
+import type { Event } from '../capture/event.js';
 
 /** fd types (scap_fd_type numbering), with the one-letter code sysdig prints in fd.typechar and in `fd=3(<f>/etc/passwd)`. */
 export const FdType = {
@@ -86,8 +87,12 @@ export interface ThreadInfo {
   exeIno: number;
   exeInoCtime: number;
   exeInoMtime: number;
+  /** Set at execve (sinsp keeps it there only): ns from the pid namespace's start to the executable's ctime, 0 when unknown or negative. */
+  exeInoCtimeDurationPidnsStart?: number;
   exeFromMemfd: boolean;
   exeUpperLayer: boolean;
+  /** The executable is in the lower layer of an overlayfs (an image's file); unknown reads as false. */
+  exeLowerLayer?: boolean;
   exeWritable: boolean;
   vmsizeKb: number;
   vmrssKb: number;
@@ -145,6 +150,17 @@ export interface ContainerInfo {
   podSandboxLabels?: Record<string, string>;
 }
 
+// The state fills in each event's thread and fd: declared here, with the types only the state knows,
+// so that the capture stage does not depend on the state.
+declare module '../capture/event.js' {
+  interface Event {
+    /** The event's thread, set by the state engine before filters and formatters run. */
+    thread: ThreadInfo | undefined;
+    /** The fd the event is about, set by the state engine. */
+    fd: FdInfo | undefined;
+  }
+}
+
 /**
  * What the fields read from the state engine. Event-specific context (the event's thread and fd)
  * is on the Event itself (evt.thread, evt.fd, evt.fdNum); this is the rest.
@@ -156,7 +172,7 @@ export interface StateView {
   /** The thread that created t's process (tid == t.ptid, as sinsp's get_parent_thread), if known. */
   parent(t: ThreadInfo): ThreadInfo | undefined;
   /** For an exit event: the matching enter event of the same thread, if it was seen just before. */
-  enterEvent(t: ThreadInfo): import('../capture/event.js').Event | undefined;
+  enterEvent(t: ThreadInfo): Event | undefined;
   /** Latency of the current exit event in ns (exit ts - enter ts), 0 when unknown. */
   latency(t: ThreadInfo): number;
   user(uid: number): UserInfo | undefined;

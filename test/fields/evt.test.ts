@@ -145,3 +145,74 @@ describe('event fields', () => {
     assert.deepEqual([c.render(e), c.render(e)], ['1', '2']);
   });
 });
+
+describe('event fields of newer libsinsp', () => {
+  const brk = makeEvent({ type: 'brk>', params: [i64(0)], thread: t });
+
+  it('name the syscall source for every event', () => {
+    assert.equal(r('evt.source', brk), 'syscall');
+    assert.equal(r('evt.source', makeEvent({ type: 'container>', params: [str('{}')] })), 'syscall');
+  });
+
+  it('tell asynchronous events (container descriptions, procinfo...) and their type', () => {
+    const container = makeEvent({ type: 'container>', params: [str('{}')] });
+    const legacyContainer = makeEvent({ type: 272, params: [str('{}')] });
+    const procinfo = makeEvent({ type: 'procinfo>', params: [i64(1), i64(2)], thread: t });
+    const plugin = makeEvent({ type: 'asyncevent>', params: [u32(7), str('mything'), Buffer.from('x')] });
+    assert.equal(r('evt.is_async', container), 'true');
+    assert.equal(r('evt.asynctype', container), 'container');
+    assert.equal(r('evt.asynctype', legacyContainer), 'container');
+    assert.equal(r('evt.is_async', procinfo), 'true');
+    assert.equal(r('evt.asynctype', procinfo), 'procinfo');
+    assert.equal(r('evt.asynctype', plugin), 'mything');
+    assert.equal(r('evt.is_async', brk), 'false');
+    assert.equal(r('evt.asynctype', brk), undefined);
+    assert.equal(x('evt.is_async', brk), false);
+  });
+
+  it('give the hostname, which FALCO_HOSTNAME overrides', () => {
+    assert.equal(r('evt.hostname', brk), 'host');
+    process.env.FALCO_HOSTNAME = 'node-7';
+    try {
+      assert.equal(r('evt.hostname', brk), 'node-7');
+    } finally {
+      delete process.env.FALCO_HOSTNAME;
+    }
+  });
+
+  it('tell an open that created its file', () => {
+    const O_TMPFILE = 1 << 13;
+    const O_F_CREATED = 1 << 14;
+    assert.equal(r('evt.is_open_create', openat(3, '/tmp/new', O_WRONLY | O_CREAT | O_F_CREATED, 0o644)), 'true');
+    assert.equal(r('evt.is_open_create', openat(3, '/tmp/old', O_WRONLY | O_CREAT, 0o644)), 'false');
+    assert.equal(r('evt.is_open_create', openat(4, '/tmp', O_WRONLY | O_TMPFILE, 0o600)), 'true');
+    assert.equal(r('evt.is_open_create', openat(-13, '/tmp', O_WRONLY | O_TMPFILE, 0o600)), 'false');
+    const open = makeEvent({ type: 'open<', params: [i64(3), str('/tmp/n'), u32(O_F_CREATED | O_CREAT), u32(0), u32(0)], thread: t });
+    assert.equal(r('evt.is_open_create', open), 'true');
+    assert.equal(r('evt.is_open_create', brk), 'false');
+  });
+
+  it('count I/O bytes by direction and kind of fd', () => {
+    const file = fdInfo({ type: FdType.FILE_V2, name: '/tmp/f' });
+    const read = makeEvent({ type: 'read<', params: [i64(10), Buffer.from('0123456789')], thread: t, fd: file, fdNum: 3 });
+    assert.equal(r('evt.buflen.in', read), '10');
+    assert.equal(r('evt.buflen.file.in', read), '10');
+    assert.equal(r('evt.buflen.file', read), '10');
+    assert.equal(r('evt.buflen.out', read), undefined);
+    assert.equal(r('evt.buflen.net', read), undefined);
+    const sock = fdInfo({ type: FdType.IPV4_SOCK, name: '1.2.3.4:5->6.7.8.9:10' });
+    const send = makeEvent({ type: 'write<', params: [i64(4), Buffer.from('abcd')], thread: t, fd: sock, fdNum: 4 });
+    assert.equal(r('evt.buflen.net.out', send), '4');
+    assert.equal(r('evt.buflen.net', send), '4');
+    assert.equal(r('evt.buflen.file.out', send), undefined);
+  });
+
+  it('count procinfo events per process and per thread', () => {
+    const worker = thread({ tid: 43, pid: 42, comm: 'touch' });
+    const pi = (th: typeof t) => makeEvent({ type: 'procinfo>', params: [i64(1), i64(2)], thread: th });
+    assert.equal(r('evt.count.procinfo', pi(t)), '1');
+    assert.equal(r('evt.count.procinfo', pi(worker)), undefined);
+    assert.equal(r('evt.count.threadinfo', pi(worker)), '1');
+    assert.equal(r('evt.count.threadinfo', brk), undefined);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Event } from '../../src/capture/event.js';
 import { createRegistry } from '../../src/fields/registry.js';
 import type { FieldValue } from '../../src/fields/types.js';
-import { L4 } from '../../src/state/flags.js';
+import { FdFlag, L4 } from '../../src/state/flags.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../../src/state/types.js';
 import { fakeState, fdInfo, i64, ip4, makeEvent, str, thread, u32 } from './events.js';
 
@@ -147,5 +147,40 @@ describe('fd fields of files', () => {
     const e = makeEvent({ type: 'brk>', params: [i64(0)], thread: thread({ tid: 1 }) });
     assert.equal(r('fd.num', e), undefined);
     assert.equal(r('fd.name', e), undefined);
+  });
+});
+
+describe('fd fields of newer libsinsp', () => {
+  const overlayUpper = fdInfo({ type: FdType.FILE_V2, name: '/etc/passwd', ino: 1234567, flags: FdFlag.OVERLAY_UPPER });
+  const t = thread({ tid: 42, comm: 'app' });
+  t.fds.set(0, fdInfo({ type: FdType.FIFO, name: 'pipe:[1]' }));
+  t.fds.set(1, fdInfo({ type: FdType.FILE_V2, name: '/dev/null' }));
+  t.fds.set(4, fdInfo({ type: FdType.IPV4_SOCK, name: 'x' }));
+  t.fds.set(9, fdInfo({ type: FdType.PIDFD, name: 'pidfd' }));
+  const { e } = withFd(overlayUpper, 3, t);
+
+  it('give the inode and the overlayfs layer of the fd\'s file', () => {
+    assert.equal(r('fd.ino', e), '1234567');
+    assert.equal(r('fd.is_upper_layer', e), 'true');
+    assert.equal(r('fd.is_lower_layer', e), 'false');
+    const { e: lower } = withFd(fdInfo({ type: FdType.FILE_V2, name: '/bin/ls', flags: FdFlag.OVERLAY_LOWER }));
+    assert.equal(r('fd.is_lower_layer', lower), 'true');
+    assert.equal(r('fd.is_upper_layer', lower), 'false');
+  });
+
+  it('list the distinct types of the process\'s fds, or the type of one fd', () => {
+    assert.equal(r('fd.types', e), '(pipe,file,ipv4,pidfd)');
+    assert.deepEqual(registry.bind('fd.types', undefined).extract(e), ['pipe', 'file', 'ipv4', 'pidfd']);
+    assert.equal(registry.bind('fd.types', '0').render(e), '(pipe)');
+    assert.equal(registry.bind('fd.types', '7').render(e), undefined);
+    assert.equal(registry.match('fd.types[4]', 0).field.render(e), '(ipv4)');
+    assert.equal(registry.bind('fd.types', undefined).def.isList, true);
+  });
+
+  it('have no value for events that are not about an fd', () => {
+    const brk = makeEvent({ type: 'brk>', params: [i64(0)], thread: t });
+    assert.equal(r('fd.types', brk), undefined);
+    assert.equal(r('fd.ino', brk), undefined);
+    assert.equal(r('fd.is_upper_layer', brk), undefined);
   });
 });

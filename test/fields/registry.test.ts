@@ -8,6 +8,7 @@ import { createRegistry, FIELD_CLASSES } from '../../src/fields/registry.js';
 import { FieldError } from '../../src/fields/types.js';
 import { sharedPath } from '../helpers.js';
 import { fakeState, i64, makeEvent, str, thread, u32 } from './events.js';
+import { LIBSINSP_SYSCALL_FIELDS } from './libsinsp-fields.js';
 
 /** Fields the stock rules use that libs newer than sysdig 0.29.3's added. */
 const NEWER = [
@@ -19,7 +20,23 @@ const NEWER = [
   'container.duration', 'container.full_id', 'container.ip', 'container.cni.json', 'container.host_pid', 'container.host_network',
   'container.host_ipc', 'container.label', 'container.labels', 'k8s.pod.uid', 'k8s.pod.sandbox_id', 'k8s.pod.full_sandbox_id',
   'k8s.pod.ip', 'k8s.pod.cni.json',
+  // sysdig 0.29.3 knows these but leaves them out of -l (table-only fields); libsinsp's field tables have them.
+  'evt.latency.quantized', 'evt.outputtime', 'evt.count.procinfo', 'evt.count.threadinfo', 'evt.buflen.in', 'evt.buflen.out',
+  'evt.buflen.file', 'evt.buflen.file.in', 'evt.buflen.file.out', 'evt.buflen.net', 'evt.buflen.net.in', 'evt.buflen.net.out',
+  'evt.infra.docker.name', 'evt.infra.docker.container.id', 'evt.infra.docker.container.name', 'evt.infra.docker.container.image',
+  'thread.nametid', 'thread.vmsize.b', 'thread.vmrss.b',
+  // The rest of current libsinsp's syscall field classes.
+  'evt.source', 'evt.is_async', 'evt.asynctype', 'evt.hostname', 'evt.is_open_create',
+  'proc.aargs', 'proc.acmdline', 'proc.cmdnargs', 'proc.cmdlenargs', 'proc.aenv', 'proc.pvpid', 'proc.sid.exe', 'proc.sid.exepath',
+  'proc.vpgid.name', 'proc.vpgid.exe', 'proc.vpgid.exepath', 'proc.pgid', 'proc.pgid.name', 'proc.pgid.exe', 'proc.pgid.exepath',
+  'proc.ppid.duration', 'proc.pid.ts', 'proc.ppid.ts', 'proc.is_exe_lower_layer', 'proc.is_sid_leader', 'proc.is_vpgid_leader',
+  'proc.is_pgid_leader', 'proc.exe_ino.ctime_duration_pidns_start', 'proc.pidns_init_start_ts', 'proc.stdin.type', 'proc.stdout.type',
+  'proc.stderr.type', 'proc.stdin.name', 'proc.stdout.name', 'proc.stderr.name',
+  'fd.types', 'fd.ino', 'fd.is_upper_layer', 'fd.is_lower_layer',
 ];
+
+/** Field classes newer than sysdig 0.29.3: left out whole when comparing with sysdig -l. */
+const NEWER_CLASSES = ['fs.path'];
 
 const registry = createRegistry(fakeState());
 
@@ -111,6 +128,12 @@ describe('ghostwatch fields', () => {
     assert.equal(withoutNewer(ours), sysdig.stdout);
   });
 
+  it('lists every field of current libsinsp\'s syscall field classes', () => {
+    const ours = listFields(FIELD_CLASSES);
+    const missing = LIBSINSP_SYSCALL_FIELDS.filter((n) => !new RegExp(`^${n.replace(/\./g, '\\.')}( |$)`, 'm').test(ours));
+    assert.deepEqual(missing, []);
+  });
+
   it('shows each field\'s type with -v, as sysdig -lv', (t) => {
     const lv = spawnSync('sysdig', ['-lv'], { encoding: 'utf8' });
     if (lv.status !== 0) return t.skip('sysdig is not installed');
@@ -118,11 +141,22 @@ describe('ghostwatch fields', () => {
   });
 });
 
-/** The listing without the entries (name line and its wrapped continuation lines) of the newer fields. */
+/**
+ * The listing without the newer classes (from their rule line to the next class's) and without the
+ * entries (name line and its wrapped continuation lines) of the newer fields.
+ */
 function withoutNewer(listing: string): string {
   const out: string[] = [];
+  const lines = listing.split('\n');
   let skipping = false;
-  for (const line of listing.split('\n')) {
+  let inNewerClass = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('-----')) {
+      const cls = /^Field Class:\s+(\S+)/.exec(lines[i + 1] ?? '')?.[1];
+      inNewerClass = cls !== undefined && NEWER_CLASSES.includes(cls);
+    }
+    if (inNewerClass) continue;
     if (!line.startsWith(' ')) skipping = NEWER.some((n) => line === n || line.startsWith(`${n} `));
     if (!skipping) out.push(line);
   }

@@ -37,6 +37,8 @@ const FORMATS: readonly string[] = [
   '*%evt.num %mesos.task.name|%mesos.task.id|%mesos.task.labels|%mesos.framework.name|%mesos.framework.id|%marathon.app.name|%marathon.app.id|%marathon.app.labels|%marathon.group.name|%marathon.group.id|%mesos.task.label.x|%marathon.app.label.y',
   '*%evt.num %span.id|%span.time|%span.ntags|%span.nargs|%span.tags|%span.tag[0]|%span.args|%span.enterarg[0]|%span.duration|%span.duration.human|%span.duration.quantized|%span.count|%span.rawtime|%span.rawparenttime|%span.duration.fortag[1]|%span.count.fortag[1]|%span.childcount.fortag[1]|%span.idtag[0]|%span.enterargs|%span.arg.name',
   '*%evt.num %evtin.span.id|%evtin.span.ntags|%evtin.span.nargs|%evtin.span.tags|%evtin.span.tag[0]|%evtin.span.args|%evtin.span.arg.fd|%evtin.span.p.id|%evtin.span.p.ntags|%evtin.span.p.nargs|%evtin.span.p.tags|%evtin.span.p.tag[1]|%evtin.span.p.args|%evtin.span.p.arg[0]|%evtin.span.s.id|%evtin.span.s.ntags|%evtin.span.s.nargs|%evtin.span.s.tags|%evtin.span.s.tag[0]|%evtin.span.s.args|%evtin.span.s.arg.res|%evtin.span.m.id|%evtin.span.m.ntags|%evtin.span.m.nargs|%evtin.span.m.tags|%evtin.span.m.tag[0]|%evtin.span.m.args|%evtin.span.m.arg[0]',
+  // Newer libsinsp reads proc.env[NAME] and proc.args[N] in conditions; in formats the bracket stays text, as here.
+  '*%evt.num %proc.args[0]|%proc.env[HOME]|%proc.vpgid|%fd.type|%thread.vmsize|%evt.is_open_exec',
   '%evt.num %evt.type %fd.name',
   '%evt.num %evt.res %proc.name',
   '[%10evt.num][%3proc.name][%02evt.cpu][%30fd.name]',

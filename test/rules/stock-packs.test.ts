@@ -1,5 +1,5 @@
 // The stock Falco rule packs load, and with nothing Falco 0.63 would not report: no error, no
-// warning for the current packs; for the 2023 one-file pack, only Falco 0.63's deprecation
+// warning for the current packs (the sandbox pack on top of stable and incubating too); for the 2023 one-file pack, only Falco 0.63's deprecation
 // warnings (conditions using evt.dir, outputs using %container.info). The rule files of the legacy
 // suite's detection cases load too.
 import assert from 'node:assert/strict';
@@ -43,6 +43,21 @@ describe('stock rule packs', { skip: rulesDir === undefined ? SHARED_MISSING : f
     }
   });
 
+  it('falco-sandbox_rules.yaml loads on top of stable and incubating with no error or warning', () => {
+    const set = loadRules(read(rulesDir, 'falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'));
+    assert.deepEqual(codes(set), []);
+    assert.ok(set.results.every((r) => r.schemaValid === true));
+    const sandbox = set.rules.filter((r) => r.file === 'falco-sandbox_rules.yaml');
+    assert.equal(sandbox.length, 37);
+    assert.equal(set.rules.length, 25 + 31 + 37);
+    // The rule that needs proc.is_vpgid_leader, a field of newer libsinsp.
+    const recon = sandbox.find((r) => r.name === 'Basic Interactive Reconnaissance');
+    assert.ok(recon !== undefined && recon.evttypes !== 'all');
+    assert.equal(checkPluginRequirements(set.requiredPluginVersions), undefined);
+    // Alone, too.
+    assert.deepEqual(codes(loadRules(read(rulesDir, 'falco-sandbox_rules.yaml'))), []);
+  });
+
   it('rules keep their properties and get event types', () => {
     const set = loadRules(read(rulesDir, 'falco_rules.yaml'));
     const shell = set.rules.find((r) => r.name === 'Terminal shell in container');
@@ -58,8 +73,9 @@ describe('stock rule packs', { skip: rulesDir === undefined ? SHARED_MISSING : f
   });
 
   it("rules' event types are eventTypesOf their whole condition", () => {
-    const rules = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco_rules-1.0.1.yaml'].flatMap((p) => loadRules(read(rulesDir, p)).rules);
-    assert.equal(rules.length, 25 + 31 + 80);
+    const packs = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml', 'falco_rules-1.0.1.yaml'];
+    const rules = packs.flatMap((p) => loadRules(read(rulesDir, p)).rules);
+    assert.equal(rules.length, 25 + 31 + 37 + 80);
     for (const r of rules) {
       const whole = eventTypesOf(r.condition, SYSCALL_EVENT_UNIVERSE);
       const types = r.evttypes === 'all' ? new Set(SYSCALL_EVENT_UNIVERSE.all) : r.evttypes;

@@ -73,8 +73,8 @@ describe('rules paths', () => {
     assert.deepEqual(readRulesFiles([join(dir, 'rules.d', 'b.yaml')]).map((f) => f.content), ['- list: l\n  items: []\n']);
   });
 
-  it("a file that cannot be read stops everything, with Falco's message", () => {
+  it("a file that cannot be read stops everything, with Falco's message and the reason", () => {
     const missing = join(dir, 'missing.yaml');
-    assert.throws(() => readRulesFiles([missing]), new RulesFileReadError(`Could not open file ${missing} for reading`));
+    assert.throws(() => readRulesFiles([missing]), new RulesFileReadError(`Could not open file ${missing} for reading: no such file or directory (ENOENT)`));
   });
 });

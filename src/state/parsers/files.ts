@@ -5,7 +5,7 @@ import type { Event } from '../../capture/event.js';
 import type { Core } from '../core.js';
 import { E } from '../event-ids.js';
 import { FdEntry } from '../fdinfo.js';
-import { AT_FDCWD, CANCELED_FD, CloneFlag, FCNTL_F_DUPFD, FCNTL_F_DUPFD_CLOEXEC, FdFlag, OpenFlag, TRACER_DEVICE } from '../flags.js';
+import { AT_FDCWD, CANCELED_FD, CloneFlag, CreatFlag, FCNTL_F_DUPFD, FCNTL_F_DUPFD_CLOEXEC, FdFlag, OpenFlag, TRACER_DEVICE } from '../flags.js';
 import { concatenatePaths } from '../paths.js';
 import type { ThreadEntry } from '../threads.js';
 import { FdType } from '../types.js';
@@ -35,6 +35,8 @@ export function openExit(c: Core, evt: Event): void {
   const fd = evt.paramInt(0);
   let name: string, nameLen: number, flags: number, dev = 0, ino = 0;
   let base: string;
+  /** The overlayfs layer bits the exit event adds (kept when the enter event's flags replace its own). */
+  let layer = 0;
   // An enter event whose name is usable overrides the exit's copy of the arguments.
   const enterName = (i: number): boolean => enter !== undefined && enter.paramLen(i) !== 0 && rawStr(enter, i) !== '(NULL)';
 
@@ -42,6 +44,7 @@ export function openExit(c: Core, evt: Event): void {
     name = rawStr(evt, 1);
     nameLen = evt.paramLen(1);
     flags = evt.paramUint(2);
+    layer = flags;
     if (evt.nparams > 4) dev = evt.paramUint(4);
     if (evt.nparams > 5) ino = evt.paramUint(5);
     if (enter !== undefined && enter.nparams >= 2 && enterName(0)) {
@@ -56,6 +59,10 @@ export function openExit(c: Core, evt: Event): void {
     flags = 0;
     if (evt.nparams > 3) dev = evt.paramUint(3);
     if (evt.nparams > 4) ino = evt.paramUint(4);
+    if (evt.nparams > 5) {
+      const cf = evt.paramUint(5);
+      layer = (cf & CreatFlag.FD_UPPER_LAYER) !== 0 ? OpenFlag.FD_UPPER_LAYER : (cf & CreatFlag.FD_LOWER_LAYER) !== 0 ? OpenFlag.FD_LOWER_LAYER : 0;
+    }
     if (enter !== undefined && enter.nparams >= 1 && enterName(0)) {
       name = rawStr(enter, 0);
       nameLen = enter.paramLen(0);
@@ -73,6 +80,7 @@ export function openExit(c: Core, evt: Event): void {
     name = rawStr(evt, 2);
     nameLen = evt.paramLen(2);
     flags = evt.paramUint(3);
+    layer = flags;
     let dirfd = evt.paramInt(1);
     if (type === E.OPENAT_2_X && evt.nparams > 5) dev = evt.paramUint(5);
     const inoIdx = type === E.OPENAT_2_X ? 6 : 7;
@@ -90,6 +98,7 @@ export function openExit(c: Core, evt: Event): void {
   } else {
     // open_by_handle_at: the driver always gives an absolute path.
     flags = evt.paramUint(2);
+    layer = flags;
     name = rawStr(evt, 3);
     nameLen = evt.paramLen(3);
     if (evt.nparams > 4) dev = evt.paramUint(4);
@@ -106,6 +115,8 @@ export function openExit(c: Core, evt: Event): void {
   e.nameRaw = name;
   e.name = concatenatePaths(base, name, nameLen);
   e.flags |= e.name === TRACER_DEVICE ? FdFlag.IS_TRACER_FILE : FdFlag.IS_NOT_TRACER_FD;
+  if ((layer & OpenFlag.FD_UPPER_LAYER) !== 0) e.flags |= FdFlag.OVERLAY_UPPER;
+  if ((layer & OpenFlag.FD_LOWER_LAYER) !== 0) e.flags |= FdFlag.OVERLAY_LOWER;
   c.curFd = c.addFd(t, fd, e);
 }
 

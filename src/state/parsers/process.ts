@@ -34,6 +34,7 @@ function inherit(t: ThreadEntry, p: ThreadEntry, isThread: boolean): void {
   t.root = p.root;
   t.sid = p.sid;
   t.vpgid = p.vpgid;
+  t.pgid = p.pgid;
   t.tty = p.tty;
   t.loginuid = p.loginuid;
   // A child runs the same executable with the same capabilities until it calls execve or capset.
@@ -44,6 +45,7 @@ function inherit(t: ThreadEntry, p: ThreadEntry, isThread: boolean): void {
   t.exeInoCtime = p.exeInoCtime;
   t.exeInoMtime = p.exeInoMtime;
   t.exeUpperLayer = p.exeUpperLayer;
+  t.exeLowerLayer = p.exeLowerLayer;
   t.exeFromMemfd = p.exeFromMemfd;
   if (!isThread) t.ownEnv = p.ownEnv;
 }
@@ -235,6 +237,7 @@ export function execveExit(c: Core, evt: Event): void {
     t.exeWritable = (f & ExeFlag.WRITABLE) !== 0;
     t.exeUpperLayer = (f & ExeFlag.UPPER_LAYER) !== 0;
     t.exeFromMemfd = (f & ExeFlag.FROM_MEMFD) !== 0;
+    t.exeLowerLayer = (f & ExeFlag.LOWER_LAYER) !== 0;
   }
   modernExecveParams(t, evt);
 
@@ -265,6 +268,10 @@ function modernExecveParams(t: ThreadEntry, evt: Event): void {
     t.exeIno = evt.paramUint(23);
     t.exeInoCtime = evt.paramUint(24);
     t.exeInoMtime = evt.paramUint(25);
+    // sinsp computes this one here only: a forked child has none until it execs.
+    if (t.pidnsInitStartTs !== 0 && t.exeInoCtime > t.pidnsInitStartTs) {
+      t.exeInoCtimeDurationPidnsStart = t.exeInoCtime - t.pidnsInitStartTs;
+    }
   }
   if (evt.nparams > 26 && evt.paramLen(26) > 0) t.uid = evt.paramUint(26);
   if (evt.nparams > 27 && evt.paramLen(27) > 0) t.exepath = evt.paramStr(27);

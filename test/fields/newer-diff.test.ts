@@ -1,0 +1,89 @@
+// Fields of newer libsinsp that sysdig 0.29.3 does not know, checked against sysdig all the same
+// where one of its fields says the same thing: on every fixture capture, fs.path.name of a
+// successful open is the new fd's fd.name (libsinsp's own tests check this). Every new field is
+// also extracted on every event of every capture, to be sure none throws on real data. (The
+// fixtures have no event on a known fd 0, 1 or 2: test/e2e/live-sandbox.test.ts checks
+// proc.stdin.name and the like against fd.name on a live capture.)
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { readCapture } from '../../src/capture/reader.js';
+import { OutputFormat } from '../../src/fields/format.js';
+import { createRegistry } from '../../src/fields/registry.js';
+import { State } from '../../src/state/state.js';
+import { SHARED_MISSING, sharedPath } from '../helpers.js';
+
+const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
+const sysdig = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
+const skip = traces === undefined ? SHARED_MISSING : sysdig.status !== 0 ? 'sysdig is not installed' : false;
+const CAPTURES = ['cat_write', 'connect_localhost', 'empty', 'open-multiple-files', 'ping_sendto', 'syscall'];
+
+/** Every field of current libsinsp's syscall classes that sysdig 0.29.3 lacks (with arguments where they take one). */
+const NEWER = [
+  'evt.source', 'evt.is_async', 'evt.asynctype', 'evt.hostname', 'evt.is_open_create',
+  'proc.aargs', 'proc.aargs[1]', 'proc.acmdline', 'proc.acmdline[2]', 'proc.cmdnargs', 'proc.cmdlenargs', 'proc.aenv', 'proc.aenv[1]',
+  'proc.aenv[HOME]', 'proc.pvpid', 'proc.sid.exe', 'proc.sid.exepath', 'proc.vpgid.name', 'proc.vpgid.exe', 'proc.vpgid.exepath',
+  'proc.pgid', 'proc.pgid.name', 'proc.pgid.exe', 'proc.pgid.exepath', 'proc.ppid.duration', 'proc.pid.ts', 'proc.ppid.ts',
+  'proc.is_exe_lower_layer', 'proc.is_sid_leader', 'proc.is_vpgid_leader', 'proc.is_pgid_leader',
+  'proc.exe_ino.ctime_duration_pidns_start', 'proc.pidns_init_start_ts', 'proc.stdin.type', 'proc.stdout.type', 'proc.stderr.type',
+  'proc.stdin.name', 'proc.stdout.name', 'proc.stderr.name',
+  'fd.types', 'fd.types[0]', 'fd.ino', 'fd.is_upper_layer', 'fd.is_lower_layer',
+  'fs.path.name', 'fs.path.nameraw', 'fs.path.source', 'fs.path.sourceraw', 'fs.path.target', 'fs.path.targetraw',
+];
+
+/** Each format's lines (fields separated by '|'), through reader → state → formatter. */
+async function ourLines(path: string, formats: readonly string[]): Promise<string[][]> {
+  const state = new State();
+  const registry = createRegistry(state);
+  const parsed = formats.map((f) => OutputFormat.parse(registry, f));
+  const out = formats.map((): string[] => []);
+  await readCapture(path, {
+    header: (h) => state.seed(h),
+    event: (e) => {
+      if (!state.process(e)) return;
+      parsed.forEach((f, i) => {
+        const line = f.format(e);
+        if (line !== undefined) out[i]!.push(line);
+      });
+    },
+  });
+  return out;
+}
+
+function sysdigLines(path: string, format: string, filter: string): string[] {
+  const r = spawnSync('sysdig', ['-r', path, '-p', format, filter], { encoding: 'latin1', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, `sysdig failed: ${r.stderr}`);
+  return r.stdout === '' ? [] : r.stdout.replace(/\n$/, '').split('\n');
+}
+
+const OPEN = '*%evt.num|%evt.type|%evt.dir|%evt.rawres|';
+
+describe('newer fields agree with what sysdig 0.29.3 says otherwise', { skip }, () => {
+  for (const capture of CAPTURES) {
+    describe(capture, () => {
+      const path = `${traces}/${capture}.scap`;
+      let ours: Promise<string[][]> | undefined;
+      const formats = [
+        `${OPEN}%fs.path.name`,
+        `*%evt.num ${NEWER.map((f) => `%${f}`).join('|')}`,
+        '*%evt.num',
+      ];
+      const run = () => (ours ??= ourLines(path, formats));
+
+      it('fs.path.name of a successful open is the fd.name sysdig gives the new fd', async () => {
+        const opened = (line: string) => {
+          const [, type, dir, res] = line.split('|');
+          return (type === 'open' || type === 'openat') && dir === '<' && Number(res) >= 0;
+        };
+        const mine = (await run())[0]!.filter(opened);
+        const theirs = sysdigLines(path, `${OPEN}%fd.name`, 'evt.type in (open, openat) and evt.dir=< and evt.rawres>=0');
+        assert.deepEqual(mine, theirs);
+      });
+
+      it('every newer field extracts on every event', async () => {
+        const [, all, every] = await run();
+        assert.equal(all!.length, every!.length);
+      });
+    });
+  }
+});
