@@ -58,3 +58,12 @@ export interface EventInfo {
    */
   readonly legacyParams?: number;
 }
+
+/** fd types (scap_fd_type numbering), with the one-letter code sysdig prints in fd.typechar and in `fd=3(<f>/etc/passwd)`. */
+export const FdType = {
+  UNINITIALIZED: -1, UNKNOWN: 0, FILE: 1, DIRECTORY: 2, IPV4_SOCK: 3, IPV6_SOCK: 4, IPV4_SERVSOCK: 5,
+  IPV6_SERVSOCK: 6, FIFO: 7, UNIX_SOCK: 8, EVENT: 9, UNSUPPORTED: 10, SIGNALFD: 11, EVENTPOLL: 12,
+  INOTIFY: 13, TIMERFD: 14, NETLINK: 15, FILE_V2: 16, BPF: 17, USERFAULTFD: 18, IOURING: 19,
+  MEMFD: 20, PIDFD: 21,
+} as const;
+export type FdType = (typeof FdType)[keyof typeof FdType];

@@ -5,7 +5,7 @@
 import { BlockType, PROCLIST_VERSION } from './blocks.js';
 import { Cursor, splitNul } from './cursor.js';
 import type { FdRecord, GroupRecord, Iface6Record, IfaceRecord, MachineInfo, ProcRecord, UserRecord } from './records.js';
-import { FdType } from '../state/types.js';
+import { FdType } from './event-types.js';
 
 const NO_UID = 0xffffffff;
 

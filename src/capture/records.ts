@@ -1,7 +1,7 @@
 // What a capture's header blocks carry, decoded: the machine, the processes and their open fds,
 // the network interfaces, the users and groups. The reader produces these; the state engine
 // seeds its tables from them; the writer serialises them back.
-import type { FdType } from '../state/types.js';
+import type { FdType } from './event-types.js';
 
 /**
  * libscap's limits on header-list strings, in bytes (scap.h): sysdig refuses a capture with a

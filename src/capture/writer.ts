@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { BlockType, SECTION_MAGIC } from './blocks.js';
 import { DUMP_FLAG_STATE_ONLY, type Event } from './event.js';
 import { SCAP_MAX, type CaptureHeader, type FdRecord, type ProcRecord } from './records.js';
-import { FdType } from '../state/types.js';
+import { FdType } from './event-types.js';
 
 const FLUSH_AT = 1 << 20;
 /** fd types the 2022 readers know; newer ones are written as 'unsupported' with their name. */

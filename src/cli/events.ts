@@ -4,7 +4,7 @@
 import { EventCategory, EVENT_TABLE, LEGACY_EVENT_COUNT } from '../capture/event-table.js';
 import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
-import type { BufferFormat } from '../capture/render.js';
+import type { BufferFormat } from '../fields/render.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { DEFAULT_FORMAT, OutputFormat, unescapeFormat } from '../fields/format.js';
 import { createRegistry } from '../fields/registry.js';

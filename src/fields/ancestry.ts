@@ -1,6 +1,6 @@
 // Walking a process's family the way libsinsp does: from the thread to its process's main thread,
 // then from parent to parent through each one's ptid, guarding against loops in broken state.
-import { CloneFlag } from '../state/flags.js';
+import { CloneFlag } from '../capture/flags.js';
 import type { StateView, ThreadInfo } from '../state/types.js';
 
 export function isMainThread(t: ThreadInfo): boolean {

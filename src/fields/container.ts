@@ -7,7 +7,7 @@ import { ParamType, PrintFormat } from '../capture/event-types.js';
 import type { ContainerInfo, ThreadInfo } from '../state/types.js';
 import { dotKey, indexOrKey, mountSelector, syntaxError } from './args.js';
 import { ipv4ToString } from '../state/net-format.js';
-import { globMatch } from '../filter/glob.js';
+import { globMatch } from './glob.js';
 import type { ArgValue, FieldClass, FieldContext, FieldSpec } from './spec.js';
 import { FieldError, type FieldValue } from './types.js';
 

@@ -1,14 +1,14 @@
 // The two evt classes: fields every event has (number, times, source, async type, hostname) and
 // fields of syscall events (direction, type, category, arguments, return value, latency, I/O and
 // error counters). Argument
-// rendering is the event renderer's (src/capture/render.ts); this file picks what to render.
+// rendering is the event renderer's (src/fields/render.ts); this file picks what to render.
 import type { Event } from '../capture/event.js';
 import { EC_IO_BASE, EventCategory, EVENT_TABLE, findLongestParam } from '../capture/event-table.js';
 import { EventFlag, ParamType, PrintFormat, type EventInfo } from '../capture/event-types.js';
 import { SYSCALL_CATEGORIES, SYSCALL_NAMES } from '../capture/names.js';
-import { findParam, renderArg, renderInfo, renderParamText, renderRawArg, visibleParamCount, type RenderOptions } from '../capture/render.js';
+import { findParam, renderArg, renderInfo, renderParamText, renderRawArg, visibleParamCount, type RenderOptions } from './render.js';
 import { E } from '../state/event-ids.js';
-import { AT_FDCWD } from '../state/flags.js';
+import { AT_FDCWD } from '../capture/flags.js';
 import { concatenatePaths } from '../state/paths.js';
 import { FdType } from '../state/types.js';
 import { processOf, isMainThread } from './ancestry.js';

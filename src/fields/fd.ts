@@ -5,9 +5,9 @@
 import type { Event } from '../capture/event.js';
 import { EVENT_TABLE } from '../capture/event-table.js';
 import { EventFlag, ParamType, PrintFormat } from '../capture/event-types.js';
-import { fdTypeChar, renderParamText } from '../capture/render.js';
+import { fdTypeChar, renderParamText } from './render.js';
 import { E } from '../state/event-ids.js';
-import { AT_FDCWD, FdFlag, L4 } from '../state/flags.js';
+import { AT_FDCWD, FdFlag, L4 } from '../capture/flags.js';
 import { dropUnprintable } from '../state/net-format.js';
 import { concatenatePaths } from '../state/paths.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../state/types.js';

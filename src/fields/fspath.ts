@@ -9,8 +9,8 @@
 // are the path exactly as the call received it.
 import type { Event } from '../capture/event.js';
 import { ParamType, PrintFormat } from '../capture/event-types.js';
-import { findParam } from '../capture/render.js';
-import { AT_FDCWD } from '../state/flags.js';
+import { findParam } from './render.js';
+import { AT_FDCWD } from '../capture/flags.js';
 import { rawStr } from '../state/parsers/params.js';
 import { concatenatePaths } from '../state/paths.js';
 import { FdType, type ThreadInfo } from '../state/types.js';

@@ -6,7 +6,7 @@ import type { Event } from '../capture/event.js';
 import { ParamType, PrintFormat } from '../capture/event-types.js';
 import { E } from '../state/event-ids.js';
 import type { ThreadInfo } from '../state/types.js';
-import { CloneFlag } from '../state/flags.js';
+import { CloneFlag } from '../capture/flags.js';
 import { ancestor, ancestors, isMainThread, parentChain, parentOf, processOf } from './ancestry.js';
 import { ancestorIndex, ancestorIndex2022, dotKey, parseInt32 } from './args.js';
 import { capsToString } from './caps.js';

@@ -5,7 +5,7 @@
 // with sysdig's syntax for that field (evt.arg.NAME, proc.aname[N], thread.cgroup.SUBSYS...).
 import type { Event } from '../capture/event.js';
 import type { ParamType } from '../capture/event-types.js';
-import type { BufferFormat, RenderOptions } from '../capture/render.js';
+import type { BufferFormat, RenderOptions } from './render.js';
 import type { StateView } from '../state/types.js';
 import type { FieldDef, FieldValue } from './types.js';
 

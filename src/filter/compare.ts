@@ -4,7 +4,7 @@ import type { ParamType } from '../capture/event-types.js';
 import type { FieldValue } from '../fields/types.js';
 import { asciiLower, containsIgnoringAsciiCase, includesIgnoreAsciiCase } from './ascii.js';
 import type { BinaryOp } from './ast.js';
-import { globToRegExp } from './glob.js';
+import { globToRegExp } from '../fields/glob.js';
 import { isNetType, valueClassOf } from './operators.js';
 import { PathPrefixSet } from './path-prefix.js';
 import { cString } from './transformers.js';

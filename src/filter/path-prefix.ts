@@ -2,7 +2,7 @@
 // components, empty ones dropped (`/a//b/` is `/a/b`, and a relative `a/b` reads as `/a/b`, as in
 // libsinsp, whose prefix tree starts every path at a common root); `/` is a prefix of everything.
 // A component of a prefix may be a glob (`/home/*/.ssh`).
-import { globToRegExp } from './glob.js';
+import { globToRegExp } from '../fields/glob.js';
 
 const GLOB_CHARS = /[?*[]/;
 const SLASH = 47;

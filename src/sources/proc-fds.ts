@@ -4,7 +4,7 @@
 // epoll, io_uring, userfaultfd, pidfd, bpf objects) and memfds.
 import { readdirSync } from 'node:fs';
 import type { FdRecord } from '../capture/records.js';
-import { FdType } from '../state/types.js';
+import { FdType } from '../capture/event-types.js';
 import { kernelDev, readLink, readText, statOf } from './proc-files.js';
 import { readSockets, type SocketFacts } from './proc-sockets.js';
 

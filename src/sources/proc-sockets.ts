@@ -1,8 +1,8 @@
 // The sockets of a network namespace by inode, from its /proc/PID/net tables (tcp, udp, raw, unix,
 // netlink and their IPv6 versions), as libscap reads them to name the sockets of the fd scan.
 import type { FdRecord } from '../capture/records.js';
-import { L4 } from '../state/flags.js';
-import { FdType } from '../state/types.js';
+import { L4 } from '../capture/flags.js';
+import { FdType } from '../capture/event-types.js';
 import { readText } from './proc-files.js';
 
 /** What a socket's fd record says, without the owning process and fd number. */

@@ -2,7 +2,7 @@
 // what the whole process shares (command line, environment, directories, executable, limits) read
 // once per process, and what each thread has (ids, credentials, memory, faults, cgroups) per thread.
 import { SCAP_MAX, type ProcRecord } from '../capture/records.js';
-import { CloneFlag } from '../state/flags.js';
+import { CloneFlag } from '../capture/flags.js';
 import { field, nulList, numbers, readBytes, readLink, readText, statOf, truncateUtf8 } from './proc-files.js';
 
 /** What every thread of a process shares. */

@@ -6,7 +6,7 @@ import type { EventInfo } from '../capture/event-types.js';
 import type { GroupInfo, UserInfo } from './types.js';
 import { ContainerTable } from './containers.js';
 import type { FdEntry } from './fdinfo.js';
-import { CANCELED_FD, FdFlag, MAX_FD_TABLE_SIZE } from './flags.js';
+import { CANCELED_FD, FdFlag, MAX_FD_TABLE_SIZE } from '../capture/flags.js';
 import { ThreadTable, type ThreadEntry } from './threads.js';
 
 /** Events larger than this are not kept as enter events (sinsp's SP_EVT_BUF_SIZE). */

@@ -5,7 +5,7 @@
 // type selects. For server sockets sip/sport/l4proto are the bound address and dip/dport are 0.
 import { FdType } from './types.js';
 import type { FdInfo } from './types.js';
-import { FdFlag, L4 } from './flags.js';
+import { FdFlag, L4 } from '../capture/flags.js';
 
 /** Byte offsets inside the sockinfo union. */
 export const SockOff = {

@@ -4,7 +4,7 @@
 import type { CaptureHeader, FdRecord, ProcRecord } from '../capture/records.js';
 import type { Core } from './core.js';
 import { FdEntry, SockOff } from './fdinfo.js';
-import { CloneFlag, FdFlag, L4, MAX_FD_TABLE_SIZE, TRACER_DEVICE } from './flags.js';
+import { CloneFlag, FdFlag, L4, MAX_FD_TABLE_SIZE, TRACER_DEVICE } from '../capture/flags.js';
 import { ipv4ToString, ipv4TupleToString, ipv6ToString, ipv6TupleToString, isIpv4MappedIpv6 } from './net-format.js';
 import { cgroupPairs } from './parsers/params.js';
 import { setCwd } from './parsers/process.js';

@@ -3,7 +3,7 @@
 // packed as the driver writes them: family byte, then addresses and ports (ports in host order).
 import { FdType } from './types.js';
 import { FdEntry, SockOff } from './fdinfo.js';
-import { AddressFamily, L4 } from './flags.js';
+import { AddressFamily, L4 } from '../capture/flags.js';
 import {
   dropUnprintable, hex64, ipv4ToString, ipv4TupleToString, ipv6ToString, ipv6TupleToString, isIpv4MappedIpv6,
 } from './net-format.js';

@@ -17,7 +17,7 @@ import { EventFlag, ParamType, type EventInfo } from '../capture/event-types.js'
 import type { CaptureHeader } from '../capture/records.js';
 import { Core, type Handler } from './core.js';
 import { E, checkEventIds } from './event-ids.js';
-import { CANCELED_FD, CloneFlag, FdFlag, NO_ID } from './flags.js';
+import { CANCELED_FD, CloneFlag, FdFlag, NO_ID } from '../capture/flags.js';
 import { buildHandlers } from './parsers/index.js';
 import { importHeader } from './seed.js';
 import type { ThreadEntry } from './threads.js';

@@ -4,7 +4,7 @@
 import type { Event } from '../capture/event.js';
 import type { ThreadInfo } from './types.js';
 import { FdEntry } from './fdinfo.js';
-import { CloneFlag, NO_ID } from './flags.js';
+import { CloneFlag, NO_ID } from '../capture/flags.js';
 
 /**
  * Zero for the number fields that may hold values past 2^31 (ids like 0xffffffff, timestamps):

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Event } from '../../src/capture/event.js';
 import { createRegistry } from '../../src/fields/registry.js';
 import type { FieldValue } from '../../src/fields/types.js';
-import { FdFlag, L4 } from '../../src/state/flags.js';
+import { FdFlag, L4 } from '../../src/capture/flags.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../../src/state/types.js';
 import { fakeState, fdInfo, i64, ip4, makeEvent, str, thread, u32 } from './events.js';
 

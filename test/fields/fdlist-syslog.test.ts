@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRegistry } from '../../src/fields/registry.js';
-import { L4 } from '../../src/state/flags.js';
+import { L4 } from '../../src/capture/flags.js';
 import { FdType } from '../../src/state/types.js';
 import { bytes, fakeState, fdInfo, i64, ip4, makeEvent, thread } from './events.js';
 

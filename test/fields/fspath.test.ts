@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Event } from '../../src/capture/event.js';
 import { createRegistry } from '../../src/fields/registry.js';
-import { AT_FDCWD } from '../../src/state/flags.js';
+import { AT_FDCWD } from '../../src/capture/flags.js';
 import { FdType } from '../../src/state/types.js';
 import { fakeState, fdInfo, i64, makeEvent, str, thread, u32 } from './events.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createRegistry } from '../../src/fields/registry.js';
-import { CloneFlag } from '../../src/state/flags.js';
+import { CloneFlag } from '../../src/capture/flags.js';
 import { FdType, type ThreadInfo } from '../../src/state/types.js';
 import { fakeState, fdInfo, i64, makeEvent, thread, TS, u64 } from './events.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { State } from '../../src/state/state.js';
 import { E } from '../../src/state/event-ids.js';
-import { AT_FDCWD, OpenFlag } from '../../src/state/flags.js';
+import { AT_FDCWD, OpenFlag } from '../../src/capture/flags.js';
 import { FdType } from '../../src/state/types.js';
 import { ev, fileFd, header, ipv4, proc, sockaddr4, tuple4, tupleUnix } from './event-builder.js';
 

@@ -6,7 +6,7 @@ import type { Event } from '../../src/capture/event.js';
 import { EventCategory, EVENT_TABLE } from '../../src/capture/event-table.js';
 import { readCapture } from '../../src/capture/reader.js';
 import { State } from '../../src/state/state.js';
-import { CloneFlag } from '../../src/state/flags.js';
+import { CloneFlag } from '../../src/capture/flags.js';
 import { FdType } from '../../src/state/types.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { State } from '../../src/state/state.js';
 import { E } from '../../src/state/event-ids.js';
-import { ExeFlag, FdFlag, OpenFlag } from '../../src/state/flags.js';
+import { ExeFlag, FdFlag, OpenFlag } from '../../src/capture/flags.js';
 import { ev, header, list, proc, type Param } from './event-builder.js';
 
 const PIDNS_START = 1_600_000_000_000_000_000;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { State } from '../../src/state/state.js';
 import { E } from '../../src/state/event-ids.js';
-import { CloneFlag } from '../../src/state/flags.js';
+import { CloneFlag } from '../../src/capture/flags.js';
 import { ev, fileFd, header, list, proc, type Param } from './event-builder.js';
 
 const CLONE_FILES_THREAD = CloneFlag.CLONE_THREAD | CloneFlag.CLONE_FILES | CloneFlag.CLONE_FS;

@@ -5,7 +5,7 @@ import type { Event } from '../../capture/event.js';
 import type { Core } from '../core.js';
 import { E } from '../event-ids.js';
 import { FdEntry } from '../fdinfo.js';
-import { AT_FDCWD, CANCELED_FD, CloneFlag, CreatFlag, FCNTL_F_DUPFD, FCNTL_F_DUPFD_CLOEXEC, FdFlag, OpenFlag, TRACER_DEVICE } from '../flags.js';
+import { AT_FDCWD, CANCELED_FD, CloneFlag, CreatFlag, FCNTL_F_DUPFD, FCNTL_F_DUPFD_CLOEXEC, FdFlag, OpenFlag, TRACER_DEVICE } from '../../capture/flags.js';
 import { concatenatePaths } from '../paths.js';
 import type { ThreadEntry } from '../threads.js';
 import { FdType } from '../types.js';

@@ -6,7 +6,7 @@ import { EventFlag } from '../../capture/event-types.js';
 import type { Core } from '../core.js';
 import { E } from '../event-ids.js';
 import { FdEntry, SockOff } from '../fdinfo.js';
-import { AddressFamily, FdFlag, L4 } from '../flags.js';
+import { AddressFamily, FdFlag, L4 } from '../../capture/flags.js';
 import { isIpv4MappedIpv6 } from '../net-format.js';
 import {
   newSocket, setIpv4FromTuple, setIpv4MappedFromTuple, setIpv6FromTuple, setUnixFromTuple, socketName,

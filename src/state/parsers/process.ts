@@ -4,7 +4,7 @@
 import type { Event } from '../../capture/event.js';
 import type { Core } from '../core.js';
 import { E } from '../event-ids.js';
-import { CLONE_STALE_TIME_NS, CloneFlag, EXECVEAT_EMPTY_PATH, ExeFlag, FdFlag, NO_ID, RLIMIT_NOFILE } from '../flags.js';
+import { CLONE_STALE_TIME_NS, CloneFlag, EXECVEAT_EMPTY_PATH, ExeFlag, FdFlag, NO_ID, RLIMIT_NOFILE } from '../../capture/flags.js';
 import { concatenatePaths } from '../paths.js';
 import { dropUnprintable } from '../net-format.js';
 import type { ThreadEntry } from '../threads.js';

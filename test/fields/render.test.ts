@@ -12,7 +12,7 @@ import { readCapture } from '../../src/capture/reader.js';
 import {
   DEFAULT_RENDER_OPTIONS, fdTypeChar, findParam, renderArg, renderInfo, renderParam, renderRawArg, visibleParamCount,
   type RenderOptions,
-} from '../../src/capture/render.js';
+} from '../../src/fields/render.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../../src/state/types.js';
 import { sharedPath, SHARED_MISSING } from '../helpers.js';
 

@@ -1,6 +1,6 @@
-// Numeric constants the state engine works with: clone flags (PPM_CL_*, including the ones sinsp
-// adds for its own bookkeeping), open flags, address families, L4 protocols and the per-fd flags
-// sinsp keeps. Values are the scap/driver ABI's own.
+// The capture format's numeric constants, as the state engine and the /proc scan use them: clone
+// flags (PPM_CL_*, including the ones sinsp adds for its own bookkeeping), open flags, address
+// families, L4 protocols and the per-fd flags sinsp keeps. Values are the scap/driver ABI's own.
 
 /** Thread flags: clone() flags as the driver reports them plus sinsp's bookkeeping bits. */
 export const CloneFlag = {

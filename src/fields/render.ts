@@ -3,10 +3,10 @@
 // "O_RDONLY|O_CLOEXEC"). evt.info / evt.args show `name=value(resolved) ` for every parameter,
 // evt.arg.NAME the resolved form when there is one, else the value. Resolution reads the state the
 // engine attached to the event: its thread's fd table and cwd; other threads, users and groups.
-import type { Event } from './event.js';
-import { EVENT_TABLE, legacyParamCount } from './event-table.js';
-import { ParamType, PrintFormat, type EventInfo, type NameValue, type ParamInfo } from './event-types.js';
-import { errnoName, LEGACY_SYSCALL_COUNT, signalName, SYSCALL_NAMES } from './names.js';
+import type { Event } from '../capture/event.js';
+import { EVENT_TABLE, legacyParamCount } from '../capture/event-table.js';
+import { ParamType, PrintFormat, type EventInfo, type NameValue, type ParamInfo } from '../capture/event-types.js';
+import { errnoName, LEGACY_SYSCALL_COUNT, signalName, SYSCALL_NAMES } from '../capture/names.js';
 import {
   cStringEnd, formatG, ipv4At, ipv6At, isIpv4MappedIpv6, padded9, renderBuffer, resolvePath, sanitizedString, sanitizeText,
   type BufferFormat,
