@@ -17,10 +17,10 @@ import { readCapture } from '../../src/capture/reader.js';
 import type { CaptureHeader } from '../../src/capture/records.js';
 import { SHARED_MISSING } from '../helpers.js';
 import { blockSpans, eventTypeOffset, fixtures, type Fixture } from './scap-bytes.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const FIXTURES = fixtures();
 const skipShared = FIXTURES === undefined ? SHARED_MISSING : false;
-const haveSysdig = spawnSync('sysdig', ['--version'], { stdio: 'ignore' }).error === undefined;
 const tmp = mkdtempSync(join(tmpdir(), 'gw-reader-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -89,7 +89,7 @@ describe('reader on the fixture captures', { skip: skipShared }, () => {
       assert.deepEqual(r.nums, Array.from({ length: n }, (_, i) => i + 1));
     });
 
-    it(`${fx.name}: agrees with sysdig on every event sysdig shows`, { skip: haveSysdig ? false : 'sysdig is not installed' }, async () => {
+    it(`${fx.name}: agrees with sysdig on every event sysdig shows`, { skip: sysdigSkip }, async () => {
       const seen: string[] = [];
       await readCapture(fx.path, {
         header() {},

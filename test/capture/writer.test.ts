@@ -10,16 +10,9 @@ import { readCapture } from '../../src/capture/reader.js';
 import { CaptureWriter } from '../../src/capture/writer.js';
 import type { CaptureHeader } from '../../src/capture/records.js';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
-const hasSysdig = (() => {
-  try {
-    execFileSync('sysdig', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 async function copyCapture(src: string, dst: string, gzip: boolean): Promise<{ header: CaptureHeader; events: number }> {
   const w = new CaptureWriter(dst, { gzip });
@@ -55,7 +48,7 @@ for (const name of traces ? readdirSync(traces).filter((f) => f.endsWith('.scap'
     assert.deepEqual(second.header.ifaces, first.header.ifaces);
   });
 
-  test(`sysdig prints a copy of ${name} exactly like the original`, { skip: !hasSysdig && 'sysdig is not installed (scripts/setup-debian.sh installs it)' }, async () => {
+  test(`sysdig prints a copy of ${name} exactly like the original`, { skip: sysdigSkip }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
     const copy = join(dir, name);
     await copyCapture(join(traces!, name), copy, false);
@@ -64,7 +57,7 @@ for (const name of traces ? readdirSync(traces).filter((f) => f.endsWith('.scap'
   });
 }
 
-test('strings longer than libscap allows in the header lists are cut, so sysdig still reads the copy and prints what ghostwatch prints', { skip: traces === undefined ? SHARED_MISSING : !hasSysdig && 'sysdig is not installed (scripts/setup-debian.sh installs it)' }, async () => {
+test('strings longer than libscap allows in the header lists are cut, so sysdig still reads the copy and prints what ghostwatch prints', { skip: traces === undefined ? SHARED_MISSING : sysdigSkip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
   const copy = join(dir, 'long.scap');
   const w = new CaptureWriter(copy, {});
@@ -94,7 +87,7 @@ test('strings longer than libscap allows in the header lists are cut, so sysdig 
   assert.equal(ours, theirs);
 });
 
-test('a compressed capture is written as it goes, one gzip member a megabyte, and reads back whole in sysdig and ghostwatch', { skip: traces === undefined ? SHARED_MISSING : !hasSysdig && 'sysdig is not installed (scripts/setup-debian.sh installs it)' }, async () => {
+test('a compressed capture is written as it goes, one gzip member a megabyte, and reads back whole in sysdig and ghostwatch', { skip: traces === undefined ? SHARED_MISSING : sysdigSkip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gw-writer-'));
   const copy = join(dir, 'big.scap.gz');
   const w = new CaptureWriter(copy, { gzip: true });

@@ -16,13 +16,13 @@ import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../helpers.js';
 import { containerdSkipReason, startContainerd, TEST_IMAGE, type Containerd } from '../support/containerd.js';
 import { buildImage, podman, podmanRm, podmanRmLeftovers, podmanSkipReason, startPodmanService, testContainerName, type PodmanService } from '../support/podman.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const GHOSTWATCH = join(repoRoot, 'bin', 'ghostwatch');
 const IMAGE = 'localhost/gw-busybox:1.0';
 const skip = process.getuid?.() !== 0 ? 'needs root (loading eBPF programs)'
   : !existsSync('/sys/kernel/btf/vmlinux') ? 'needs a kernel with BTF (/sys/kernel/btf/vmlinux)'
-    : spawnSync('sysdig', ['--version']).status !== 0 ? 'sysdig is not installed (scripts/setup-debian.sh installs it)'
-      : podmanSkipReason() || containerdSkipReason();
+    : sysdigSkip || podmanSkipReason() || containerdSkipReason();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function print(tool: 'sysdig' | 'ghostwatch', file: string, format: string, filter: string): string[] {

@@ -10,12 +10,12 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const skip =
   process.getuid?.() !== 0 ? 'needs root (loading eBPF programs)'
     : !existsSync('/sys/kernel/btf/vmlinux') ? 'needs a kernel with BTF (/sys/kernel/btf/vmlinux)'
-      : spawnSync('sysdig', ['--version']).status !== 0 ? 'sysdig is not installed (scripts/setup-debian.sh installs it)'
-        : false;
+      : sysdigSkip;
 
 const tmp = mkdtempSync(join(tmpdir(), 'gw-capture-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -12,11 +12,10 @@ import { CaptureWriter } from '../../src/capture/writer.js';
 import { E } from '../../src/state/event-ids.js';
 import { ev } from '../state/event-builder.js';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
 const captures = traces ? readdirSync(traces).filter((f) => f.endsWith('.scap')).map((f) => join(traces, f)) : [];
-const hasSysdig = spawnSync('sysdig', ['--version']).status === 0;
-const NO_SYSDIG = 'sysdig is not installed (scripts/setup-debian.sh installs it)';
 const tmp = mkdtempSync(join(tmpdir(), 'gw-events-'));
 
 function ghostwatch(...args: string[]) {
@@ -42,13 +41,13 @@ const FILTERS = [
 
 for (const file of captures) {
   const name = file.slice(file.lastIndexOf('/') + 1);
-  test(`default line of ${name} is sysdig's`, { skip: !hasSysdig && NO_SYSDIG }, () => {
+  test(`default line of ${name} is sysdig's`, { skip: sysdigSkip }, () => {
     const ours = ghostwatch('-r', file);
     assert.equal(ours.status, 0, ours.stderr);
     assert.equal(ours.stdout, sysdig('-r', file));
   });
 
-  test(`filters keep the same events of ${name} as sysdig`, { skip: !hasSysdig && NO_SYSDIG }, () => {
+  test(`filters keep the same events of ${name} as sysdig`, { skip: sysdigSkip }, () => {
     for (const f of FILTERS) {
       const ours = ghostwatch('-r', file, f);
       assert.equal(ours.status, 0, ours.stderr);
@@ -56,7 +55,7 @@ for (const file of captures) {
     }
   });
 
-  test(`a filtered -w copy of ${name} reads the same in sysdig and ghostwatch`, { skip: !hasSysdig && NO_SYSDIG }, () => {
+  test(`a filtered -w copy of ${name} reads the same in sysdig and ghostwatch`, { skip: sysdigSkip }, () => {
     const out = join(tmp, `w-${name}`);
     const w = ghostwatch('-r', file, '-w', out, 'evt.type in (open, openat, execve, connect, sendmsg)');
     assert.equal(w.status, 0, w.stderr);
@@ -69,7 +68,7 @@ for (const file of captures) {
   });
 }
 
-test('-n stops after that many events, counting those sysdig counts', { skip: (captures.length === 0 && SHARED_MISSING) || (!hasSysdig && NO_SYSDIG) }, () => {
+test('-n stops after that many events, counting those sysdig counts', { skip: (captures.length === 0 && SHARED_MISSING) || (sysdigSkip) }, () => {
   const file = join(traces!, 'cat_write.scap');
   const r = ghostwatch('-r', file, '-n', '140', '-p', '%evt.num');
   assert.equal(r.status, 0);
@@ -146,7 +145,7 @@ test('a filter that does not parse or names an unknown field is a one-line error
   expectOneLineError(ghostwatch('-r', captures[0]!, 'proc.name=cat and nosuch.field=1'), 'nosuch.field', 'column 19');
 });
 
-test('a capture of newer drivers: the events sysdig 0.29.3 does not know are skipped and not numbered, as sysdig does; a container event shows proc.ppid 0', { skip: traces === undefined ? SHARED_MISSING : !hasSysdig && NO_SYSDIG }, async () => {
+test('a capture of newer drivers: the events sysdig 0.29.3 does not know are skipped and not numbered, as sysdig does; a container event shows proc.ppid 0', { skip: traces === undefined ? SHARED_MISSING : sysdigSkip }, async () => {
   const newer = join(tmp, 'newer.scap');
   const w = new CaptureWriter(newer);
   let n = 0;

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bin, liveSkipReason, runProgram } from './live.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
-const hasSysdig = spawnSync('sysdig', ['--version']).status === 0;
 const skip = liveSkipReason();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'gw-e2e-cli-'));
@@ -37,7 +37,7 @@ describe('live capture and live events', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('capture -M records the commands run meanwhile; sysdig and events -r print the same lines', { skip: !hasSysdig && 'sysdig is not installed' }, async () => {
+  it('capture -M records the commands run meanwhile; sysdig and events -r print the same lines', { skip: sysdigSkip }, async () => {
     const file = join(dir, 'live.scap');
     const rec = ghostwatch(['capture', '-w', file, '-M', '4']);
     // The command runs again and again while the recording lasts (the probe needs a moment to attach).

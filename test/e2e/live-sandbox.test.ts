@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bin, incubatingPack, killLeftovers, liveSkipReason, LiveRun, runProgram, stablePack, type Alert } from './live.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const sandboxPack = sharedPath('falco', 'rules', 'falco-sandbox_rules.yaml');
 const skip = liveSkipReason() || (sandboxPack === undefined && SHARED_MISSING);
 /** Alerts must come within a second of the action (the process that did it has ended). */
 const LATENCY_MS = 1000;
 const selfComm = readFileSync('/proc/self/comm', 'utf8').trim();
-const hasSysdig = spawnSync('sysdig', ['--version']).status === 0;
 /** util-linux's script: runs a command on a new terminal, in a new session. */
 const script = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
 
@@ -156,7 +156,7 @@ describe('live detection with the sandbox rule pack on top of stable and incubat
   });
 });
 
-describe('the newer fields on a live capture, against what sysdig 0.29.3 says otherwise', { skip: skip || (!hasSysdig && 'sysdig is not installed') }, () => {
+describe('the newer fields on a live capture, against what sysdig 0.29.3 says otherwise', { skip: skip || sysdigSkip }, () => {
   let dir: string;
 
   before(() => {

@@ -12,10 +12,10 @@ import { OutputFormat } from '../../src/fields/format.js';
 import { createRegistry } from '../../src/fields/registry.js';
 import { State } from '../../src/state/state.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
-const sysdig = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
-const skip = traces === undefined ? SHARED_MISSING : sysdig.status !== 0 ? 'sysdig is not installed' : false;
+const skip = traces === undefined ? SHARED_MISSING : sysdigSkip;
 const CAPTURES = ['cat_write', 'connect_localhost', 'empty', 'open-multiple-files', 'ping_sendto', 'syscall'];
 
 /** Every field of current libsinsp's syscall classes that sysdig 0.29.3 lacks (with arguments where they take one). */

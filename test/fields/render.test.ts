@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { Event } from '../../src/capture/event.js';
 import { EVENT_TABLE, EventCategory, legacyParamCount } from '../../src/capture/event-table.js';
 import { ParamType as T } from '../../src/capture/event-types.js';
@@ -15,6 +14,7 @@ import {
 } from '../../src/fields/render.js';
 import { FdType, type FdInfo, type ThreadInfo } from '../../src/state/types.js';
 import { sharedPath, SHARED_MISSING } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 // --- building events --------------------------------------------------------------------------
 
@@ -417,15 +417,14 @@ test('fixture captures: lines as sysdig prints them', async (t) => {
   assert.equal(ping.get(138), 'res=64 data=.........].\\............................ !"#$%&\'()*+,-./01234567 ');
 });
 
-const SYSDIG = '/usr/bin/sysdig';
 
 test('fixture captures: every event sysdig prints, rendered the same', async (t) => {
   const dir = sharedPath('falco', 'legacy-tests', 'trace_files');
   if (dir === undefined) return t.skip(SHARED_MISSING);
-  if (!existsSync(SYSDIG)) return t.skip('sysdig is not installed');
+  if (sysdigSkip !== false) return t.skip(sysdigSkip);
   for (const name of FIXTURES) {
     const ours = await renderCapture(`${dir}/${name}.scap`);
-    const theirs: string = execFileSync(SYSDIG, ['-r', `${dir}/${name}.scap`, '-p', '%evt.num %evt.info'], { encoding: 'latin1' });
+    const theirs: string = execFileSync('sysdig', ['-r', `${dir}/${name}.scap`, '-p', '%evt.num %evt.info'], { encoding: 'latin1' });
     for (const l of theirs.split('\n').filter((s: string) => s !== '')) {
       const sp = l.indexOf(' ');
       const num = Number(l.slice(0, sp));

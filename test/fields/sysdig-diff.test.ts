@@ -11,6 +11,7 @@ import { CONTAINER_FORMAT, DEFAULT_FORMAT, K8S_FORMAT, OutputFormat } from '../.
 import { createRegistry } from '../../src/fields/registry.js';
 import { State } from '../../src/state/state.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const FORMATS: readonly string[] = [
   '*%evt.num %evt.time %evt.time.s %evt.time.iso8601 %evt.datetime %evt.datetime.s %evt.rawtime %evt.rawtime.s %evt.rawtime.ns %evt.outputtime %evt.cpu %evt.dir %evt.type %syscall.type %evt.category',
@@ -57,8 +58,7 @@ const UNSTABLE: Readonly<Record<string, { captures: readonly string[]; why: stri
 };
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
-const sysdig = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
-const skip = traces === undefined ? SHARED_MISSING : sysdig.status !== 0 ? 'sysdig is not installed' : false;
+const skip = traces === undefined ? SHARED_MISSING : sysdigSkip;
 const CAPTURES = ['cat_write', 'connect_localhost', 'empty', 'open-multiple-files', 'ping_sendto', 'syscall'];
 
 /** Each format's lines for one capture, through reader → state → formatter, as the events command prints them. */

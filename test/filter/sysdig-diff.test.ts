@@ -4,7 +4,7 @@
 // or regex, and reads `==` as `=` followed by a value starting with `=`), on strings, numbers,
 // booleans, buffers, IP addresses and networks, and the multi-valued fd.ip/fd.net/fd.port/proc.aname.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import { createRegistry } from '../../src/fields/registry.js';
 import { compileCondition, parseCondition } from '../../src/filter/index.js';
 import { State } from '../../src/state/state.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
 const FILTERS: readonly string[] = [
   // = != and the ordering operators, on strings, numbers given bare or quoted, and booleans
@@ -86,8 +87,7 @@ const FILTERS: readonly string[] = [
 const FALCO_ONLY = new Set(['evt.type = open and not proc.name = cat or evt.type = close and not fd.num = 3']);
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
-const sysdig = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
-const skip = traces === undefined ? SHARED_MISSING : sysdig.status !== 0 ? 'sysdig is not installed' : false;
+const skip = traces === undefined ? SHARED_MISSING : sysdigSkip;
 const CAPTURES = ['cat_write', 'connect_localhost', 'empty', 'open-multiple-files', 'ping_sendto', 'syscall'];
 
 /** The evt.num of the events each filter keeps, through reader → state → filter, as the events command shows them. */

@@ -14,8 +14,8 @@ import type { Event } from '../../src/capture/event.js';
 import { CaptureWriter } from '../../src/capture/writer.js';
 import { repoRoot } from '../helpers.js';
 import { ev, fileFd, header, list, proc, tuple4 } from '../state/event-builder.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
-const hasSysdig = spawnSync('sysdig', ['--version']).status === 0;
 const ghostwatchBuilt = spawnSync(join(repoRoot, 'bin', 'ghostwatch'), ['fields', '--brief']).status === 0;
 const TID = 4242;
 
@@ -125,7 +125,7 @@ test('a filter on the written events needs the live events written as them', () 
 });
 
 test('a converted capture prints the same in sysdig and ghostwatch, with the fds its enter events carry',
-  { skip: !hasSysdig ? 'sysdig is not installed' : !ghostwatchBuilt ? 'ghostwatch is not built (npm run build)' : false }, (t) => {
+  { skip: sysdigSkip !== false ? sysdigSkip : !ghostwatchBuilt ? 'ghostwatch is not built (npm run build)' : false }, (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-compat-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'converted.scap');

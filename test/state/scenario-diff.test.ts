@@ -19,9 +19,9 @@ import { E } from '../../src/state/event-ids.js';
 import { State } from '../../src/state/state.js';
 import { FdType } from '../../src/state/types.js';
 import { ev, header, list, proc, sockaddr4, tuple4, tupleUnix, type Param } from './event-builder.js';
+import { sysdigSkip } from '../support/sysdig.js';
 
-const sysdig = spawnSync('sysdig', ['--version'], { encoding: 'utf8' });
-const skip = sysdig.status !== 0 ? 'sysdig is not installed' : false;
+const skip = sysdigSkip;
 
 const DOCKER_ID = 'c0ffee00aa11bb22cc33dd44ee55ff6600112233445566778899aabbccddeeff';
 const THREAD = 0x2000 | 0x1 | 0x2; // CLONE_THREAD | CLONE_FILES | CLONE_FS
