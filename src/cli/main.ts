@@ -8,6 +8,66 @@ import { printFields } from './fields.js';
 import { runDetection } from './run.js';
 import { reportError } from './errors.js';
 
+/** What commander parses for each subcommand (flags without a value are true when given). */
+interface SocketFlags {
+  readonly cri: string[];
+  readonly docker: string[];
+  readonly podman: string[];
+}
+
+interface EventsFlags extends SocketFlags {
+  readonly read?: string;
+  readonly print?: string;
+  readonly write?: string;
+  readonly compress?: true;
+  readonly number?: number;
+  readonly verbose?: true;
+  readonly printAscii?: true;
+  readonly printHexAscii?: true;
+  readonly printBase64?: true;
+}
+
+interface CaptureFlags extends SocketFlags {
+  readonly write: string;
+  readonly M?: number;
+  readonly number?: number;
+}
+
+interface RunFlags {
+  readonly r: string[];
+  readonly e?: string;
+  readonly c?: string;
+  readonly option: string[];
+  readonly A?: true;
+  readonly D: string[];
+  readonly t: string[];
+  readonly T: string[];
+  readonly M: number;
+  readonly v?: true;
+  readonly L?: true;
+  readonly l?: string;
+  readonly list?: true | string;
+  readonly listEvents?: true;
+  readonly format?: string;
+  readonly markdown?: true;
+  readonly N?: true;
+  readonly i?: true;
+  readonly validate: string[];
+  readonly dryRun?: true;
+  readonly unbuffered?: true;
+  readonly print?: string;
+  readonly pidfile?: string;
+  readonly enableSource: string[];
+  readonly disableSource: string[];
+  readonly version?: true;
+  readonly support?: true;
+  readonly pageSize?: true;
+  readonly configSchema?: true;
+  readonly ruleSchema?: true;
+  readonly listPlugins?: true;
+  readonly pluginInfo?: string;
+}
+
 const program = new Command('ghostwatch')
   .description('Runtime threat detection for Linux hosts and Kubernetes nodes (Falco/sysdig compatible)')
   .exitOverride()
@@ -29,7 +89,7 @@ program
   .option('--docker <path>', "live: a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)", collect, [])
   .option('--podman <path>', "live: podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'filter condition (sysdig/Falco syntax)')
-  .action(async (filter: string[], opts) => {
+  .action(async (filter: string[], opts: EventsFlags) => {
     process.exitCode = await runEvents({
       containers: containerSockets(opts),
       file: opts.read,
@@ -38,7 +98,7 @@ program
       compress: opts.compress === true,
       count: opts.number,
       verbose: opts.verbose === true,
-      bufferFormat: opts.printAscii ? 'ascii' : opts.printHexAscii ? 'hex' : opts.printBase64 ? 'base64' : 'normal',
+      bufferFormat: opts.printAscii === true ? 'ascii' : opts.printHexAscii === true ? 'hex' : opts.printBase64 === true ? 'base64' : 'normal',
       filter: filter.length > 0 ? filter.join(' ') : undefined,
     });
   });
@@ -53,7 +113,7 @@ program
   .option('--docker <path>', 'a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)', collect, [])
   .option('--podman <path>', "podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'keep only the events this condition matches (sysdig/Falco syntax), plus the state they need')
-  .action(async (filter: string[], opts) => {
+  .action(async (filter: string[], opts: CaptureFlags) => {
     process.exitCode = await runCapture({
       containers: containerSockets(opts),
       write: opts.write,
@@ -67,7 +127,9 @@ program
   .command('fields')
   .description('list every field with its type and description')
   .option('--brief', 'leave out the types, like sysdig -l')
-  .action((opts) => printFields(opts.brief === true));
+  .action((opts: { brief?: true }) => {
+    printFields(opts.brief === true);
+  });
 
 /** A repeatable option's values. */
 function collect(v: string, all: string[]): string[] {
@@ -75,7 +137,7 @@ function collect(v: string, all: string[]): string[] {
 }
 
 /** --cri, --docker and --podman: the sockets given for each engine (an engine not named keeps its defaults). */
-function containerSockets(opts: { cri: string[]; docker: string[]; podman: string[] }): ContainerSockets {
+function containerSockets(opts: SocketFlags): ContainerSockets {
   return {
     ...(opts.cri.length > 0 && { cri: opts.cri }),
     ...(opts.docker.length > 0 && { docker: opts.docker }),
@@ -87,7 +149,7 @@ program
   .command('run')
   .description('detect threats with Falco rules, as falco does: rules, configuration, outputs and flags of Falco')
   .option('-r <path>', 'rules file or directory (its *.yaml files in name order); repeatable; default: rules_files of the configuration', collect, [])
-  .option('-e <capture>', 'read the events of a capture file (scap, plain or gzip) instead of the live system')
+  .option('-e <capture>', 'read the events of a capture file (scap, plain or gzip) instead of the live system (as -o engine.kind=replay -o engine.replay.capture_file=CAPTURE)')
   .option('-c <config>', 'configuration file (falco.yaml format); default: config/ghostwatch.yaml of the package')
   .option('-o, --option <key=value>', 'set a configuration value: key=value, section.key=value, list[]=value; repeatable', collect, [])
   // Falco's -A: with a capture file every event is evaluated already (in Falco too, -A affects live captures only).
@@ -97,14 +159,29 @@ program
   .option('-T <tag>', 'disable the rules with this tag; repeatable', collect, [])
   .option('-M <seconds>', 'stop after this many seconds (of event time, for a capture)', (v) => positiveInt(v, '-M'), 0)
   .option('-v', 'verbose: rule warnings, and at the end the counts of detections')
-  .option('-L', 'list the loaded rules with their descriptions, then exit')
-  .option('-l <rule>', 'show the description of this rule, then exit')
+  .option('-L', 'list the loaded rules with their descriptions, then exit (with json_output: every rule, macro and list in detail, in JSON)')
+  .option('-l <rule>', 'show the description of this rule, then exit (with json_output: its details, in JSON)')
   .option('--list [source]', 'list the fields rules can use (source: syscall), then exit')
+  .option('--list-events', 'list every syscall, tracepoint and meta event ghostwatch knows, with its direction and parameters, then exit')
+  .option('--format <format>', 'how --list and --list-events print: text, markdown or json')
+  .option('--markdown', 'deprecated: --format markdown')
+  .option('-N', 'with --list: only the field names')
+  .option('-i', 'print the system calls left out by default for performance (-A brings them back), then exit')
   .option('-V, --validate <file>', 'validate this rules file and exit (its load result; JSON with json_output); repeatable', collect, [])
   .option('--dry-run', 'load the configuration, rules and outputs, without reading events')
   .option('-U, --unbuffered', 'write each alert at once (buffered_outputs: false)')
   .option('-p, --print <format>', 'add to every alert: c (container name and id), k (Kubernetes namespace, pod, container), or a format of %fields')
-  .action(async (opts) => {
+  .option('-P, --pidfile <file>', 'write the process id to this file (removed at exit)')
+  .option('--enable-source <source>', 'enable only this event source (syscall); repeatable; not with --disable-source', collect, [])
+  .option('--disable-source <source>', 'disable this event source; repeatable; not with --enable-source', collect, [])
+  .option('--version', 'print the versions (ghostwatch, the Falco engine it implements, the probe\'s event schema; JSON with json_output), then exit')
+  .option('--support', 'print support information in JSON (versions, system, command line, configuration, rules files), then exit')
+  .option('--page-size', 'print the system page size, then exit')
+  .option('--config-schema', "print the JSON Schema of ghostwatch's configuration, then exit")
+  .option('--rule-schema', 'print the JSON Schema of rules files, then exit')
+  .option('--list-plugins', "describe the Falco plugins ghostwatch has built in, in Falco's format, then exit")
+  .option('--plugin-info <name>', "describe this plugin (a name or its configured library_path) and its init_config schema, then exit")
+  .action(async (opts: RunFlags) => {
     const status = await runDetection({
       rules: opts.r,
       capture: opts.e,
@@ -118,11 +195,26 @@ program
       listRules: opts.L === true,
       describeRule: opts.l,
       listFields: opts.list,
+      listEvents: opts.listEvents === true,
+      format: opts.format,
+      markdown: opts.markdown === true,
+      namesOnly: opts.N === true,
+      ignoredEvents: opts.i === true,
       validate: opts.validate,
       dryRun: opts.dryRun === true,
       unbuffered: opts.unbuffered === true,
       print: opts.print,
       allEvents: opts.A === true,
+      pidfile: opts.pidfile,
+      enableSources: opts.enableSource,
+      disableSources: opts.disableSource,
+      printVersion: opts.version === true,
+      support: opts.support === true,
+      pageSize: opts.pageSize === true,
+      configSchema: opts.configSchema === true,
+      ruleSchema: opts.ruleSchema === true,
+      listPlugins: opts.listPlugins === true,
+      pluginInfo: opts.pluginInfo,
     });
     // Exit now: an output given up at the end (a program that does not end) must not keep ghostwatch alive.
     process.exit(status);
@@ -134,8 +226,14 @@ function positiveInt(v: string, flag: string): number {
   return n;
 }
 
+program.addHelpText('after', `
+  ghostwatch --version [-c CONFIG] [-o KEY=VALUE]...   the versions, as \`ghostwatch run --version\` prints them`);
+
+// `ghostwatch --version` is `ghostwatch run --version`: it reads the configuration for json_output.
+const argv = process.argv[2] === '--version' ? [...process.argv.slice(0, 2), 'run', ...process.argv.slice(2)] : process.argv;
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // commander has already printed its message (or the help text, exit code 0).

@@ -1,14 +1,18 @@
-// `ghostwatch run`: Falco's command line. The steps, in Falco's order: configuration (-c, -o);
-// --list; -V (validate rules files and stop); rules (-r, or rules_files) and their selection
-// (-D, -T, -t, rules:, priority); -L/-l; outputs; --dry-run; then detection over a capture (-e),
-// or the live system through the eBPF probe (no -e), with Falco's summary at the end (-v). Every
+// `ghostwatch run`: Falco's command line. The steps, in Falco's order: the schemas, -i and
+// --list-events (no configuration needed); configuration (-c, -o); --version, --page-size,
+// --plugin-info, --list-plugins; --list; event sources (--enable-source, --disable-source); -V
+// (validate rules files and stop); rules (-r, or rules_files) and their selection (-D, -T, -t,
+// rules:, priority); -L/-l; --support; outputs; --dry-run; the pid file (-P); then detection over
+// what engine.kind names: a capture (replay, or -e), the live system through the eBPF probe
+// (modern_ebpf), or no kernel events (nodriver), with Falco's summary at the end (-v). Every
 // error is one line "Error: ..." on stderr, exit 1.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { resolve } from 'node:path';
 import type { Event } from '../capture/event.js';
 import type { GhostwatchConfig } from '../config/config.js';
-import { ConfigError, loadConfig, packageRoot } from '../config/load.js';
+import { configJsonSchema, ruleJsonSchema } from '../config/json-schema.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import type { RawNode } from '../config/tree.js';
 import { describeRules } from '../engine/describe.js';
 import { detect } from '../engine/detect.js';
 import { DROP_RULE, DropMonitor } from '../engine/drops.js';
@@ -19,7 +23,6 @@ import { checkSelection, type RuleSelection, selectRules } from '../engine/selec
 import { DetectionStats } from '../engine/stats.js';
 import { READ_TIMEOUT_MS, TIMEOUT_RULE, TimeoutMonitor } from '../engine/timeouts.js';
 import { TokenBucket } from '../engine/token-bucket.js';
-import { listFields } from '../fields/list.js';
 import { createRegistry, FIELD_CLASSES } from '../fields/registry.js';
 import { AlertFormatter, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
 import { ContainerWait } from '../outputs/container-wait.js';
@@ -31,13 +34,18 @@ import { Outputs } from '../outputs/outputs.js';
 import { ProgramOutput } from '../outputs/program.js';
 import { StdoutOutput } from '../outputs/stdout.js';
 import {
-  checkPluginRequirements, ERROR_CODES, loadRules, type LoadedRule, type LoadResult, readRulesFiles, renderLoadResultsJson, rulesFilePaths,
-  renderLoadResultText, renderValidationSummary, type RuleSet,
+  checkPluginRequirements, DescribeError, describeRulesJson, ERROR_CODES, loadRules, type LoadedRule, type LoadResult, readRulesFiles,
+  renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys,
 } from '../rules/index.js';
 import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { errorLine } from './errors.js';
+import { ignoredEventsText, listEvents } from './event-list.js';
+import { fieldList } from './field-list.js';
+import { outputFormat } from './formats.js';
+import { packageVersion, pageSize, PROBE_SCHEMA_VERSION, supportJson, versionJson, versionText } from './info.js';
+import { BUILT_IN_PLUGINS, listPlugins, type PluginEntry, pluginInfo } from './plugins.js';
 
 export interface RunOptions {
   readonly rules: readonly string[];
@@ -60,6 +68,26 @@ export interface RunOptions {
   readonly print?: string;
   /** -A: also the high-volume I/O calls Falco leaves out by default (base_syscalls.all). */
   readonly allEvents?: boolean;
+  /** --list-events */
+  readonly listEvents?: boolean;
+  /** --format and the deprecated --markdown: how --list and --list-events print. */
+  readonly format?: string;
+  readonly markdown?: boolean;
+  /** -N: --list prints the field names only. */
+  readonly namesOnly?: boolean;
+  /** -i */
+  readonly ignoredEvents?: boolean;
+  /** -P: the pid file, written once the outputs are open, removed at exit. */
+  readonly pidfile?: string;
+  readonly enableSources?: readonly string[];
+  readonly disableSources?: readonly string[];
+  readonly printVersion?: boolean;
+  readonly support?: boolean;
+  readonly pageSize?: boolean;
+  readonly configSchema?: boolean;
+  readonly ruleSchema?: boolean;
+  readonly listPlugins?: boolean;
+  readonly pluginInfo?: string;
 }
 
 /** Falco's -p shorthands. */
@@ -98,19 +126,36 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     disabledSubstrings: o.disable, disabledTags: o.disableTags, enabledTags: o.tags,
   };
   guard(() => checkSelection({ minPriority: 7, ...selection }));
+  const { format, deprecated } = guard(() => outputFormat(o.format, o.markdown === true));
+  if (deprecated !== undefined) process.stderr.write(`${deprecated}\n`);
 
-  const { config: loaded, file: configFile, unimplemented } = loadConfig(o.config, o.options);
+  // What needs no configuration.
+  if (o.configSchema) return print(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  if (o.ruleSchema) return print(`${JSON.stringify(ruleJsonSchema(), null, 2)}\n`);
+  if (o.ignoredEvents) return print(ignoredEventsText());
+  if (o.listEvents) return print(listEvents(format, PROBE_SCHEMA_VERSION));
+
+  const { config: loaded, file: configFile, unimplemented, tree } = loadConfig(o.config, o.options);
   const config: GhostwatchConfig = o.unbuffered ? { ...loaded, bufferedOutputs: false } : loaded;
   logger.configure({ enabled: config.logStderr, level: config.logLevel, iso8601: config.timeFormatIso8601 });
   logger.log(LOG.INFO, `ghostwatch version: ${packageVersion()}`);
   logger.log(LOG.INFO, `ghostwatch initialized with configuration file: ${configFile}`);
   if (unimplemented.length > 0) warn(logger, `Settings ghostwatch does not implement (ignored): ${unimplemented.join(', ')}`);
 
+  if (o.printVersion) return print(config.jsonOutput ? `${JSON.stringify(versionJson())}\n` : versionText());
+  if (o.pageSize) return print(`Your system page size is: ${String(guard(pageSize))} bytes\n`);
+  const plugin = o.pluginInfo;
+  if (plugin !== undefined) return print(guard(() => pluginInfo(plugin, configuredPlugins(tree))));
+  if (o.listPlugins) return print(listPlugins());
+
   if (o.listFields !== undefined) {
     if (o.listFields !== true && o.listFields !== '' && o.listFields !== SYSCALL_SOURCE) throw new RunError('Value for --list must be a valid source type');
-    process.stdout.write(listFields(FIELD_CLASSES, o.verbose));
-    return 0;
+    return print(fieldList(FIELD_CLASSES, { format, namesOnly: o.namesOnly === true, verbose: o.verbose }));
   }
+
+  // -e is Falco's older way of saying engine.kind=replay.
+  const engine = o.capture !== undefined ? { kind: 'replay' as const, captureFile: o.capture } : config.engine;
+  if (engine.kind !== 'replay') selectEventSources(o);
 
   if (o.validate.length > 0) return validate(o, config, logger);
 
@@ -125,10 +170,11 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   const sel: RuleSelection = { minPriority: config.minPriority, configSelection: config.ruleSelection, ...selection };
   const running = selectRules(set.rules, sel);
 
-  if (o.listRules || o.describeRule !== undefined) {
-    const shown = o.describeRule === undefined ? set.rules : set.rules.filter((r) => r.name === o.describeRule);
-    process.stdout.write(describeRules(shown));
-    return 0;
+  if (o.listRules || o.describeRule !== undefined) return print(describeLoaded(set, o.describeRule, config.jsonOutput));
+  if (o.support) {
+    const cmdline = [process.argv[1] ?? 'ghostwatch', ...process.argv.slice(2)].join(' ');
+    const rulesFiles = [...set.contents].map(([name, content]) => ({ name, content }));
+    return print(`${JSON.stringify(supportJson({ cmdline, config: tree, rulesFiles }))}\n`);
   }
 
   const hostname = resolveHostname(logger);
@@ -138,18 +184,114 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     await outputs.close(config.outputTimeout);
     return 0;
   }
-  let input: Input;
-  if (o.capture !== undefined) {
-    input = { capture: o.capture };
-  } else {
+  const pidfile = o.pidfile === undefined || o.pidfile === '' ? undefined : o.pidfile;
+  if (pidfile !== undefined) {
     try {
-      input = { live: await openLiveSystem(running, config, o.allEvents === true, logger) };
-    } catch (e) {
+      writeFileSync(pidfile, String(process.pid));
+    } catch {
       await outputs.close(config.outputTimeout);
-      throw e instanceof ProbeError ? new RunError(e.message) : e;
+      throw new RunError(`Could not write pid to pidfile ${pidfile}. Exiting.`);
     }
   }
-  return detectEvents(o, input, config, set, running, outputs, hostname, logger);
+  try {
+    if (engine.kind === 'nodriver') return await runWithoutEvents(o, set, outputs, config, logger);
+    let input: Input;
+    if (engine.kind === 'replay') {
+      input = { capture: engine.captureFile };
+    } else {
+      try {
+        input = { live: await openLiveSystem(running, config, o.allEvents === true, logger) };
+      } catch (e) {
+        await outputs.close(config.outputTimeout);
+        throw e instanceof ProbeError ? new RunError(e.message) : e;
+      }
+    }
+    return await detectEvents(o, input, config, set, running, outputs, hostname, logger);
+  } finally {
+    if (pidfile !== undefined) rmSync(pidfile, { force: true });
+  }
+}
+
+/** Writes what an option prints, and waits until it is out: the process exits right after, and a pipe takes it in parts. */
+async function print(text: string): Promise<number> {
+  await new Promise<void>((done, fail) => {
+    process.stdout.write(text, (e) => {
+      if (e) fail(e);
+      else done();
+    });
+  });
+  return 0;
+}
+
+/** The event sources ghostwatch has: syscall (the plugins' sources, k8s_audit..., are not built in). */
+const EVENT_SOURCES: readonly string[] = [SYSCALL_SOURCE];
+
+/** --enable-source / --disable-source, checked as Falco does (not when reading a capture). */
+function selectEventSources(o: RunOptions): void {
+  const enable = o.enableSources ?? [];
+  const disable = o.disableSources ?? [];
+  if (enable.length > 0 && disable.length > 0) throw new RunError('You can not mix --enable-source and --disable-source');
+  const enabled = new Set(enable.length > 0 ? [] : EVENT_SOURCES);
+  for (const src of enable) {
+    if (!EVENT_SOURCES.includes(src)) throw new RunError(`Attempted enabling an unknown event source: ${src}`);
+    enabled.add(src);
+  }
+  for (const src of disable) {
+    if (!EVENT_SOURCES.includes(src)) throw new RunError(`Attempted disabling an unknown event source: ${src}`);
+    enabled.delete(src);
+  }
+  if (enabled.size === 0) throw new RunError('Must enable at least one event source');
+}
+
+/** The items of `plugins:` (name and library_path), for --plugin-info by library path. */
+function configuredPlugins(tree: RawNode): PluginEntry[] {
+  const plugins = tree.kind === 'map' ? tree.entries.get('plugins') : undefined;
+  if (plugins?.kind !== 'seq') return [];
+  const text = (n: RawNode | undefined) => (n?.kind === 'scalar' ? n.text : '');
+  return plugins.items.flatMap((p) => (p.kind === 'map' ? [{ name: text(p.entries.get('name')), libraryPath: text(p.entries.get('library_path')) }] : []));
+}
+
+/**
+ * -L and -l: every loaded rule (or the one named), as Falco describes them: after the selection,
+ * which does not change what is listed (Falco describes the rules it loaded, each with its own
+ * `enabled`). Text: name and description; JSON: Falco's details of rules, macros and lists.
+ */
+function describeLoaded(set: RuleSet, ruleName: string | undefined, json: boolean): string {
+  if (!json) {
+    const shown = ruleName === undefined ? set.rules : set.rules.filter((r) => r.name === ruleName);
+    if (ruleName !== undefined && shown.length === 0) throw new RunError(`Rule "${ruleName}" is not loaded`);
+    return describeRules(shown);
+  }
+  try {
+    return `${JSON.stringify(sortKeys(describeRulesJson(set, { ...(ruleName !== undefined && { ruleName }), plugins: BUILT_IN_PLUGINS })))}\n`;
+  } catch (e) {
+    throw e instanceof DescribeError ? new RunError(e.message) : e;
+  }
+}
+
+/**
+ * engine.kind nodriver: no kernel events. The rules are loaded and the outputs open; ghostwatch
+ * waits for SIGINT/SIGTERM (or -M seconds), as Falco does with no event source to open.
+ */
+async function runWithoutEvents(o: RunOptions, set: RuleSet, outputs: Outputs, config: GhostwatchConfig, logger: Logger): Promise<number> {
+  warn(logger, `Enabled event source '${SYSCALL_SOURCE}' will be opened with no driver, no event will be produced`);
+  await new Promise<void>((done) => {
+    const timer = o.durationSeconds > 0 ? setTimeout(finish, o.durationSeconds * 1000) : undefined;
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+    const handlers = signals.map((sig) => [sig, () => {
+      logger.log(LOG.INFO, `${sig} received, exiting...`);
+      finish();
+    }] as const);
+    for (const [sig, h] of handlers) process.on(sig, h);
+    function finish(): void {
+      clearTimeout(timer);
+      for (const [sig, h] of handlers) process.off(sig, h);
+      done();
+    }
+  });
+  await outputs.close(config.outputTimeout);
+  if (o.verbose) process.stdout.write(new DetectionStats(set.rules).summary());
+  return 0;
 }
 
 /** What detection reads: a capture file (-e), or the live system through the probe. */
@@ -457,13 +599,5 @@ function guard<T>(f: () => T): T {
   } catch (e) {
     if (e instanceof RunError) throw e;
     throw new RunError(errorLine(e));
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(resolve(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
   }
 }

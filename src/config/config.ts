@@ -56,7 +56,17 @@ export interface ContainerEnginesConfig {
   readonly newContainerWaitMs: number;
 }
 
+/**
+ * Where events come from (Falco 0.38+'s engine.kind): modern_ebpf is ghostwatch's eBPF probe (the
+ * live system), replay a capture file, nodriver no kernel events at all.
+ */
+export type EngineConfig =
+  | { readonly kind: 'modern_ebpf'; readonly cpusForEachBuffer: number }
+  | { readonly kind: 'replay'; readonly captureFile: string }
+  | { readonly kind: 'nodriver' };
+
 export interface GhostwatchConfig {
+  readonly engine: EngineConfig;
   /** The container plugin's settings: sockets of each runtime engine asked for container metadata. */
   readonly containers: ContainerEnginesConfig;
   /** Plugins configured other than the built-in container plugin (not implemented). */
@@ -139,7 +149,11 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     throw new ConfigError(`Error reading config file(${name}): the maximum consecutive timeouts without an event must be an unsigned integer > 0`);
   }
 
-  const bufPreset = r.number('syscall_buf_size_preset', 4);
+  const engine = readEngine(r, fail);
+  // Falco 0.38+ sets the buffer size per engine; the older top-level key still works.
+  const bufPreset = engine.kind === 'modern_ebpf' && r.node('engine.modern_ebpf.buf_size_preset') !== undefined
+    ? r.number('engine.modern_ebpf.buf_size_preset', 4)
+    : r.number('syscall_buf_size_preset', 4);
   if (!Number.isInteger(bufPreset) || bufPreset < BUF_SIZE_PRESET_MIN || bufPreset > BUF_SIZE_PRESET_MAX) {
     throw new ConfigError(`The 'buf_size_preset' value must be between '${BUF_SIZE_PRESET_MIN}' and '${BUF_SIZE_PRESET_MAX}'`);
   }
@@ -148,6 +162,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
   const rulesFiles = [...r.strings('rules_files'), ...r.strings('rule_files'), ...r.strings('rules_file')].filter(pathExists);
 
   return {
+    engine,
     ...readPlugins(r.node('plugins'), fail),
     rulesFiles,
     ruleSelection: readRuleSelection(r.node('rules'), fail),
@@ -186,6 +201,33 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     syscallBufferKb: 1024 << (bufPreset - 1),
     threadPurgeIntervalS: r.number('falco_libs.thread_table_auto_purging_interval_s', 300),
   };
+}
+
+/** Falco's kinds that need a driver ghostwatch does not have (its kernel source is its own eBPF probe). */
+const DRIVER_KINDS = ['kmod', 'ebpf', 'gvisor'];
+const KINDS_HINT = 'ghostwatch takes modern_ebpf (its eBPF probe, the default), replay (with engine.replay.capture_file) or nodriver';
+
+/** engine.kind and its settings, with Falco's messages; never a silent fallback to the live system. */
+function readEngine(r: Reader, fail: (msg: string) => never): EngineConfig {
+  const kind = r.string('engine.kind', 'modern_ebpf');
+  switch (kind) {
+    case 'modern_ebpf': {
+      // One ring buffer serves every CPU: the setting is checked as Falco does, the probe needs no more.
+      const cpus = r.number('engine.modern_ebpf.cpus_for_each_buffer', 2);
+      if (!Number.isInteger(cpus) || cpus < 0 || cpus > 0xffff) fail("'engine.modern_ebpf.cpus_for_each_buffer' must be an integer between 0 and 65535");
+      return { kind, cpusForEachBuffer: cpus };
+    }
+    case 'replay': {
+      const captureFile = r.string('engine.replay.capture_file', '');
+      if (captureFile === '') fail("engine.kind is 'replay' but no engine.replay.capture_file specified.");
+      return { kind, captureFile };
+    }
+    case 'nodriver':
+      return { kind };
+    default:
+      if (DRIVER_KINDS.includes(kind)) fail(`engine.kind '${kind}' is not supported by ghostwatch (${KINDS_HINT}).`);
+      return fail(`engine.kind '${kind}' is not a valid kind (${KINDS_HINT}).`);
+  }
 }
 
 /** Falco's container plugin defaults (plugins/container README). */

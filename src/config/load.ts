@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemReason } from '../rules/files.js';
 import { type GhostwatchConfig, readConfig } from './config.js';
-import { applyOverride, ConfigError, parseConfigText } from './tree.js';
+import { applyOverride, ConfigError, parseConfigText, type RawNode } from './tree.js';
 import { validateConfig } from './validate.js';
 
 export interface LoadedConfig {
@@ -14,6 +14,8 @@ export interface LoadedConfig {
   readonly file: string;
   /** Keys Falco knows that ghostwatch does not implement (accepted, to be reported as a warning). */
   readonly unimplemented: readonly string[];
+  /** The configuration as read, -o applied (what --support shows). */
+  readonly tree: RawNode & { kind: 'map' };
 }
 
 /** The directory of the ghostwatch package (where package.json is), from src/ or dist/src/. */
@@ -44,7 +46,7 @@ export function loadConfig(file: string | undefined, overrides: readonly string[
   const unimplemented = validateConfig(root, path);
   const config = readConfig(root, path, existsSync);
   for (const name of config.otherPlugins) unimplemented.push(`plugins[${name}]`);
-  return { config, file: path, unimplemented };
+  return { config, file: path, unimplemented, tree: root };
 }
 
 export { ConfigError };

@@ -113,7 +113,17 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     kernel_iter_event_counters_enabled: 'boolean', jemalloc_stats_enabled: 'boolean', convert_memory_to_mb: 'boolean',
     include_empty_values: 'boolean',
   }),
-  engine: unimplemented({ kind: 'string', kmod: 'any', ebpf: 'any', modern_ebpf: 'any', replay: 'any', gvisor: 'any', nodriver: 'any' }),
+  // Falco 0.38+'s engine selection: modern_ebpf is ghostwatch's probe, replay a capture file,
+  // nodriver no kernel events; the other kinds are errors (config.ts).
+  engine: map({
+    kind: str(),
+    modern_ebpf: map({ cpus_for_each_buffer: int(), buf_size_preset: int(), drop_failed_exit: bool(false), disable_iterators: bool(false) }),
+    replay: map({ capture_file: str() }),
+    nodriver: any(true),
+    kmod: unimplemented({ buf_size_preset: 'integer', drop_failed_exit: 'boolean' }),
+    ebpf: unimplemented({ probe: 'string', buf_size_preset: 'integer', drop_failed_exit: 'boolean' }),
+    gvisor: unimplemented({ config: 'string', root: 'string' }),
+  }),
   capture: unimplemented({ enabled: 'boolean', path_prefix: 'string', mode: 'string', default_duration: 'integer', max_file_size_mb: 'integer' }),
   falco_libs: map({
     thread_table_size: int(false), thread_table_auto_purging_interval_s: int(),

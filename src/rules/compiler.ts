@@ -19,12 +19,12 @@ import type { CollectorState } from './collector.js';
 import { conditionFindings, valueWarnings } from './condition-warnings.js';
 import { CONDITION_START, type Context } from './context.js';
 import { foldExceptions } from './exceptions.js';
-import type { MacroInfo, RuleInfo } from './infos.js';
+import type { ListInfo, MacroInfo, RuleInfo } from './infos.js';
 import { listText, substituteList } from './list-refs.js';
 import { resolveMacros } from './macro-refs.js';
 import { ruleEventTypes } from './rule-evttypes.js';
 import { type LoadResult, RuleLoadError } from './result.js';
-import type { ExtraOutputField, ExtraOutputFormat, LoadedRule } from './types.js';
+import type { CompiledListDef, CompiledMacroDef, ExtraOutputField, ExtraOutputFormat, LoadedRule } from './types.js';
 
 export interface CompileConfig {
   readonly result: LoadResult;
@@ -36,6 +36,7 @@ export interface CompileConfig {
 }
 
 interface CompiledList {
+  readonly info: ListInfo;
   readonly name: string;
   readonly items: readonly string[];
   /** The items as substituted into conditions. */
@@ -52,9 +53,18 @@ interface CompiledMacro {
 const CONTAINER_INFO = '%container.info';
 const NO_EVTTYPE_LIMIT = 100;
 
+/** What compiling gives: the rules, and the macros and lists as compiled (for describing them). */
+export interface CompileOutput {
+  readonly rules: LoadedRule[];
+  readonly macros: readonly CompiledMacroDef[];
+  readonly lists: readonly CompiledListDef[];
+}
+
 /** The rules, or a RuleLoadError for the first problem. Warnings go to cfg.result. */
-export function compileRules(state: CollectorState, cfg: CompileConfig): LoadedRule[] {
-  return new Compiler(state, cfg).compile();
+export function compileRules(state: CollectorState, cfg: CompileConfig): CompileOutput {
+  const compiler = new Compiler(state, cfg);
+  const rules = compiler.compile();
+  return { rules, macros: compiler.compiledMacros(), lists: compiler.compiledLists() };
 }
 
 class Compiler {
@@ -65,6 +75,14 @@ class Compiler {
     private readonly state: CollectorState,
     private readonly cfg: CompileConfig,
   ) {}
+
+  compiledMacros(): CompiledMacroDef[] {
+    return [...this.macros.values()].map((m) => ({ info: m.info, condition: m.condition, used: m.used }));
+  }
+
+  compiledLists(): CompiledListDef[] {
+    return this.lists.map((l) => ({ info: l.info, items: l.items, used: l.used }));
+  }
 
   compile(): LoadedRule[] {
     this.compileLists();
@@ -99,7 +117,7 @@ class Compiler {
           items.push(item);
         }
       }
-      this.lists.push({ name: list.name, items, text: listText(items), used: false });
+      this.lists.push({ info: list, name: list.name, items, text: listText(items), used: false });
     }
     for (const l of this.lists) if (usedNames.has(l.name)) l.used = true;
   }

@@ -39,3 +39,5 @@ export { ENGINE_VERSION, versionString } from './version.js';
 export type {
   ExtraOutputField, ExtraOutputFormat, LoadedRule, LoadOptions, OtherSourceRule, PluginAlternatives, PluginRequirement, RuleSet,
 } from './types.js';
+export { describeRulesJson, DescribeError, sortKeys, conditionString, type PluginUse } from './describe.js';
+export type { CompiledListDef, CompiledMacroDef, RuleDefinitions } from './types.js';

@@ -16,7 +16,7 @@ import { Reader } from './reader.js';
 import { checkSchema } from './schema.js';
 import { LoadResult, RuleLoadError } from './result.js';
 import type { RuleInfo } from './infos.js';
-import type { LoadedRule, LoadOptions, OtherSourceRule, RuleSet } from './types.js';
+import type { CompiledListDef, CompiledMacroDef, LoadedRule, LoadOptions, OtherSourceRule, RuleSet } from './types.js';
 import { versionString } from './version.js';
 import { parseYamlDocuments, YamlParseError, type YNode } from './yaml.js';
 
@@ -51,6 +51,8 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
   const contents = new Map<string, string>();
   const results: LoadResult[] = [];
   let rules: LoadedRule[] = [];
+  let macros: readonly CompiledMacroDef[] = [];
+  let lists: readonly CompiledListDef[] = [];
   let otherSourceRules: OtherSourceRule[] = [];
 
   for (const file of files) {
@@ -65,10 +67,11 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
       result.schemaStatus = docs.flatMap(checkSchema);
       for (const doc of docs) reader.readDocument(doc, root);
       if (result.successful) {
-        rules = compileRules(collector.state, {
+        const compiled = compileRules(collector.state, {
           result, sources, universe: SYSCALL_EVENT_UNIVERSE,
           extraOutputFormats: opts.extraOutputFormats ?? [], extraOutputFields: opts.extraOutputFields ?? [],
         });
+        ({ rules, macros, lists } = compiled);
         otherSourceRules = uncompiled(collector.state.rules.values());
       }
     } catch (e) {
@@ -87,6 +90,8 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
     contents,
     requiredEngineVersion: state.requiredEngineVersion && versionString(state.requiredEngineVersion.version),
     requiredPluginVersions: [...state.requiredPluginVersions],
+    // A file that failed restored the collector: its state is the one the last compile saw.
+    definitions: { rules: new Map(state.rules), macros, lists },
   };
 }
 

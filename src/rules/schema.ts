@@ -4,9 +4,12 @@
 // or the validator's messages ("failed for <root>[0]: Object contains a property that could not
 // be validated using 'properties' or 'additionalProperties' constraints: 'foo'."), innermost
 // first; a failed schema check is only reported, it does not stop the load.
+// The schema is data: `--rule-schema` prints it (src/config/json-schema.ts), each titled part as
+// one of Falco's definitions.
 import type { YNode } from './yaml.js';
 
-interface Schema {
+export interface Schema {
+  readonly title?: string;
   readonly type?: 'string' | 'boolean' | 'integer' | 'array' | 'object';
   readonly enum?: readonly string[];
   readonly properties?: Readonly<Record<string, Schema>>;
@@ -19,19 +22,23 @@ interface Schema {
 
 const STRING: Schema = { type: 'string' };
 const BOOLEAN: Schema = { type: 'boolean' };
-const OVERRIDDEN: Schema = { type: 'string', enum: ['append', 'replace'] };
+const OVERRIDDEN: Schema = { title: 'OverriddenItem', type: 'string', enum: ['append', 'replace'] };
 const PLUGIN_ALTERNATIVE: Schema = {
-  type: 'object', additionalProperties: false, properties: { name: STRING, version: STRING }, required: ['name', 'version'],
+  title: 'Alternative', type: 'object', additionalProperties: false, properties: { name: STRING, version: STRING }, required: ['name', 'version'],
 };
 
 const FALCO_RULE: Schema = {
+  title: 'FalcoRule',
   type: 'object',
   additionalProperties: false,
   properties: {
-    required_engine_version: STRING,
+    // An integer N is a version too (0.N.0), as the stock packs of 2023 write it. (Every scalar
+    // passes as a string here; a YAML-typed validator of --rule-schema needs the integer said.)
+    required_engine_version: { anyOf: [STRING, { type: 'integer' }] },
     required_plugin_versions: {
       type: 'array',
       items: {
+        title: 'RequiredPluginVersion',
         type: 'object', additionalProperties: false,
         properties: { name: STRING, version: STRING, alternatives: { type: 'array', items: PLUGIN_ALTERNATIVE } },
         required: ['name', 'version'],
@@ -40,13 +47,14 @@ const FALCO_RULE: Schema = {
     macro: STRING,
     condition: STRING,
     list: STRING,
-    items: { type: 'array', items: { anyOf: [{ type: 'integer' }, STRING] } },
+    items: { type: 'array', items: { title: 'Item', anyOf: [{ type: 'integer' }, STRING] } },
     rule: STRING,
     desc: STRING,
     enabled: BOOLEAN,
     output: STRING,
     append: BOOLEAN,
     priority: {
+      title: 'Priority',
       type: 'string',
       enum: ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'INFORMATIONAL', 'DEBUG'],
     },
@@ -55,9 +63,12 @@ const FALCO_RULE: Schema = {
     source: STRING,
     exceptions: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, properties: { name: STRING, fields: {}, comps: {}, values: {} }, required: ['name'] },
+      items: {
+        title: 'Exception', type: 'object', additionalProperties: false, properties: { name: STRING, fields: {}, comps: {}, values: {} }, required: ['name'],
+      },
     },
     override: {
+      title: 'Override',
       type: 'object',
       additionalProperties: false,
       minProperties: 1,
@@ -73,14 +84,15 @@ const FALCO_RULE: Schema = {
   },
 };
 
-const RULES_DOCUMENT: Schema = { type: 'array', items: FALCO_RULE };
+/** A rules document: a sequence of items (rules, macros, lists, version requirements). */
+export const RULES_DOCUMENT_SCHEMA: Schema = { type: 'array', items: FALCO_RULE };
 
 export const SCHEMA_OK = 'ok';
 
 /** The schema check of one document: ['ok'], or the messages of its failures. */
 export function checkSchema(doc: YNode): string[] {
   const errors: SchemaError[] = [];
-  return validate(doc, RULES_DOCUMENT, ['<root>'], errors) ? [SCHEMA_OK] : errors.map((e) => `failed for ${e.context.join('')}: ${e.message}`);
+  return validate(doc, RULES_DOCUMENT_SCHEMA, ['<root>'], errors) ? [SCHEMA_OK] : errors.map((e) => `failed for ${e.context.join('')}: ${e.message}`);
 }
 
 interface SchemaError {

@@ -1,7 +1,7 @@
 // What loading rules files gives the engine.
 import type { Expr } from '../filter/ast.js';
 import type { FieldRegistry } from '../fields/types.js';
-import type { PluginAlternatives, PluginRequirement } from './infos.js';
+import type { ListInfo, MacroInfo, PluginAlternatives, PluginRequirement, RuleInfo } from './infos.js';
 import type { Priority } from './priority.js';
 import type { LoadResult } from './result.js';
 
@@ -67,6 +67,30 @@ export interface RuleSet {
   readonly requiredEngineVersion: string | undefined;
   /** Check them with checkPluginRequirements (plugins.ts). */
   readonly requiredPluginVersions: readonly PluginAlternatives[];
+  /** The definitions behind `rules`, as of the last file that loaded (what -L describes). */
+  readonly definitions: RuleDefinitions;
+}
+
+/** A macro as compiled: its definition, its condition with lists and macros inlined, whether a rule or macro uses it. */
+export interface CompiledMacroDef {
+  readonly info: MacroInfo;
+  readonly condition: Expr;
+  readonly used: boolean;
+}
+
+/** A list as compiled: its definition, its items with the lists it names expanded, whether anything uses it. */
+export interface CompiledListDef {
+  readonly info: ListInfo;
+  readonly items: readonly string[];
+  readonly used: boolean;
+}
+
+/** Every rule, macro and list as written (appends and overrides applied) and as compiled, in definition order. */
+export interface RuleDefinitions {
+  /** Every rule collected, including those of sources not loaded (unknownSource). */
+  readonly rules: ReadonlyMap<string, RuleInfo>;
+  readonly macros: readonly CompiledMacroDef[];
+  readonly lists: readonly CompiledListDef[];
 }
 
 /** An output format appended to the output of the matching rules (Falco's append_output). */
