@@ -24,7 +24,7 @@ const EMPTY_RULES = resolve(repoRoot, 'bench', 'no-rules.yaml');
 
 const rules = (...files: string[]): string[] | undefined => {
   const paths = files.map((f) => sharedPath('falco', 'rules', f));
-  return paths.every((p) => p !== undefined) ? paths.flatMap((p) => ['-r', p!]) : undefined;
+  return paths.every((p) => p !== undefined) ? paths.flatMap((p) => ['-r', p]) : undefined;
 };
 const run = (capture: string, ruleArgs: string[]) => [GHOSTWATCH, 'run', '-c', CONFIG, ...ruleArgs, '-e', capture];
 

@@ -3,7 +3,7 @@
 import { readCapture } from '../src/capture/reader.js';
 
 let types = 0;
-await readCapture(process.argv[2]!, {
+await readCapture(process.argv[2], {
   header() {},
   event(e) {
     types += e.type;

@@ -48,7 +48,7 @@ function arg(name: string, fallback: number): number {
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** CPU seconds a process has used so far (user + system), 0 when it is gone. */
@@ -73,7 +73,7 @@ function peakRssKb(pid: number): number {
 
 function runWorkload(w: Workload): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(w.argv[0]!, w.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(w.argv[0], w.argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${w.argv.join(' ')} failed: ${r.stderr.toString().trim()}`);
   return wall;

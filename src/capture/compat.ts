@@ -103,7 +103,7 @@ function byName(target: EventInfo, source: EventInfo): Source[] | undefined {
   const renamed = RENAMED.get(target.id) ?? {};
   const out: Source[] = [];
   for (let i = 0; i < legacyParamCount(target); i++) {
-    const name = target.params[i]!.name;
+    const name = target.params[i].name;
     const from = source.params.findIndex((p) => p.name === (renamed[name] ?? name));
     if (from < 0) return undefined;
     out.push({ from });
@@ -137,7 +137,7 @@ function planFor(info: EventInfo): Plan | undefined {
   }
   const exitId = info.id < LEGACY_EVENT_COUNT ? info.id : TO_2022.get(info.id);
   if (exitId === undefined) return undefined;
-  const exit = EVENT_TABLE[exitId]!;
+  const exit = EVENT_TABLE[exitId];
   const exitParams = exitId === info.id
     ? Array.from({ length: legacyParamCount(exit) }, (_, from) => ({ from }))
     : byName(exit, info);
@@ -145,7 +145,7 @@ function planFor(info: EventInfo): Plan | undefined {
   const plan: Plan = { exitId, exitParams, enterId: -1, enterParams: [], enterOpenFlags: -1, childHasNoEnter: CLONE_EXITS.has(exitId) };
   // Enter events are the even ids; enter-only events (procexit...) have no exit to pair.
   if (info.dir === '<') {
-    const enter = EVENT_TABLE[exitId - 1]!;
+    const enter = EVENT_TABLE[exitId - 1];
     const enterParams = byName(enter, info);
     if (enterParams !== undefined) {
       plan.enterId = enter.id;
@@ -189,10 +189,10 @@ export class LegacyConverter {
 
   /** Write event `type` with the given parameters (from src) in the scratch buffer. */
   private build(src: Event, type: number, params: readonly Source[], openFlags: number): Event {
-    const info = EVENT_TABLE[type]!;
+    const info = EVENT_TABLE[type];
     const n = params.length;
     let size = HEADER + 2 * n;
-    for (let i = 0; i < n; i++) size += this.paramSize(src, info, i, params[i]!);
+    for (let i = 0; i < n; i++) size += this.paramSize(src, info, i, params[i]);
     if (this.buf.length < size) this.buf = Buffer.alloc(size * 2);
     const b = this.buf;
     b.set(src.buf.subarray(src.off, src.off + 16), 0); // ts, tid
@@ -202,7 +202,7 @@ export class LegacyConverter {
     let lens = HEADER;
     let data = HEADER + 2 * n;
     for (let i = 0; i < n; i++) {
-      const len = this.writeParam(src, info, i, params[i]!, data, i === openFlags);
+      const len = this.writeParam(src, info, i, params[i], data, i === openFlags);
       b.writeUInt16LE(len, lens);
       lens += 2;
       data += len;
@@ -217,7 +217,7 @@ export class LegacyConverter {
 
   /** The length parameter i will have: the 2022 type's width for numbers, at least a NUL for strings. */
   private paramSize(src: Event, info: EventInfo, i: number, s: Source): number {
-    const type = info.params[i]!.type;
+    const type = info.params[i].type;
     const width = fixedWidth(type);
     if ('constant' in s) return width;
     if ('bpfResult' in s) return 9;
@@ -229,7 +229,7 @@ export class LegacyConverter {
   /** Write parameter i at `at`; returns its length (paramSize's). */
   private writeParam(src: Event, info: EventInfo, i: number, s: Source, at: number, openFlags: boolean): number {
     const b = this.buf;
-    const type = info.params[i]!.type;
+    const type = info.params[i].type;
     const width = fixedWidth(type);
     if ('constant' in s) {
       writeInt(b, at, width, s.constant);

@@ -24,7 +24,7 @@ export class Cursor {
     return p;
   }
 
-  u8(): number { return this.buf[this.need(1)]!; }
+  u8(): number { return this.buf[this.need(1)]; }
   u16(): number { return this.buf.readUInt16LE(this.need(2)); }
   u32(): number { return this.buf.readUInt32LE(this.need(4)); }
   i32(): number { return this.buf.readInt32LE(this.need(4)); }

@@ -51,18 +51,18 @@ function defaultFormat(type: ParamType): PrintFormat {
 }
 
 function parseParam(spec: string, event: string): ParamInfo {
-  const [name, typeName, ...rest] = spec.split(':');
-  const type = typeName !== undefined ? (T as Record<string, ParamType>)[typeName] : undefined;
-  if (name === undefined || name === '' || type === undefined) throw new Error(`event table: bad parameter '${spec}' of ${event}`);
+  const [name, typeName = '', ...rest] = spec.split(':');
+  if (name === '' || !Object.hasOwn(T, typeName)) throw new Error(`event table: bad parameter '${spec}' of ${event}`);
+  const type = (T as Record<string, ParamType>)[typeName];
   let fmt = defaultFormat(type);
   let flags: readonly NameValue[] | undefined;
   let dirfdParam: number | undefined;
   let dyn: readonly ParamInfo[] | undefined;
   for (const part of rest) {
-    if (part in F) fmt = (F as Record<string, PrintFormat>)[part]!;
+    if (Object.hasOwn(F, part)) fmt = (F as Record<string, PrintFormat>)[part];
     else if (/^\d+$/.test(part)) dirfdParam = Number(part);
-    else if (FLAG_TABLES[part] !== undefined) flags = FLAG_TABLES[part];
-    else if (DYN_SHAPES[part] !== undefined) dyn = DYN_SHAPES[part];
+    else if (Object.hasOwn(FLAG_TABLES, part)) flags = FLAG_TABLES[part];
+    else if (Object.hasOwn(DYN_SHAPES, part)) dyn = DYN_SHAPES[part];
     else throw new Error(`event table: unknown '${part}' in parameter '${spec}' of ${event}`);
   }
   return { name, type, fmt, ...(flags && { flags }), ...(dirfdParam !== undefined && { dirfdParam }), ...(dyn && { dyn }) };
@@ -70,11 +70,11 @@ function parseParam(spec: string, event: string): ParamInfo {
 
 /** Even ids are enter events, odd ids exit events. */
 function e(id: number, name: string, category: number, flags: number, spec: string): EventInfo {
-  const [legacy, newer] = spec.split(' | ');
-  const parse = (s: string | undefined): ParamInfo[] => (s ? s.split(', ').map((p) => parseParam(p, name)) : []);
+  const [legacy, ...newer] = spec.split(' | ');
+  const parse = (s: string): ParamInfo[] => (s ? s.split(', ').map((p) => parseParam(p, name)) : []);
   const params = parse(legacy);
-  const legacyParams = newer === undefined ? undefined : params.length;
-  params.push(...parse(newer));
+  const legacyParams = newer.length === 0 ? undefined : params.length;
+  for (const s of newer) params.push(...parse(s));
   return { id, name, dir: id % 2 === 0 ? '>' : '<', category, flags, params, ...(legacyParams !== undefined && { legacyParams }) };
 }
 
@@ -542,7 +542,7 @@ export const EVENT_TABLE: readonly EventInfo[] = [
 ];
 
 for (let i = 0; i < EVENT_TABLE.length; i++) {
-  if (EVENT_TABLE[i]!.id !== i) throw new Error(`event table: entry ${i} has id ${EVENT_TABLE[i]!.id}`);
+  if (EVENT_TABLE[i].id !== i) throw new Error(`event table: entry ${i} has id ${EVENT_TABLE[i].id}`);
 }
 
 /** The number of event types sysdig 0.29.3 knows (its PPM_EVENT_MAX). */
@@ -577,10 +577,10 @@ export function legacyParamCount(info: EventInfo): number {
 export function findLongestParam(name: string): ParamInfo | undefined {
   let best: ParamInfo | undefined;
   for (let id = 0; id < LEGACY_EVENT_COUNT; id++) {
-    const info = EVENT_TABLE[id]!;
+    const info = EVENT_TABLE[id];
     const n = legacyParamCount(info);
     for (let k = 0; k < n; k++) {
-      const p = info.params[k]!;
+      const p = info.params[k];
       if (name.startsWith(p.name) && (best === undefined || p.name.length > best.name.length)) best = p;
     }
   }

@@ -101,14 +101,14 @@ export class Event {
   /** Absolute offset in buf of parameter i. */
   paramOffset(i: number): number {
     if (!this.decoded) this.decode();
-    return this.offsets[i]!;
+    return this.offsets[i];
   }
 
   /** Byte length of parameter i (0 when the event has fewer parameters). */
   paramLen(i: number): number {
     if (i >= this.nparams) return 0;
     if (!this.decoded) this.decode();
-    return this.lengths[i]!;
+    return this.lengths[i];
   }
 
   hasParam(i: number): boolean {
@@ -119,7 +119,7 @@ export class Event {
   paramUint(i: number): number {
     const o = this.paramOffset(i);
     switch (this.paramLen(i)) {
-      case 1: return this.buf[o]!;
+      case 1: return this.buf[o];
       case 2: return this.buf.readUInt16LE(o);
       case 4: return this.buf.readUInt32LE(o);
       case 8: return this.buf.readUInt32LE(o + 4) * TWO32 + this.buf.readUInt32LE(o);
@@ -164,7 +164,7 @@ export class Event {
     if (this.owned === undefined || this.owned.length < e.len) this.owned = Buffer.alloc(Math.max(256, e.len * 2));
     const src = e.buf, dst = this.owned, from = e.off, n = e.len;
     // Events are mostly small: a plain loop beats Buffer.copy's per-call cost below a few hundred bytes.
-    if (n < 256) for (let i = 0; i < n; i++) dst[i] = src[from + i]!;
+    if (n < 256) for (let i = 0; i < n; i++) dst[i] = src[from + i];
     else src.copy(dst, 0, from, from + n);
     this.reset(this.owned, 0, e.hdrLen, e.lenSize, e.nparams);
     this.len = e.len;

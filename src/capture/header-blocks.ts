@@ -150,7 +150,7 @@ export function decodeFdlist(c: Cursor, blockType: number, out: FdRecord[]): voi
       case FdType.EVENT: case FdType.SIGNALFD: case FdType.EVENTPOLL: case FdType.INOTIFY:
       case FdType.TIMERFD: case FdType.NETLINK: case FdType.BPF: case FdType.USERFAULTFD:
       case FdType.IOURING: case FdType.MEMFD: case FdType.PIDFD:
-        r = noSocket(pid, fd, ino, rawType as FdType, c.lstr());
+        r = noSocket(pid, fd, ino, rawType, c.lstr());
         break;
       default:
         throw new RangeError(`fd ${fd} of process ${pid} has unknown fd type ${rawType}`);

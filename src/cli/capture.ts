@@ -77,9 +77,10 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
   process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
   // -M, as sysdig: the events of the first SECONDS of event time, however late they are read; the
   // timer only ends a recording no event comes to end.
-  const window = (o.durationSeconds ?? 0) * 1e9;
+  const seconds = o.durationSeconds ?? 0;
+  const window = seconds * 1e9;
   let deadline = Infinity;
-  const timer = window > 0 ? setTimeout(() => void live.stop(), o.durationSeconds! * 1000) : undefined;
+  const timer = window > 0 ? setTimeout(() => void live.stop(), seconds * 1000) : undefined;
   const recorder = new Recorder(state, writer, o.count ?? Infinity);
   const converter = new LegacyConverter();
   // A new container's description is written before its first events (it comes from the runtime

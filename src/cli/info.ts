@@ -33,7 +33,7 @@ export function versionJson(): Record<string, unknown> {
     engine_version_semver: versionString(ENGINE_VERSION),
     driver_schema_version: PROBE_SCHEMA_VERSION,
     plugin_versions: pluginVersions(),
-  }) as Record<string, unknown>;
+  });
 }
 
 /** --version without json_output: Falco's layout, with the lines that hold for ghostwatch. */
@@ -70,7 +70,7 @@ export function supportJson(s: SupportInput): Record<string, unknown> {
       sha256: createHash('sha256').update(f.content).digest('hex'),
       variants: [{ content: f.content }],
     })),
-  }) as Record<string, unknown>;
+  });
 }
 
 /** The configuration tree as JSON: every scalar is text, as yaml-cpp keeps it. */

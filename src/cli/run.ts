@@ -389,7 +389,9 @@ async function detectEvents(
     },
   }, Date.now() * 1e6, live === undefined ? undefined : new ProbeDropSource(() => live.counts()));
 
+  // Set by the signal handlers; read through stopRequested, since TypeScript cannot see them change it.
   let stop = false;
+  const stopRequested = () => stop;
   const stopLive = () => void live?.stop().catch((e: unknown) => logger.log(LOG.ERR, `stopping the probe: ${errorLine(e)}`));
   const onStop = (signal: string) => () => {
     logger.log(LOG.INFO, `${signal} received, exiting...`);
@@ -418,14 +420,14 @@ async function detectEvents(
   try {
     if (live === undefined) logger.log(LOG.INFO, `Reading events from capture file ${input.capture}`);
     else logger.log(LOG.INFO, 'Watching the live system (eBPF probe); SIGINT or SIGTERM stops');
-    result = await detect(live ?? input.capture!, {
+    result = await detect(live ?? input.capture, {
       state, engine, stats, clock, drops,
       matchAll: config.ruleMatching === 'all',
       alert: sendAlert,
       limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
       ...(config.outputsRate > 0 && { limiter: new TokenBucket(config.outputsRate, config.outputsMaxBurst, clock()) }),
       durationNs: live === undefined ? o.durationSeconds * 1e9 : 0,
-      stopRequested: () => stop,
+      stopRequested,
       ...(live !== undefined && { sourceCounts: () => live.counts() }),
       ...(live !== undefined && config.threadPurgeIntervalS > 0 && { purge: { intervalNs: config.threadPurgeIntervalS * 1e9, isAlive: threadIsAlive } }),
       ...(live !== undefined && config.containers.newContainerWaitMs > 0 && {
@@ -452,7 +454,7 @@ async function detectEvents(
     process.stderr.write(drops.summary());
   }
   // Falco honours -M with a capture too: it waits that long once the events are read.
-  if (live === undefined && o.durationSeconds > 0 && !stop && !result.stoppedByDrops) {
+  if (live === undefined && o.durationSeconds > 0 && !stopRequested() && !result.stoppedByDrops) {
     await new Promise<void>((resolveSleep) => {
       const t = setTimeout(resolveSleep, o.durationSeconds * 1000);
       wake = () => {
@@ -552,9 +554,9 @@ function failureLine(results: readonly LoadResult[]): string {
   return results
     .filter((r) => !r.successful)
     .map((r) => {
-      const e = r.errors[0]!;
+      const e = r.errors[0];
       const locs = e.context.locations;
-      const item = [...locs].reverse().find((l) => l.itemName !== '') ?? locs[0];
+      const item = [...locs].reverse().find((l) => l.itemName !== '') ?? locs.at(0);
       const place = [...locs].reverse().find((l) => l.name === r.name);
       const what = item === undefined ? '' : `${item.itemType}${item.itemName === '' ? '' : ` '${item.itemName}'`}`;
       const where = place === undefined ? '' : ` at ${r.name}:${place.position.line + 1}:${place.position.column + 1}`;

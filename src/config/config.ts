@@ -273,16 +273,19 @@ function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): {
   return { containers: { engines, labelMaxLen, lookupTimeoutMs, newContainerWaitMs }, otherPlugins };
 }
 
+/** What JSON.parse returns. */
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
 /** A JSON init_config as a tree the Reader walks. */
 function jsonNode(text: string, fail: (msg: string) => never): RawNode {
-  let v: unknown;
+  let v: Json;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(text) as Json;
   } catch (e) {
     fail(`the container plugin's init_config is neither a map nor JSON (${(e as Error).message})`);
   }
-  const toNode = (x: unknown): RawNode => {
-    if (x === null || x === undefined) return { kind: 'null' };
+  const toNode = (x: Json): RawNode => {
+    if (x === null) return { kind: 'null' };
     if (Array.isArray(x)) return { kind: 'seq', items: x.map(toNode) };
     if (typeof x === 'object') return { kind: 'map', entries: new Map(Object.entries(x).map(([k, y]) => [k, toNode(y)])) };
     return { kind: 'scalar', text: String(x) };
@@ -326,7 +329,7 @@ function readRuleSelection(node: RawNode | undefined, fail: (msg: string) => nev
   return node.items.map((item) => {
     const entries = item.kind === 'map' ? [...item.entries] : [];
     if (entries.length !== 1) fail("each item of 'rules' must have exactly one of 'enable' or 'disable'");
-    const [op, sel] = entries[0]!;
+    const [op, sel] = entries[0];
     const text = (k: string) => {
       const v = sel.kind === 'map' ? sel.entries.get(k) : undefined;
       return v?.kind === 'scalar' && v.text !== '' ? v.text : undefined;
@@ -379,7 +382,7 @@ function readAppendOutput(
 function fieldDefinition(f: RawNode): { key: string; format: string; raw: boolean } | undefined {
   if (f.kind === 'scalar' && f.text !== '') return { key: f.text, format: `%${f.text}`, raw: true };
   if (f.kind !== 'map' || f.entries.size !== 1) return undefined;
-  const [key, value] = [...f.entries][0]!;
+  const [key, value] = [...f.entries][0];
   return value.kind === 'scalar' ? { key, format: value.text, raw: false } : undefined;
 }
 

@@ -20,7 +20,7 @@ export function parseConfigText(text: string, name: string): RawNode & { kind: '
     if (e instanceof YamlParseError) throw new ConfigError(`Cannot read config file (${name}): ${e.message}`);
     throw e;
   }
-  const root = docs[0] === undefined ? { kind: 'null' as const } : fromYaml(docs[0]);
+  const root = docs.length === 0 ? { kind: 'null' as const } : fromYaml(docs[0]);
   if (root.kind === 'null') return { kind: 'map', entries: new Map() };
   if (root.kind !== 'map') throw new ConfigError(`Cannot read config file (${name}): the top level must be a map of keys`);
   return root;
@@ -54,7 +54,7 @@ export function applyOverride(root: RawNode & { kind: 'map' }, option: string): 
   const path = parsePath(option.slice(0, eq), option);
   let node: RawNode = root;
   for (let i = 0; i < path.length; i++) {
-    const step = path[i]!;
+    const step = path[i];
     const last = i === path.length - 1;
     const value: RawNode = last ? { kind: 'scalar', text: option.slice(eq + 1) } : { kind: 'map', entries: new Map() };
     if (typeof step === 'string') {
@@ -68,9 +68,9 @@ export function applyOverride(root: RawNode & { kind: 'map' }, option: string): 
       const idx = step === APPEND ? node.items.length : step;
       if (idx > node.items.length) throw new ConfigError(`Error parsing config option "${option}": index ${idx} is past the end of the sequence`);
       const seqNext = !last && typeof path[i + 1] !== 'string';
-      const existing = node.items[idx];
+      const existing = node.items.at(idx);
       if (last || existing === undefined || existing.kind === 'null' || existing.kind === 'scalar') node.items[idx] = seqNext ? { kind: 'seq', items: [] } : value;
-      node = node.items[idx]!;
+      node = node.items[idx];
     }
   }
 }
@@ -85,13 +85,15 @@ function parsePath(key: string, option: string): Step[] {
   let m: RegExpExecArray | null;
   let expectName = true;
   while (re.lastIndex < key.length && (m = re.exec(key)) !== null) {
-    if (m[1] !== undefined) {
+    // Groups that did not take part in the match are undefined.
+    const name = m.at(1), index = m.at(2);
+    if (name !== undefined) {
       if (!expectName) break;
-      steps.push(m[1]);
+      steps.push(name);
       expectName = false;
-    } else if (m[2] !== undefined) {
+    } else if (index !== undefined) {
       if (steps.length === 0) break;
-      steps.push(m[2] === '' ? APPEND : Number(m[2]));
+      steps.push(index === '' ? APPEND : Number(index));
     } else {
       expectName = true;
     }

@@ -49,7 +49,8 @@ function where(w: Walk, node: RawNode): string {
 function checkMap(node: RawNode & { kind: 'map' }, keys: Readonly<Record<string, KeySpec>>, prefix: string, w: Walk): void {
   for (const [key, value] of node.entries) {
     const path = prefix + key;
-    const spec = keys[key];
+    // Own keys only: 'toString' or 'constructor' must be unknown keys, not Object.prototype's.
+    const spec: KeySpec | undefined = Object.hasOwn(keys, key) ? keys[key] : undefined;
     if (spec === undefined) throw new ConfigError(`${where(w, value)}: unknown key '${path}' (neither Falco nor ghostwatch knows it)`);
     const report = !spec.implemented && w.reported !== true;
     if (report && !w.unimplemented.includes(path)) w.unimplemented.push(path);

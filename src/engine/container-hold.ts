@@ -92,7 +92,7 @@ export class ContainerHold {
       this.resume(!described);
     }
     while (this.waitingFor === undefined && this.head < this.queue.length) {
-      const e = this.queue[this.head]!;
+      const e = this.queue[this.head];
       this.queue[this.head++] = undefined as unknown as Event;
       this.run(e);
       this.free.push(e);

@@ -93,7 +93,7 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
     judge: (evt: Event): void => {
       if (d.matchAll) {
         const n = d.engine.all(evt, matches);
-        for (let i = 0; i < n; i++) matched(matches[i]!.rule, evt);
+        for (let i = 0; i < n; i++) matched(matches[i].rule, evt);
       } else {
         const r = d.engine.first(evt);
         if (r !== undefined) matched(r.rule, evt);

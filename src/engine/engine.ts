@@ -28,7 +28,7 @@ export class RuleEngine {
   constructor(rules: readonly LoadedRule[], registry: FieldRegistry) {
     const group = new ConditionGroup(registry);
     const added = rules.map((rule) => guarded(rule, () => group.add(rule.condition)));
-    this.rules = rules.map((rule, i) => ({ rule, matches: guarded(rule, () => group.compile(added[i]!)) }));
+    this.rules = rules.map((rule, i) => ({ rule, matches: guarded(rule, () => group.compile(added[i])) }));
     this.conditions = group;
     const slots: RunningRule[][] = EVENT_TABLE.map(() => []);
     for (const r of this.rules) {
@@ -43,7 +43,7 @@ export class RuleEngine {
     this.conditions.nextEvent();
     const slot = this.byType[evt.type] ?? NONE;
     for (let i = 0; i < slot.length; i++) {
-      const r = slot[i]!;
+      const r = slot[i];
       if (r.matches(evt)) return r;
     }
     return undefined;
@@ -55,7 +55,7 @@ export class RuleEngine {
     this.conditions.nextEvent();
     const slot = this.byType[evt.type] ?? NONE;
     for (let i = 0; i < slot.length; i++) {
-      const r = slot[i]!;
+      const r = slot[i];
       if (r.matches(evt)) out.push(r);
     }
     return out.length;

@@ -9,8 +9,7 @@ export function ruleEventNames(rules: readonly LoadedRule[]): Set<string> | 'all
   for (const r of rules) {
     if (r.evttypes === 'all') return 'all';
     for (const id of r.evttypes) {
-      const name = EVENT_TABLE[id]?.name;
-      if (name !== undefined) names.add(name);
+      if (id < EVENT_TABLE.length) names.add(EVENT_TABLE[id].name);
     }
   }
   return names;
@@ -22,7 +21,7 @@ export function ruleEventNames(rules: readonly LoadedRule[]): Set<string> | 'all
  * meta-event bit).
  */
 const KERNEL_EVENT_NAMES: ReadonlySet<string> = new Set(
-  EVENT_TABLE.filter((e) => e !== undefined && e.category !== EventCategory.INTERNAL && e.name !== 'container').map((e) => e.name),
+  EVENT_TABLE.filter((e) => e.category !== EventCategory.INTERNAL && e.name !== 'container').map((e) => e.name),
 );
 
 export function isSyscallEvent(name: string): boolean {

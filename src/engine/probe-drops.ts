@@ -33,6 +33,7 @@ export class ProbeDropSource implements DropSource {
 }
 
 function eventLabel(type: number): string {
+  if (type >= EVENT_TABLE.length) return `type${type}`;
   const info = EVENT_TABLE[type];
-  return info === undefined ? `type${type}` : `${info.name}_${info.dir === '>' ? 'enter' : 'exit'}`;
+  return `${info.name}_${info.dir === '>' ? 'enter' : 'exit'}`;
 }

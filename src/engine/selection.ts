@@ -42,10 +42,11 @@ export function selectRules(rules: readonly LoadedRule[], sel: RuleSelection): L
     if (s.tag !== undefined) set(hasAnyTag([s.tag]), s.enable);
   }
   for (const sub of sel.disabledSubstrings ?? []) set((r) => r.name.includes(sub), false);
-  if ((sel.disabledTags?.length ?? 0) > 0) set(hasAnyTag(sel.disabledTags!), false);
-  if ((sel.enabledTags?.length ?? 0) > 0) {
+  const disabledTags = sel.disabledTags ?? [], enabledTags = sel.enabledTags ?? [];
+  if (disabledTags.length > 0) set(hasAnyTag(disabledTags), false);
+  if (enabledTags.length > 0) {
     set(() => true, false);
-    set(hasAnyTag(sel.enabledTags!), true);
+    set(hasAnyTag(enabledTags), true);
   }
   return rules.filter((r, i) => on[i] && r.priority <= sel.minPriority);
 }

@@ -21,9 +21,9 @@ export class DetectionStats {
 
   count(rule: LoadedRule): void {
     this.total++;
-    this.byPriority[rule.priority]!++;
+    this.byPriority[rule.priority]++;
     const i = this.index.get(rule);
-    if (i !== undefined) this.byRule[i]!++;
+    if (i !== undefined) this.byRule[i]++;
   }
 
   get detected(): number {
@@ -37,7 +37,7 @@ export class DetectionStats {
     });
     out += 'Triggered rules by rule name:\n';
     this.byRule.forEach((n, i) => {
-      if (n > 0) out += `   ${this.rules[i]!.name}: ${n}\n`;
+      if (n > 0) out += `   ${this.rules[i].name}: ${n}\n`;
     });
     return out;
   }

@@ -59,7 +59,7 @@ export function ancestorIndex(text: string, start: number, pos: number): ParsedA
 export function dotKey(text: string, start: number, pos: number, accept: RegExp): ParsedArg {
   if (text[pos] !== '.') syntaxError(text, start);
   let end = pos + 1;
-  while (end < text.length && accept.test(text[end]!)) end++;
+  while (end < text.length && accept.test(text[end])) end++;
   return { arg: text.slice(pos + 1, end), end };
 }
 

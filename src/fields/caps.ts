@@ -13,6 +13,6 @@ const CAPABILITIES = [
 /** 'CAP_CHOWN CAP_KILL ...' for the bits set in caps; '' for none. */
 export function capsToString(caps: bigint): string {
   const names: string[] = [];
-  for (let i = 0; i < CAPABILITIES.length; i++) if ((caps >> BigInt(i)) & 1n) names.push(CAPABILITIES[i]!);
+  for (let i = 0; i < CAPABILITIES.length; i++) if ((caps >> BigInt(i)) & 1n) names.push(CAPABILITIES[i]);
   return names.join(' ');
 }

@@ -467,7 +467,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
       name: 'evt.arg', type: T.CHARBUF, arg: 'index-or-key', argRequired: true,
       desc: "one of the event arguments specified by name or by number. Some events (e.g. return codes or FDs) will be converted into a text representation when possible. E.g. 'evt.arg.fd' or 'evt.arg[0]'.",
       parseArg: (text, start, pos) => paramNameArg(text, start, pos, true),
-      checkArg: (a) => (/^\s*[+-]?\d+$/.test(a) ? (indexOrKey(a) as number) : checkParamName(a)),
+      checkArg: (a) => (/^\s*[+-]?\d+$/.test(a) ? indexOrKey(a) : checkParamName(a)),
       get: (e, c, arg) => {
         const i = argIndex(e, arg, c.render);
         return i < 0 ? undefined : renderArg(e, i, c.render);

@@ -41,10 +41,12 @@ function fdField(name: string, type: ParamType, fmt: PrintFormat, desc: string, 
 
 /** A path-like field, whose output drops unprintable characters (conditions see them raw). */
 function sanitized(spec: FieldSpec): FieldSpec {
+  const get = spec.get;
+  if (get === undefined) throw new Error(`${spec.name}: a sanitized field reads its value with get`);
   return {
     ...spec,
     make: (c, arg) => {
-      const extract = (e: Event): FieldValue => spec.get!(e, c, arg);
+      const extract = (e: Event): FieldValue => get(e, c, arg);
       return {
         extract,
         render: (e) => {

@@ -24,7 +24,7 @@ function bracket(pattern: string, start: number): { re: string; end: number } | 
   let body = '';
   let first = true;
   while (i < pattern.length) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === ']' && !first) return { re: `[${negate ? '^' : ''}${body}]`, end: i + 1 };
     first = false;
     if (c === '[' && pattern[i + 1] === ':') {
@@ -37,12 +37,12 @@ function bracket(pattern: string, start: number): { re: string; end: number } | 
       }
     }
     let lo = c;
-    if (c === '\\' && i + 1 < pattern.length) lo = pattern[++i]!;
+    if (c === '\\' && i + 1 < pattern.length) lo = pattern[++i];
     i++;
     if (pattern[i] === '-' && i + 1 < pattern.length && pattern[i + 1] !== ']') {
-      let hi = pattern[i + 1]!;
+      let hi = pattern[i + 1];
       i += 2;
-      if (hi === '\\' && i < pattern.length) hi = pattern[i++]!;
+      if (hi === '\\' && i < pattern.length) hi = pattern[i++];
       body += lo <= hi ? `${escapeRegex(lo)}-${escapeRegex(hi)}` : '';
     } else {
       body += escapeRegex(lo);
@@ -54,7 +54,7 @@ function bracket(pattern: string, start: number): { re: string; end: number } | 
 export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; ) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '*') {
       re += '[\\s\\S]*';
       i++;
@@ -73,7 +73,7 @@ export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
     } else if (c === '\\') {
       // A trailing backslash matches nothing in fnmatch.
       if (i + 1 >= pattern.length) return /(?!)/;
-      re += escapeRegex(pattern[i + 1]!);
+      re += escapeRegex(pattern[i + 1]);
       i += 2;
     } else {
       re += escapeRegex(c);

@@ -41,7 +41,7 @@ function ancestorCandidates(c: FieldContext, read: (t: ThreadInfo) => string | n
     const t = e.thread;
     if (t === undefined) return 0;
     const list = ancestors(c.state, t);
-    for (let i = 0; i < list.length; i++) out[i] = read(list[i]!);
+    for (let i = 0; i < list.length; i++) out[i] = read(list[i]);
     return list.length;
   };
 }

@@ -95,7 +95,10 @@ class FieldTable implements Registry {
   private bindSpec(spec: FieldSpec, arg: ArgValue, text: string): BoundField {
     const ctx = this.ctx;
     const get = spec.get;
-    const x: Extractor = spec.make ? spec.make(ctx, arg) : { extract: (e: Event) => get!(e, ctx, arg) };
+    let x: Extractor;
+    if (spec.make !== undefined) x = spec.make(ctx, arg);
+    else if (get !== undefined) x = { extract: (e: Event) => get(e, ctx, arg) };
+    else throw new Error(`${spec.name}: a field reads its value with get or make`);
     const type = spec.typeFor ? spec.typeFor(arg) : spec.type;
     const fmt = spec.printFormat ?? PrintFormat.NA;
     const extract = x.extract;

@@ -20,7 +20,7 @@ export function sanitizedString(buf: Buffer, start: number, end: number): string
   let s = '';
   let run = start;
   for (let p = start; p < stop; p++) {
-    if (!isPrintable(buf[p]!)) {
+    if (!isPrintable(buf[p])) {
       if (p > run) s += buf.toString('latin1', run, p);
       run = p + 1;
     }
@@ -49,7 +49,7 @@ const DOT = 0x2e;
 export function resolvePath(base: string, buf: Buffer, start: number, end: number): string {
   const stop = cStringEnd(buf, start, end);
   if (end === start || buf[start] === SLASH) return '';
-  const at = (p: number): number => (p < stop ? buf[p]! : 0);
+  const at = (p: number): number => (p < stop ? buf[p] : 0);
   // The base goes in as its UTF-8 bytes: sysdig joins raw bytes, whatever the cwd holds.
   const baseLen = Buffer.byteLength(base);
   const t = Buffer.allocUnsafe(baseLen + (stop - start) + 1);
@@ -106,7 +106,7 @@ export type BufferFormat = 'normal' | 'ascii' | 'hex' | 'hexascii' | 'base64';
 function dots(buf: Buffer, start: number, end: number): string {
   const out = Buffer.allocUnsafe(end - start);
   for (let p = start; p < end; p++) {
-    const c = buf[p]!;
+    const c = buf[p];
     out[p - start] = isPrintable(c) ? c : DOT;
   }
   return out.toString('latin1', 0, out.length);
@@ -116,7 +116,7 @@ function dots(buf: Buffer, start: number, end: number): string {
 function asciiOnly(buf: Buffer, start: number, end: number): string {
   const out: number[] = [0x0a];
   for (let p = start; p < end; p++) {
-    const c = buf[p]!;
+    const c = buf[p];
     if (isPrintable(c)) out.push(c);
     else if (c === 0x0d) out.push(0x0a);
     else if (c === 0x0a && p > start && buf[p - 1] !== 0x0d) out.push(c);
@@ -133,12 +133,12 @@ function hexRows(buf: Buffer, start: number, end: number, withAscii: boolean): s
     s += '\n\t0x' + (row - start).toString(16).padStart(4, '0') + ':';
     let chunks = 0;
     for (let p = row; chunks < 8 && p < end; p += 2, chunks++) {
-      s += p === end - 1 ? ' ' + hex2(buf[p]!) : ' ' + hex2(buf[p]!) + hex2(buf[p + 1]!);
+      s += p === end - 1 ? ' ' + hex2(buf[p]) : ' ' + hex2(buf[p]) + hex2(buf[p + 1]);
     }
     if (withAscii) {
       s += ' '.repeat((8 - chunks) * 5) + '  ';
       const stop = Math.min(row + 16, end);
-      for (let p = row; p < stop; p++) s += isPrintable(buf[p]!) ? String.fromCharCode(buf[p]!) : '.';
+      for (let p = row; p < stop; p++) s += isPrintable(buf[p]) ? String.fromCharCode(buf[p]) : '.';
     }
   }
   return s + '\n';
@@ -197,7 +197,7 @@ export function ipv6At(buf: Buffer, off: number): string {
     if (k === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
       return s + ipv4At(buf, off + 12);
     }
-    s += words[k]!.toString(16);
+    s += words[k].toString(16);
   }
   if (bestBase >= 0 && bestBase + bestLen === 8) s += ':';
   return s;

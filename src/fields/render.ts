@@ -78,17 +78,17 @@ function isSocket(type: FdType): boolean {
 
 /** How many parameters sysdig shows: those the capture has, of those sysdig 0.29.3 knows (all with opts.allParams). */
 export function visibleParamCount(evt: Event, opts?: Pick<RenderOptions, 'allParams'>): number {
+  if (evt.type >= EVENT_TABLE.length) return 0;
   const info = EVENT_TABLE[evt.type];
-  if (info === undefined) return 0;
   return Math.min(evt.nparams, opts?.allParams === true ? info.params.length : legacyParamCount(info));
 }
 
 /** Index of the first visible parameter with this name, -1 if none (evt.arg.NAME). */
 export function findParam(evt: Event, name: string, opts?: Pick<RenderOptions, 'allParams'>): number {
+  if (evt.type >= EVENT_TABLE.length) return -1;
   const info = EVENT_TABLE[evt.type];
-  if (info === undefined) return -1;
   const n = visibleParamCount(evt, opts);
-  for (let i = 0; i < n; i++) if (info.params[i]!.name === name) return i;
+  for (let i = 0; i < n; i++) if (info.params[i].name === name) return i;
   return -1;
 }
 
@@ -108,21 +108,22 @@ const scratch: ParamText = { value: '', resolved: '' };
 export function renderParamText(evt: Event, i: number, opts: RenderOptions): ParamText {
   scratch.value = '';
   scratch.resolved = '';
+  if (evt.type >= EVENT_TABLE.length) return scratch;
   const info = EVENT_TABLE[evt.type];
-  const outer = info?.params[i];
-  if (outer === undefined) return scratch;
+  if (i >= info.params.length) return scratch;
+  const outer = info.params[i];
   let start = evt.paramOffset(i);
   let len = evt.paramLen(i);
   let p: ParamInfo = outer;
   if (outer.type === T.DYN && outer.dyn !== undefined && len !== 0) {
-    const shape = outer.dyn[evt.buf[start]!];
-    if (shape !== undefined) {
-      p = shape;
+    const index = evt.buf[start];
+    if (index < outer.dyn.length) {
+      p = outer.dyn[index];
       start++;
       len--;
     }
   }
-  renderValue(evt, i, info!, outer, p.type, start, len, opts);
+  renderValue(evt, i, info, outer, p.type, start, len, opts);
   return scratch;
 }
 
@@ -143,13 +144,13 @@ export function renderArg(evt: Event, i: number, opts: RenderOptions): string {
  * (sysdig keeps the trailing one). Generic syscall events show nothing.
  */
 export function renderInfo(evt: Event, opts: RenderOptions): string {
+  if (evt.type >= EVENT_TABLE.length || evt.type === GENERIC_E || evt.type === GENERIC_X) return '';
   const info = EVENT_TABLE[evt.type];
-  if (info === undefined || evt.type === GENERIC_E || evt.type === GENERIC_X) return '';
   const n = visibleParamCount(evt, opts);
   let s = '';
   for (let i = 0; i < n; i++) {
     const t = renderParamText(evt, i, opts);
-    s += info.params[i]!.name + '=' + t.value + (t.resolved === '' ? ' ' : `(${t.resolved}) `);
+    s += info.params[i].name + '=' + t.value + (t.resolved === '' ? ' ' : `(${t.resolved}) `);
   }
   return s;
 }
@@ -212,7 +213,7 @@ function renderValue(
         scratch.value = '<unknown syscall>';
       } else {
         scratch.value = String(id);
-        scratch.resolved = SYSCALL_NAMES[id]!;
+        scratch.resolved = SYSCALL_NAMES[id];
       }
       return;
     }
@@ -334,7 +335,7 @@ function baseDir(evt: Event, thread: ThreadInfo, info: EventInfo, outer: ParamIn
   const cwd = (opts.state?.mainThread(thread) ?? thread).cwd;
   if (outer.type !== T.FSRELPATH) return cwd;
   const k = outer.dirfdParam ?? 0;
-  if (k >= info.params.length || info.params[k]!.type !== T.FD || k >= evt.nparams) return cwd;
+  if (k >= info.params.length || info.params[k].type !== T.FD || k >= evt.nparams) return cwd;
   const dirfd = evt.paramInt(k);
   if (dirfd === AT_FDCWD) return cwd;
   const dir = dirfd >= 0 ? thread.fds.get(dirfd) : undefined;
@@ -349,14 +350,14 @@ function bitflagNames(value: number, table: readonly NameValue[] | undefined): s
   let s = '';
   let k = 0;
   // An entry equal to the whole value ends the walk, and is named last.
-  for (; k < table.length && table[k]!.value !== value; k++) {
-    const f = table[k]!.value;
+  for (; k < table.length && table[k].value !== value; k++) {
+    const f = table[k].value;
     if (f !== 0 && rest !== 0 && ((rest & f) >>> 0) === f) {
-      s += (s === '' ? '' : '|') + table[k]!.name;
+      s += (s === '' ? '' : '|') + table[k].name;
       rest = (rest & ~f) >>> 0;
     }
   }
-  if (k < table.length) s += (s === '' ? '' : '|') + table[k]!.name;
+  if (k < table.length) s += (s === '' ? '' : '|') + table[k].name;
   return s;
 }
 
@@ -383,7 +384,7 @@ function readInt(buf: Buffer, o: number, len: number): number {
 
 function readUint(buf: Buffer, o: number, len: number): number {
   switch (len) {
-    case 1: return buf[o]!;
+    case 1: return buf[o];
     case 2: return buf.readUInt16LE(o);
     case 4: return buf.readUInt32LE(o);
     case 8: return buf.readUInt32LE(o + 4) * TWO32 + buf.readUInt32LE(o);
@@ -446,7 +447,7 @@ function absTimeText(buf: Buffer, o: number, len: number): string {
 
 function sockaddrText(buf: Buffer, o: number, len: number): string {
   if (len === 0) return 'NULL';
-  const family = buf[o]!;
+  const family = buf[o];
   if (family === PPM_AF_UNIX) return sanitizedString(buf, o + 1, o + len);
   if (family === PPM_AF_INET) {
     return len === 7 ? `${ipv4At(buf, o + 1)}:${buf.readUInt16LE(o + 5)}` : 'INVALID IPv4';
@@ -459,7 +460,7 @@ function sockaddrText(buf: Buffer, o: number, len: number): string {
 
 function socktupleText(buf: Buffer, o: number, len: number): string {
   if (len === 0) return 'NULL';
-  const family = buf[o]!;
+  const family = buf[o];
   if (family === PPM_AF_INET) {
     if (len !== 13) return 'INVALID IPv4';
     return `${ipv4At(buf, o + 1)}:${buf.readUInt16LE(o + 5)}->${ipv4At(buf, o + 7)}:${buf.readUInt16LE(o + 11)}`;

@@ -46,11 +46,11 @@ export type ArgValue = number | string | undefined;
 
 /** One use of a field. */
 export interface Extractor {
-  extract(evt: Event): FieldValue;
+  readonly extract: (evt: Event) => FieldValue;
   /** Printing of its own; by default the extracted value prints by the field's type and print format. */
-  render?(evt: Event): string | undefined;
+  readonly render?: (evt: Event) => string | undefined;
   /** The values a condition compares, for fields that stand for several (see BoundField.candidates). */
-  candidates?(evt: Event, out: FieldValue[]): number;
+  readonly candidates?: (evt: Event, out: FieldValue[]) => number;
 }
 
 /** What parseArg found: the argument and the offset just past it (== pos when nothing was read). */
@@ -60,17 +60,17 @@ export interface ParsedArg {
 }
 
 export interface FieldSpec extends FieldDef {
-  get?(evt: Event, ctx: FieldContext, arg: ArgValue): FieldValue;
-  make?(ctx: FieldContext, arg: ArgValue): Extractor;
+  readonly get?: (evt: Event, ctx: FieldContext, arg: ArgValue) => FieldValue;
+  readonly make?: (ctx: FieldContext, arg: ArgValue) => Extractor;
   /**
    * Reads the field's argument from text as sysdig does in output formats: start is where the field
    * name begins, pos just past it. Throws FieldError with sysdig's message when the syntax is wrong.
    */
-  parseArg?(text: string, start: number, pos: number): ParsedArg;
+  readonly parseArg?: (text: string, start: number, pos: number) => ParsedArg;
   /** Checks an argument given apart from the name (a condition's proc.aname[2]); returns it normalised. */
-  checkArg?(arg: string): ArgValue;
+  readonly checkArg?: (arg: string) => ArgValue;
   /** Type after binding when it depends on the argument (evt.rawarg.NAME). */
-  typeFor?(arg: ArgValue): ParamType;
+  readonly typeFor?: (arg: ArgValue) => ParamType;
   /** `!=` holds only when every candidate differs (fd.ip, fd.port...). */
   readonly neAll?: boolean;
 }

@@ -55,9 +55,9 @@ export interface BoundField {
   readonly type: ParamType;
   /** The parsed argument: a number for [N], a string for .key or [key]; undefined when none. */
   readonly arg?: number | string;
-  extract(evt: Event): FieldValue;
+  readonly extract: (evt: Event) => FieldValue;
   /** The value as sysdig prints it in -p output; undefined for <NA>. */
-  render(evt: Event): string | undefined;
+  readonly render: (evt: Event) => string | undefined;
   /**
    * For fields that stand for several values in conditions (fd.ip and fd.port: both ends of the
    * connection; proc.aname and proc.apid without an index: every ancestor). When present, a
@@ -66,14 +66,14 @@ export interface BoundField {
    * candidate differs (sinsp's fd.ip/fd.port/fd.net). Fills `out` from index 0 and returns how many
    * (0: the field has no value). Added for src/filter.
    */
-  candidates?(evt: Event, out: FieldValue[]): number;
+  readonly candidates?: (evt: Event, out: FieldValue[]) => number;
   readonly neAll?: boolean;
   /**
    * Checks a literal that a condition compares this field with, beyond its type (evt.type: the
    * name of an event or syscall, as sinsp's validate_filter_value); throws FieldError with sinsp's
    * message ("unknown event type foo"). Added for src/filter.
    */
-  checkValue?(text: string): void;
+  readonly checkValue?: (text: string) => void;
 }
 
 export class FieldError extends Error {}

@@ -46,7 +46,7 @@ export function literalTest(op: BinaryOp, type: ParamType, literals: readonly st
 }
 
 function numberTest(op: BinaryOp, nums: readonly number[], norm?: (v: Value) => number): Test {
-  const n = nums[0]!;
+  const n = nums[0];
   const f = norm ?? ((v: Value) => v as number);
   switch (op) {
     case '=': case '==': return (v) => f(v) === n;
@@ -63,7 +63,7 @@ function numberTest(op: BinaryOp, nums: readonly number[], norm?: (v: Value) => 
 }
 
 function stringTest(op: BinaryOp, strs: readonly string[]): Test {
-  const s = strs[0]!;
+  const s = strs[0];
   switch (op) {
     case '=': case '==': return (v) => asString(v) === s;
     case '!=': return (v) => asString(v) !== s;
@@ -115,7 +115,7 @@ function endsWithBytes(v: Buffer, b: Buffer): boolean {
 }
 
 function bytesTest(op: BinaryOp, bufs: readonly Buffer[]): Test {
-  const b = bufs[0]!;
+  const b = bufs[0];
   switch (op) {
     case '=': case '==': return (v) => b.equals(asBytes(v));
     case '!=': return (v) => !b.equals(asBytes(v));
@@ -137,7 +137,7 @@ function ipEquals(v: Value, ip: IpLiteral): boolean {
 }
 
 function ipTest(op: BinaryOp, ips: readonly IpLiteral[]): Test {
-  const ip = ips[0]!;
+  const ip = ips[0];
   switch (op) {
     case '=': case '==': return (v) => ipEquals(v, ip);
     case '!=': return (v) => !ipEquals(v, ip);
@@ -154,7 +154,7 @@ function asAddress(v: Value): number | Buffer | undefined {
 }
 
 function netTest(op: BinaryOp, nets: readonly NetLiteral[]): Test {
-  const net = nets[0]!;
+  const net = nets[0];
   if (op === '!=') {
     return (v) => {
       const a = asAddress(v);

@@ -8,7 +8,7 @@
 import type { Event } from '../capture/event.js';
 import { FieldError, type BoundField, type FieldRegistry, type FieldValue } from '../fields/types.js';
 import type { Ast, BinaryCheck, Expr, FieldExpr, Operand, UnaryCheck } from './ast.js';
-import { literalTest, listLiteralTest, pairTest, type Test, type Value } from './compare.js';
+import { literalTest, listLiteralTest, pairTest, type Test } from './compare.js';
 import { FilterCompileError } from './errors.js';
 import { expandReferences, type ReferenceResolvers } from './expand.js';
 import { isListOp, isNetType, operatorMismatch, typeName, valueClassOf } from './operators.js';
@@ -125,9 +125,10 @@ class Compiler {
   private exists(e: UnaryCheck): Predicate {
     const src = this.operand(e.left);
     const field = src.field;
-    if (field?.candidates !== undefined) {
+    const candidates = field?.candidates;
+    if (candidates !== undefined) {
       const out: FieldValue[] = [];
-      return (evt) => field.candidates!(evt, out) > 0;
+      return (evt) => candidates(evt, out) > 0;
     }
     const get = src.get;
     return (evt) => get(evt) !== undefined;
@@ -152,7 +153,7 @@ class Compiler {
     } catch (err) {
       throw new FilterCompileError('value', (err as Error).message, right.pos);
     }
-    if (field?.candidates !== undefined) return withCandidates(field, test, e.op === '!=' && field.neAll === true);
+    if (field?.candidates !== undefined) return withCandidates(field.candidates, test, e.op === '!=' && field.neAll === true);
     const get = left.get;
     return (evt) => {
       const v = get(evt);
@@ -237,9 +238,8 @@ class Compiler {
   }
 }
 
-function withCandidates(field: BoundField, test: Test, all: boolean): Predicate {
+function withCandidates(candidates: NonNullable<BoundField['candidates']>, test: Test, all: boolean): Predicate {
   const out: FieldValue[] = [];
-  const candidates = field.candidates!.bind(field);
   if (all) {
     return (evt) => {
       const n = candidates(evt, out);
@@ -254,7 +254,7 @@ function withCandidates(field: BoundField, test: Test, all: boolean): Predicate 
   return (evt) => {
     const n = candidates(evt, out);
     for (let i = 0; i < n; i++) {
-      const v = out[i] as Value | undefined;
+      const v = out[i];
       if (v !== undefined && test(v)) return true;
     }
     return false;

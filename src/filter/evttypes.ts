@@ -57,29 +57,29 @@ class TypeBits {
   }
 
   has(i: number): boolean {
-    return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
+    return (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
   }
 
   add(i: number): void {
-    this.words[i >>> 5]! |= 1 << (i & 31);
+    this.words[i >>> 5] |= 1 << (i & 31);
   }
 
   /** Into this set. */
   unite(other: TypeBits): void {
-    for (let w = 0; w < this.words.length; w++) this.words[w]! |= other.words[w]!;
+    for (let w = 0; w < this.words.length; w++) this.words[w] |= other.words[w];
   }
 
   /** Into this set. */
   intersect(other: TypeBits): void {
-    for (let w = 0; w < this.words.length; w++) this.words[w]! &= other.words[w]!;
+    for (let w = 0; w < this.words.length; w++) this.words[w] &= other.words[w];
   }
 
   complement(): TypeBits {
     const out = TypeBits.none(this.size);
-    for (let w = 0; w < this.words.length; w++) out.words[w] = ~this.words[w]!;
+    for (let w = 0; w < this.words.length; w++) out.words[w] = ~this.words[w];
     // Bits past the last type stay clear.
     const tail = this.size & 31;
-    if (tail !== 0) out.words[out.words.length - 1]! &= (1 << tail) - 1;
+    if (tail !== 0) out.words[out.words.length - 1] &= (1 << tail) - 1;
     return out;
   }
 }

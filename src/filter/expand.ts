@@ -7,9 +7,9 @@ import { isListOp } from './operators.js';
 
 export interface ReferenceResolvers {
   /** The condition a macro name stands for, or undefined for an unknown macro. */
-  resolveMacro?(name: string): Expr | undefined;
+  readonly resolveMacro?: (name: string) => Expr | undefined;
   /** The items of a list, or undefined when the name is not a list. */
-  resolveList?(name: string): readonly string[] | undefined;
+  readonly resolveList?: (name: string) => readonly string[] | undefined;
 }
 
 /**

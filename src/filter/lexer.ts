@@ -168,7 +168,7 @@ function posAfter(start: Pos, text: string, offset: number): Pos {
   return { index: start.index + offset, line, col };
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
+const SIMPLE_ESCAPES: Readonly<Partial<Record<string, string>>> = {
   b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', '\\': '\\', '/': '/', '"': '"', "'": "'",
   // Falco reads `\ ` as a backslash (its stock rules write `"\ "` for one); kept for compatibility.
   ' ': '\\',
@@ -182,13 +182,13 @@ export function unescape(body: string, fail: (reason: string, offset: number) =>
   if (!body.includes('\\')) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
+    const c = body[i];
     if (c !== '\\') {
       out += c;
       continue;
     }
+    if (i + 1 === body.length) fail('unterminated escape sequence', i);
     const e = body[i + 1];
-    if (e === undefined) fail('unterminated escape sequence', i);
     if (e === 'x') {
       const hex = body.slice(i + 2, i + 4);
       if (hex.length < 2) fail('truncated hex char escape sequence', i);

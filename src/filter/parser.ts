@@ -98,7 +98,7 @@ class Parser {
     s.skipBlanks();
     const pos = s.pos();
     const children = [this.parseAnd()];
-    let mixed = this.bareAnds.has(children[0]!);
+    let mixed = this.bareAnds.has(children[0]);
     s.skipBlanks();
     while (this.tryKeyword('or')) {
       const child = this.parseAnd();
@@ -107,7 +107,7 @@ class Parser {
       s.skipBlanks();
     }
     this.depth--;
-    if (children.length === 1) return children[0]!;
+    if (children.length === 1) return children[0];
     if (mixed && this.options.rejectMixedAndOr) {
       s.fail("expression mixes 'and' and 'or' in an ambiguous way. Please use brackets.");
     }
@@ -126,7 +126,7 @@ class Parser {
       s.skipBlanks();
     }
     this.depth--;
-    if (children.length === 1) return children[0]!;
+    if (children.length === 1) return children[0];
     const and: Expr = { kind: 'and', children, pos };
     this.bareAnds.add(and);
     return and;

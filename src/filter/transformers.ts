@@ -19,11 +19,13 @@ interface Transformer {
 
 const STRING_TYPES: ReadonlySet<ParamType> = new Set([ParamType.CHARBUF, ParamType.FSPATH, ParamType.FSRELPATH]);
 
+const isList = (v: FieldValue): v is readonly (string | number)[] => Array.isArray(v);
+
 /** A transformer working on each string (of a value or of a list). */
 function stringMapper(accepts: ReadonlySet<ParamType>, f: (s: string) => string): Transformer {
   return {
     resultType: (t) => (accepts.has(t.type) ? t : undefined),
-    apply: (v) => (typeof v === 'string' ? f(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? f(x) : x)) : v),
+    apply: (v) => (typeof v === 'string' ? f(v) : isList(v) ? v.map((x) => (typeof x === 'string' ? f(x) : x)) : v),
   };
 }
 

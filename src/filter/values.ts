@@ -33,7 +33,7 @@ const SCANF_INT = /^[ \t\n\v\f\r]*([+-]?\d+)$/;
 export function parseInteger(text: string, bits: 8 | 16 | 32 | 64, signed: boolean): number {
   const m = SCANF_INT.exec(text);
   if (m === null) throw new Error(`${text} is not a valid number`);
-  let n = BigInt(m[1]!);
+  let n = BigInt(m[1]);
   if (signed) {
     if (n > I64_MAX) n = I64_MAX;
     if (n < I64_MIN) n = I64_MIN;
@@ -56,7 +56,7 @@ function ipv4Bytes(text: string): Buffer | undefined {
   if (parts.length !== 4) return undefined;
   const out = Buffer.alloc(4);
   for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
+    const p = parts[i];
     if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
     const v = Number(p);
     if (v > 255) return undefined;
@@ -137,7 +137,7 @@ export function inNet(addr: number | Buffer | Uint8Array, net: NetLiteral): bool
   const rest = net.bits & 7;
   if (rest === 0) return true;
   const shift = 8 - rest;
-  return addr[full]! >> shift === net.bytes[full]! >> shift;
+  return addr[full] >> shift === net.bytes[full] >> shift;
 }
 
 export function parseBool(text: string): number {
@@ -170,7 +170,7 @@ function readServices(): Map<string, number> {
     const words = line.replace(/#.*/, '').trim().split(/\s+/);
     const port = /^(\d+)\//.exec(words[1] ?? '');
     if (port === null) continue;
-    for (const name of [words[0]!, ...words.slice(2)]) if (!map.has(name)) map.set(name, Number(port[1]));
+    for (const name of [words[0], ...words.slice(2)]) if (!map.has(name)) map.set(name, Number(port[1]));
   }
   return map;
 }

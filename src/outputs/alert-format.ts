@@ -25,8 +25,8 @@ export interface AlertFormatSettings {
 
 /** Where a rendering takes each field's value: the event, or values read earlier. */
 interface FieldValues {
-  text(f: BoundField): string | undefined;
-  json(f: BoundField): string;
+  readonly text: (f: BoundField) => string | undefined;
+  readonly json: (f: BoundField) => string;
 }
 
 interface ExtraField {
@@ -55,7 +55,7 @@ export class AlertFormatter {
     private readonly s: AlertFormatSettings,
   ) {
     this.time = OutputFormat.parse(registry, s.iso8601 ? '*%evt.time.iso8601' : '*%evt.time');
-    this.timeField = this.time.fields[0]!;
+    this.timeField = this.time.fields[0];
   }
 
   prepare(rule: LoadedRule): PreparedOutput {
@@ -66,7 +66,7 @@ export class AlertFormatter {
     const fields = [...byName.values()].sort((a, b) => byCodeUnits(a.text, b.text));
     const extra = [...rule.extraOutputFields].map(([key, { format, raw }]) => {
       const f = OutputFormat.parse(this.registry, format.startsWith('*') ? format : `*${format}`);
-      return { key, format: f, ...(raw && f.fields[0] !== undefined && { raw: f.fields[0] }) };
+      return { key, format: f, ...(raw && f.fields.length > 0 && { raw: f.fields[0] }) };
     });
     return { rule, priority: priorityName(rule.priority), message, fields, extra };
   }
@@ -120,7 +120,7 @@ export class AlertFormatter {
     const keys = Object.keys(fields).sort();
     if (this.s.json) {
       const sorted: Record<string, string> = {};
-      for (const k of keys) sorted[k] = fields[k]!;
+      for (const k of keys) sorted[k] = fields[k];
       return JSON.stringify({
         hostname: this.s.hostname, output: message, output_fields: sorted, priority: priorityName(priority),
         rule, source: 'internal', time: isoTime(tsNs),

@@ -36,8 +36,7 @@ export class FileOutput implements AlertOutput {
   send(line: string): void {
     this.handled++;
     try {
-      this.openFile();
-      writeSync(this.fd!, `${line}\n`);
+      writeSync(this.openFile(), `${line}\n`);
     } catch (e) {
       this.report(`file output: could not write to ${this.settings.filename}: ${reason(e)}`);
       this.closeFile();
@@ -55,12 +54,15 @@ export class FileOutput implements AlertOutput {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closeFile();
+    return Promise.resolve();
   }
 
-  private openFile(): void {
-    if (this.fd === undefined) this.fd = openSync(this.settings.filename, 'a');
+  /** The file's descriptor, opening it when it is not open. */
+  private openFile(): number {
+    this.fd ??= openSync(this.settings.filename, 'a');
+    return this.fd;
   }
 
   private closeFile(): void {

@@ -52,6 +52,5 @@ export class Logger {
 
 /** Control characters (C0, DEL, C1) as JSON-style escapes; everything else as it is. */
 export function escapeControls(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\t' ? '\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

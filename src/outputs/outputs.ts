@@ -21,20 +21,17 @@ export class Outputs {
 
   /** Resolves to false when the outputs stopped making progress for `timeoutMs` before finishing. */
   async close(timeoutMs: number): Promise<boolean> {
-    let finished = false;
-    const done = Promise.all(this.list.map((o) => o.close())).then(() => {
-      finished = true;
-    });
+    const done = Promise.all(this.list.map((o) => o.close())).then(() => true);
     let handled = -1;
-    while (!finished) {
+    for (;;) {
       const now = this.handled();
       if (now === handled) return false;
       handled = now;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      const finished = await Promise.race([done, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
       clearTimeout(timer);
+      if (finished) return true;
     }
-    return true;
   }
 
   private handled(): number {

@@ -6,7 +6,8 @@
 //   command is started again for the next alert. reopen() (SIGUSR1) ends it and starts a new one.
 // A command that cannot be started, or that exits before reading its input, is reported; the alert
 // is lost and the next one tries again.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { type AlertOutput, type FailureReport, reason } from './output.js';
 
 export interface ProgramOutputSettings {
@@ -19,7 +20,7 @@ export class ProgramOutput implements AlertOutput {
   /** Without keep_alive: the delivery of the previous alert, which the next one waits for. */
   private queue: Promise<void> = Promise.resolve();
   /** With keep_alive: the running process. */
-  private child: ChildProcess | undefined;
+  private child: Shell | undefined;
   private childDone: Promise<void> = Promise.resolve();
   handled = 0;
 
@@ -34,27 +35,27 @@ export class ProgramOutput implements AlertOutput {
       return;
     }
     const child = this.child ?? this.start();
-    child.stdin?.write(`${line}\n`, () => this.handled++);
+    child.stdin.write(`${line}\n`, () => this.handled++);
   }
 
   reopen(): void {
-    if (this.settings.keepAlive && this.child !== undefined) this.stop();
+    if (this.settings.keepAlive && this.child !== undefined) this.stop(this.child);
   }
 
   async close(): Promise<void> {
     await this.queue;
-    if (this.child !== undefined) this.stop();
+    if (this.child !== undefined) this.stop(this.child);
     await this.childDone;
   }
 
-  private spawnShell(): ChildProcess {
+  private spawnShell(): Shell {
     return spawn('/bin/sh', ['-c', this.settings.program], { stdio: ['pipe', 'inherit', 'inherit'] });
   }
 
   private runOnce(line: string): Promise<void> {
     return new Promise((resolve) => {
       const child = this.spawnShell();
-      child.stdin!.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
+      child.stdin.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
       const done = () => {
         this.handled++;
         resolve();
@@ -67,14 +68,14 @@ export class ProgramOutput implements AlertOutput {
         if (code !== 0) this.report(`program output: '${this.settings.program}' ${exitText(code, signal)}`);
         done();
       });
-      child.stdin!.end(`${line}\n`);
+      child.stdin.end(`${line}\n`);
     });
   }
 
-  private start(): ChildProcess {
+  private start(): Shell {
     const child = this.spawnShell();
     this.child = child;
-    child.stdin!.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
+    child.stdin.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
     this.childDone = new Promise((resolve) => {
       child.on('error', (e) => {
         this.report(`program output: could not run '${this.settings.program}': ${reason(e)}`);
@@ -94,12 +95,14 @@ export class ProgramOutput implements AlertOutput {
   }
 
   /** Ends the running process: its input is closed, and it ends when it has read everything. */
-  private stop(): void {
-    const child = this.child!;
+  private stop(child: Shell): void {
     this.child = undefined;
-    child.stdin?.end();
+    child.stdin.end();
   }
 }
+
+/** The shell running the program: alerts go to its input, its output and errors are ghostwatch's. */
+type Shell = ChildProcessByStdio<Writable, null, null>;
 
 function exitText(code: number | null, signal: NodeJS.Signals | null): string {
   return signal !== null ? `was killed by ${signal}` : `exited with status ${code}`;

@@ -45,9 +45,10 @@ export class StdoutOutput implements AlertOutput {
     this.flush();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.flush();
     if (this.lost > 0) this.report(`stdout output: ${this.lost} alerts were not written (standard output had failed)`);
+    return Promise.resolve();
   }
 
   private flush(): void {

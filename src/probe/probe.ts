@@ -87,8 +87,10 @@ export class Probe {
       },
     });
     // The stream ended by itself: the loader is exiting. Was it asked to?
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the event handler (microsoft/TypeScript#9998)
     if (stoppedByReader || this.stopping) return;
     const status = await this.exited;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may have been called while waiting
     if (this.stopping && this.failure === undefined) return;
     if (this.failure !== undefined || status !== 0) {
       throw new ProbeError(this.failure ?? `the probe stopped unexpectedly (${status === null ? 'killed by a signal' : `exit status ${status}`})`);

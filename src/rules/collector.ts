@@ -102,7 +102,7 @@ export class Collector {
 
   appendList(info: Omit<ListInfo, 'index' | 'visibility'>): void {
     const prev = this.lists.get(info.name);
-    if (prev === undefined) return fail(true, MSG.ERROR_NO_PREVIOUS_LIST, info.ctx);
+    if (prev === undefined) { fail(true, MSG.ERROR_NO_PREVIOUS_LIST, info.ctx); return; }
     this.lists.set(info.name, { ...prev, items: [...prev.items, ...info.items], visibility: this.nextIndex++ });
   }
 
@@ -112,7 +112,7 @@ export class Collector {
 
   appendMacro(info: Omit<MacroInfo, 'index' | 'visibility'>): void {
     const prev = this.macros.get(info.name);
-    if (prev === undefined) return fail(true, MSG.ERROR_NO_PREVIOUS_MACRO, info.ctx);
+    if (prev === undefined) { fail(true, MSG.ERROR_NO_PREVIOUS_MACRO, info.ctx); return; }
     this.macros.set(info.name, { ...prev, cond: `${prev.cond} ${info.cond}`, visibility: this.nextIndex++ });
   }
 
@@ -129,7 +129,7 @@ export class Collector {
 
   appendRule(update: RuleUpdate): void {
     const prev = this.previousRule(update.name, update.source, update.ctx);
-    if (prev === undefined) return fail(true, MSG.ERROR_NO_PREVIOUS_RULE_APPEND, update.ctx);
+    if (prev === undefined) { fail(true, MSG.ERROR_NO_PREVIOUS_RULE_APPEND, update.ctx); return; }
     fail(!hasAnyValue(update), 'Appended rule must have exceptions or condition property', update.ctx);
     const isValidField = this.fieldCheck(prev.unknownSource ? undefined : prev.source);
     const next: { -readonly [K in keyof RuleInfo]: RuleInfo[K] } = { ...prev, visibility: this.nextIndex++ };
@@ -143,7 +143,7 @@ export class Collector {
 
   replaceRule(update: RuleUpdate): void {
     const prev = this.previousRule(update.name, update.source, update.ctx);
-    if (prev === undefined) return fail(true, MSG.ERROR_NO_PREVIOUS_RULE_REPLACE, update.ctx);
+    if (prev === undefined) { fail(true, MSG.ERROR_NO_PREVIOUS_RULE_REPLACE, update.ctx); return; }
     fail(!hasAnyValue(update), 'The rule must have at least one field that can be replaced', update.ctx);
     const isValidField = this.fieldCheck(prev.unknownSource ? undefined : prev.source);
     const next: { -readonly [K in keyof RuleInfo]: RuleInfo[K] } = { ...prev, visibility: this.nextIndex++ };
@@ -165,7 +165,7 @@ export class Collector {
   /** The deprecated `- rule: X` + `enabled: B` item. */
   enableRule(name: string, enabled: boolean, ctx: Context): void {
     const prev = this.rules.get(name);
-    if (prev === undefined) return fail(true, "Rule has 'enabled' key but no rule by that name already exists", ctx);
+    if (prev === undefined) { fail(true, "Rule has 'enabled' key but no rule by that name already exists", ctx); return; }
     this.rules.set(name, { ...prev, enabled });
   }
 
@@ -217,7 +217,7 @@ function appendExceptions(
     } else {
       fail(isValidEntry(ex.fields), 'Can not append exception fields to existing exception, only values', ex.ctx);
       fail(isValidEntry(ex.comps), 'Can not append exception comps to existing exception, only values', ex.ctx);
-      out[i] = { ...out[i]!, values: [...out[i]!.values, ...ex.values] };
+      out[i] = { ...out[i], values: [...out[i].values, ...ex.values] };
     }
   }
   return out;

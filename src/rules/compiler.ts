@@ -154,8 +154,8 @@ class Compiler {
   /** Macros inlined; LOAD_ERR_VALIDATE for a reference loop (first) or an unknown macro. */
   private inlineMacros(e: Expr, condition: string, ctx: Context, lookup: (name: string) => Expr | undefined): Expr {
     const r = resolveMacros(e, lookup);
-    const loop = r.errors[0];
-    const unknown = r.unknown[0];
+    const loop = r.errors.at(0);
+    const unknown = r.unknown.at(0);
     if (loop !== undefined) throw new RuleLoadError('LOAD_ERR_VALIDATE', loop.message, ctx.inCondition(loop.pos, condition));
     if (unknown !== undefined) {
       throw new RuleLoadError('LOAD_ERR_VALIDATE', `Undefined macro '${unknown.name}' used in filter.`, ctx.inCondition(unknown.pos, condition));

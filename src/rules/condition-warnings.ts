@@ -80,11 +80,11 @@ function isPlainRegex(v: string): boolean {
   const len = v.length;
   for (let i = 0; i < len; i++) {
     if ((i === 0 && v[i] === '^') || (i === len - 1 && v[i] === '$')) continue;
-    if (((i === 0 && len > 1) || i === len - 2) && v[i] === '.' && REGEX_OCCURRENCE.includes(v[i + 1]!)) {
+    if (((i === 0 && len > 1) || i === len - 2) && v[i] === '.' && REGEX_OCCURRENCE.includes(v[i + 1])) {
       i++;
       continue;
     }
-    if (REGEX_SPECIAL.includes(v[i]!)) return false;
+    if (REGEX_SPECIAL.includes(v[i])) return false;
   }
   return true;
 }

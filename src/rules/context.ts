@@ -61,7 +61,7 @@ export class Context {
 
   /** The content name (file name) this context is in. */
   get name(): string {
-    return this.locations[0]!.name;
+    return this.locations[0].name;
   }
 
   /** An item or property at a YAML mark inside this context. */
@@ -74,7 +74,7 @@ export class Context {
 
   /** A spot inside a condition whose text is `condition`, held by the YAML value this context ends at. */
   inCondition(pos: Pos, condition: string): Context {
-    const last = this.locations[this.locations.length - 1]!.position;
+    const last = this.locations[this.locations.length - 1].position;
     const head = condition.length > 20 ? `${condition.slice(0, 17)}..."` : `${condition}"`;
     const name = `"${head}`.replace(/[\n\r]/g, ' ');
     return new Context(
@@ -93,7 +93,7 @@ export class Context {
 
   /** The last location: the most specific one. */
   get last(): Location {
-    return this.locations[this.locations.length - 1]!;
+    return this.locations[this.locations.length - 1];
   }
 }
 
@@ -108,9 +108,8 @@ const SNIPPET_WIDTH = 160;
  */
 export function snippetOf(ctx: Context, contents: ReadonlyMap<string, string>): string {
   const loc = ctx.last;
-  const fileContent = contents.get(loc.name);
-  if (ctx.altContent === undefined && fileContent === undefined) return `<No context for file + ${loc.name}>\n`;
-  const text = ctx.altContent ?? fileContent!;
+  const text = ctx.altContent ?? contents.get(loc.name);
+  if (text === undefined) return `<No context for file + ${loc.name}>\n`;
   if (text.length === 0) return '<No context available>\n';
   const half = SNIPPET_WIDTH / 2;
   // A mark can point past the end of the content (a dangling property at the end of the file).

@@ -36,7 +36,74 @@ export interface PluginUse {
 
 export class DescribeError extends Error {}
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** What the condition of a rule or macro reads, as Falco's describe JSON lists it. */
+interface ConditionDetails {
+  readonly condition_compiled: string;
+  readonly condition_fields: string[];
+  readonly condition_operators: string[];
+  readonly events: string[];
+  readonly lists: string[];
+  readonly macros: string[];
+  readonly plugins: string[];
+}
+
+/** A rule in Falco's describe JSON (falco -L / -l with json_output). */
+export interface RuleDescription {
+  readonly details: ConditionDetails & {
+    readonly exception_fields: string[];
+    readonly exception_names: string[];
+    readonly exception_operators: string[];
+    readonly extra_output_formatted_fields?: Record<string, string>;
+    readonly output_compiled: string;
+    readonly output_fields: string[];
+  };
+  readonly info: {
+    readonly capture: boolean;
+    readonly capture_duration: number;
+    readonly condition: string;
+    readonly description: string;
+    readonly enabled: boolean;
+    readonly name: string;
+    readonly output: string;
+    readonly priority: string;
+    readonly source: string;
+    readonly tags: string[];
+  };
+}
+
+export interface MacroDescription {
+  readonly details: ConditionDetails & { readonly used: boolean };
+  readonly info: { readonly condition: string; readonly name: string };
+}
+
+export interface ListDescription {
+  readonly details: { readonly items_compiled: string[]; readonly lists: string[]; readonly plugins: string[]; readonly used: boolean };
+  readonly info: { readonly items: string[]; readonly name: string };
+}
+
+interface PluginRequirement {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** Falco's describe JSON of every loaded rule, macro and list (falco -L). */
+export interface RulesDescription {
+  readonly lists: ListDescription[];
+  readonly macros: MacroDescription[];
+  readonly required_engine_version: string;
+  readonly required_plugin_versions: (PluginRequirement & { readonly alternatives: PluginRequirement[] })[];
+  readonly rules: RuleDescription[];
+}
+
+/** Falco's describe JSON of one rule (falco -l RULE). */
+export interface OneRuleDescription {
+  readonly rules: [RuleDescription];
+}
+
+export interface DescribeOptions {
+  readonly ruleName?: string;
+  readonly plugins?: readonly PluginUse[];
+}
 
 const SYSCALL_SOURCE = 'syscall';
 const GENERIC_IDS: ReadonlySet<number> = new Set([0, 1]);
@@ -45,7 +112,10 @@ const GENERIC_IDS: ReadonlySet<number> = new Set([0, 1]);
  * Falco's JSON for every loaded rule, macro and list (no `ruleName`), or for one rule; throws
  * DescribeError ("Rule \"x\" is not loaded") for a rule that is not.
  */
-export function describeRulesJson(set: RuleSet, opts: { readonly ruleName?: string; readonly plugins?: readonly PluginUse[] } = {}): Json {
+export function describeRulesJson(set: RuleSet, opts: DescribeOptions & { readonly ruleName: string }): OneRuleDescription;
+export function describeRulesJson(set: RuleSet, opts?: DescribeOptions & { readonly ruleName?: undefined }): RulesDescription;
+export function describeRulesJson(set: RuleSet, opts?: DescribeOptions): RulesDescription | OneRuleDescription;
+export function describeRulesJson(set: RuleSet, opts: DescribeOptions = {}): RulesDescription | OneRuleDescription {
   const d = new Describer(set, opts.plugins ?? []);
   if (opts.ruleName !== undefined) {
     const rule = set.rules.find((r) => r.name === opts.ruleName);
@@ -70,11 +140,15 @@ export function describeRulesJson(set: RuleSet, opts: { readonly ruleName?: stri
   };
 }
 
-/** A value with its object keys sorted at every level (nlohmann::json's order). */
-export function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
+/** A value with its object keys sorted at every level (nlohmann::json's order): the same value, keys reordered. */
+export function sortKeys<T>(v: T): T {
+  return withSortedKeys(v) as T;
+}
+
+function withSortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withSortedKeys);
   if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sortKeys(x)]));
+  return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, withSortedKeys(x)]));
 }
 
 class Describer {
@@ -90,7 +164,7 @@ class Describer {
     this.listNames = new Set(set.definitions.lists.map((l) => l.info.name));
   }
 
-  rule(r: LoadedRule, info: RuleInfo): Json {
+  rule(r: LoadedRule, info: RuleInfo): RuleDescription {
     const written = this.written(info.cond);
     const compiled = filterDetails(r.condition, this.listNames);
     const extra = [...r.extraOutputFields];
@@ -129,7 +203,7 @@ class Describer {
     };
   }
 
-  macro(m: CompiledMacroDef): Json {
+  macro(m: CompiledMacroDef): MacroDescription {
     const written = this.written(m.info.cond);
     const compiled = filterDetails(m.condition, this.listNames);
     return {
@@ -148,7 +222,7 @@ class Describer {
     };
   }
 
-  list(l: CompiledListDef): Json {
+  list(l: CompiledListDef): ListDescription {
     // An item of the definition that is not among the compiled items was a list, expanded.
     const compiled = new Set(l.items);
     const refs = new Set<string>();

@@ -18,7 +18,7 @@ const MODIFIABLE: ReadonlySet<string> = new Set([
 
 function isOperatorWithModifier(op: string): boolean {
   const m = /^(\S+)\s+(oneof|anyof|allof)$/.exec(op);
-  return m !== null && MODIFIABLE.has(m[1]!);
+  return m !== null && MODIFIABLE.has(m[1]);
 }
 
 function isListOperator(op: string): boolean {
@@ -97,8 +97,8 @@ function tupleCondition(ex: ExceptionInfo, fields: Set<string>): string {
   for (const values of ex.values) {
     check(ex.fields.items.length !== values.items.length, 'LOAD_ERR_VALIDATE', 'Fields and values lists must have equal length', ex.ctx);
     const checks = ex.fields.items.map((field, k) => {
-      const comp = ex.comps.items[k]!.item;
-      const value = values.items[k]!;
+      const comp = ex.comps.items[k].item;
+      const value = values.items[k];
       fields.add(field.item);
       return ` ${field.item} ${comp} ${valueText(value, comp)}`;
     });

@@ -39,5 +39,8 @@ export { ENGINE_VERSION, versionString } from './version.js';
 export type {
   ExtraOutputField, ExtraOutputFormat, LoadedRule, LoadOptions, OtherSourceRule, PluginAlternatives, PluginRequirement, RuleSet,
 } from './types.js';
-export { describeRulesJson, DescribeError, sortKeys, conditionString, type PluginUse } from './describe.js';
+export {
+  describeRulesJson, DescribeError, sortKeys, conditionString, type PluginUse, type RulesDescription, type OneRuleDescription,
+  type RuleDescription, type MacroDescription, type ListDescription,
+} from './describe.js';
 export type { CompiledListDef, CompiledMacroDef, RuleDefinitions } from './types.js';

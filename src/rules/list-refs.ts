@@ -27,9 +27,9 @@ export function substituteList(condition: string, name: string, sub: string): { 
   let start = cnd.indexOf(name);
   while (start !== -1) {
     let end = start + name.length;
-    if ((start === 0 || DELIMS.includes(cnd[start - 1]!)) && (end >= cnd.length || DELIMS.includes(cnd[end]!))) {
-      while (start > 0 && BLANKS.includes(cnd[start - 1]!)) start--;
-      while (end < cnd.length && BLANKS.includes(cnd[end]!)) end++;
+    if ((start === 0 || DELIMS.includes(cnd[start - 1])) && (end >= cnd.length || DELIMS.includes(cnd[end]))) {
+      while (start > 0 && BLANKS.includes(cnd[start - 1])) start--;
+      while (end < cnd.length && BLANKS.includes(cnd[end])) end++;
       // An empty list takes a neighbouring comma with it.
       if (sub === '') {
         if (start > 0 && cnd[start - 1] === ',') start--;

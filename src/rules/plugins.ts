@@ -4,8 +4,11 @@
 import type { PluginAlternatives } from './infos.js';
 import { compatibleWith, parseVersion } from './version.js';
 
+/** A plugin's version, or 'any' for a plugin ghostwatch stands in for (it meets every requirement). */
+export type PluginVersion = string;
+
 /** The plugins ghostwatch stands in for. */
-export const BUILTIN_PLUGINS: ReadonlyMap<string, string | 'any'> = new Map([['container', 'any']]);
+export const BUILTIN_PLUGINS: ReadonlyMap<string, PluginVersion> = new Map([['container', 'any']]);
 
 /**
  * Falco's error for the first requirement no plugin meets ("Plugin requirement not satisfied, must
@@ -13,7 +16,7 @@ export const BUILTIN_PLUGINS: ReadonlyMap<string, string | 'any'> = new Map([['c
  */
 export function checkPluginRequirements(
   required: readonly PluginAlternatives[],
-  plugins: ReadonlyMap<string, string | 'any'> = BUILTIN_PLUGINS,
+  plugins: ReadonlyMap<string, PluginVersion> = BUILTIN_PLUGINS,
 ): string | undefined {
   for (const alternatives of required) {
     const err = checkAlternatives(alternatives, plugins);
@@ -26,7 +29,7 @@ export function checkPluginRequirements(
 }
 
 /** undefined: met; '': no such plugin; otherwise the error about the plugin found. */
-function checkAlternatives(alternatives: PluginAlternatives, plugins: ReadonlyMap<string, string | 'any'>): string | undefined {
+function checkAlternatives(alternatives: PluginAlternatives, plugins: ReadonlyMap<string, PluginVersion>): string | undefined {
   for (const req of alternatives) {
     const have = plugins.get(req.name);
     if (have === undefined) continue;

@@ -184,7 +184,7 @@ export class Reader {
       if (wants(r, 'replace', 'skip-if-unknown-filter')) u.skipIfUnknownFilter = decodeValue(item, 'skip-if-unknown-filter', asBool, ctx);
       this.collector.replaceRule(u);
     }
-    const [unclaimed] = [...expected].sort();
+    const unclaimed = [...expected].sort().at(0);
     if (unclaimed !== undefined) {
       raise(
         `Unexpected key '${unclaimed}': no corresponding entry under 'override' is defined.`,

@@ -5,7 +5,7 @@
 // derivation. The result is the same set; the derivation visits a handful of nodes, not hundreds.
 import type { Expr, IdentifierExpr } from '../filter/ast.js';
 import { eventTypesOf, type EventTypeUniverse } from '../filter/evttypes.js';
-import { forEachNode } from '../filter/walk.js';
+import { fieldsOf } from '../filter/walk.js';
 
 const TYPE_FIELDS: ReadonlySet<string> = new Set(['evt.type', 'syscall.type', 'evt.num']);
 
@@ -39,12 +39,7 @@ function collapse(e: Expr): Expr | undefined {
     }
     case 'identifier':
       return undefined;
-    default: {
-      let typed = false;
-      forEachNode(e, (n) => {
-        if (n.kind === 'field' && TYPE_FIELDS.has(n.name)) typed = true;
-      });
-      return typed ? e : undefined;
-    }
+    default:
+      return fieldsOf(e).some((f) => TYPE_FIELDS.has(f.name)) ? e : undefined;
   }
 }

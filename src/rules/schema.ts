@@ -161,11 +161,12 @@ function validateProperties(n: YNode & { kind: 'map' }, s: Schema, ctx: readonly
   const keyOf = (k: YNode): string => (k.kind === 'scalar' ? k.value : '');
   const matched = new Set<string>();
   // The validator walks the schema's properties in name order.
-  for (const name of Object.keys(s.properties ?? {}).sort()) {
+  const properties = s.properties ?? {};
+  for (const name of Object.keys(properties).sort()) {
     const pair = n.pairs.find((p) => keyOf(p.key) === name);
     if (pair === undefined) continue;
     matched.add(name);
-    if (!validate(pair.value, s.properties![name]!, [...ctx, `[${name}]`], out)) {
+    if (!validate(pair.value, properties[name], [...ctx, `[${name}]`], out)) {
       out.push({ context: ctx, message: `Failed to validate against schema associated with property name '${name}'.` });
       ok = false;
     }

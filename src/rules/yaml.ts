@@ -2,7 +2,7 @@
 // demand with yaml-cpp's conversions; plain '', '~', 'null', 'Null', 'NULL' are null; every node
 // carries its 0-based mark (offset, line, column); a document that does not parse fails with a
 // message in yaml-cpp's form ("yaml-cpp: error at line 1, column 11: illegal map value").
-import { type Alias, type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLError } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLError } from 'yaml';
 
 export interface Mark {
   readonly offset: number;
@@ -81,7 +81,8 @@ class Converter {
     private readonly markAt: (offset: number) => Mark,
   ) {}
 
-  convert(n: Node | Alias | null | unknown, fallback: number, depth = 0): YNode {
+  /** n: a Node, an Alias, or null/undefined for an empty value. */
+  convert(n: unknown, fallback: number, depth = 0): YNode {
     if (depth > 1000) throw new YamlParseError('yaml-cpp: nesting too deep', this.markAt(fallback));
     if (n === null || n === undefined) return { kind: 'null', mark: this.markAt(fallback) };
     if (isAlias(n)) {
@@ -106,7 +107,8 @@ class Converter {
     }
     if (isSeq(node)) return { kind: 'seq', mark, items: node.items.map((i) => this.convert(i, start, depth + 1)) };
     if (isScalar(node)) {
-      const value = String(node.value ?? '');
+      // The failsafe schema reads every scalar as a string.
+      const value = typeof node.value === 'string' ? node.value : '';
       const plain = node.type === 'PLAIN' || node.type === undefined;
       if (plain && node.tag === undefined && isNullText(value)) return { kind: 'null', mark };
       return { kind: 'scalar', mark, value };
@@ -150,7 +152,7 @@ function asYamlCpp(e: YAMLError, text: string): { message: string; offset: numbe
 /** bool: y/yes/true/on and n/no/false/off, all lower, all upper or capitalized. */
 export function decodeBool(s: string): boolean | undefined {
   if (s.length === 0) return undefined;
-  const capitalized = s[0] === s[0]!.toUpperCase() && s.slice(1) === s.slice(1).toLowerCase();
+  const capitalized = s[0] === s[0].toUpperCase() && s.slice(1) === s.slice(1).toLowerCase();
   if (s !== s.toLowerCase() && s !== s.toUpperCase() && !capitalized) return undefined;
   const l = s.toLowerCase();
   if (l === 'y' || l === 'yes' || l === 'true' || l === 'on') return true;
@@ -162,7 +164,7 @@ export function decodeBool(s: string): boolean | undefined {
 export function decodeUint32(s: string): number | undefined {
   const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[ \t\n\r\f\v]*$/.exec(s);
   if (m === null) return undefined;
-  const digits = m[1]!;
+  const digits = m[1];
   const n = /^0[xX]/.test(digits) ? Number.parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? Number.parseInt(digits, 8) : Number(digits);
   return n <= 0xffffffff ? n : undefined;
 }

@@ -47,9 +47,10 @@ export function ipv4Word(dotted: string): number {
 }
 
 export function ipv6Bytes(text: string): Uint8Array {
-  const [head = '', tail] = text.split('%')[0]!.split('::');
+  const halves = text.split('%')[0].split('::');
   const groups = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  const h = groups(head);
+  const h = groups(halves[0]);
+  const tail = halves.at(1);
   const t = tail === undefined ? [] : groups(tail);
   const all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
   const out = new Uint8Array(16);
@@ -66,13 +67,13 @@ export function usersAndGroups(etc = '/etc'): { users: UserRecord[]; groups: Gro
   for (const line of (readText(`${etc}/passwd`) ?? '').split('\n')) {
     const f = line.split(':');
     if (f.length < 7 || line.startsWith('#')) continue;
-    users.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5]!, shell: f[6]!, container: '' });
+    users.push({ name: f[0], uid: Number(f[2]), gid: Number(f[3]), home: f[5], shell: f[6], container: '' });
   }
   const groups: GroupRecord[] = [];
   for (const line of (readText(`${etc}/group`) ?? '').split('\n')) {
     const f = line.split(':');
     if (f.length < 3 || line.startsWith('#')) continue;
-    groups.push({ name: f[0]!, gid: Number(f[2]), container: '' });
+    groups.push({ name: f[0], gid: Number(f[2]), container: '' });
   }
   return { users, groups };
 }

@@ -75,7 +75,7 @@ function classify(dir: string, fd: number, link: string, modeBig: bigint, ino: b
   const mnt = /^mnt_id:\s*(\d+)$/m.exec(info);
   return {
     ...base,
-    openFlags: flags === null ? 0 : ppmOpenFlags(parseInt(flags[1]!, 8)),
+    openFlags: flags === null ? 0 : ppmOpenFlags(parseInt(flags[1], 8)),
     mountId: mnt === null ? 0 : Number(mnt[1]),
     dev: kernelDev(dev),
   };

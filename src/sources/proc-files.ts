@@ -49,7 +49,7 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   const b = Buffer.from(s);
   if (b.length <= maxBytes) return s;
   let end = maxBytes;
-  while (end > 0 && (b[end]! & 0xc0) === 0x80) end--;
+  while (end > 0 && (b[end] & 0xc0) === 0x80) end--;
   return b.subarray(0, end).toString('utf8');
 }
 

@@ -31,7 +31,7 @@ export function scanProc(opts: ScanOptions = {}): CaptureHeader {
       const r = readThread(`${dir}task/${tid}/`, tid, facts, boot);
       if (r !== undefined) threads.push(r);
     }
-    if (threads.length === 0 || threads[0]!.tid !== pid) continue;
+    if (threads.length === 0 || threads[0].tid !== pid) continue;
     procs.push(...threads);
     fds.push(...readFds(dir, pid, sockets));
   }

@@ -68,7 +68,7 @@ function ipv6Socket(line: string, l4: number): SocketFacts | undefined {
 
 function hexPair(s: string | undefined): [number | undefined, number] {
   const m = s === undefined ? null : /^([0-9A-Fa-f]{8}):([0-9A-Fa-f]{4})$/.exec(s);
-  return m === null ? [undefined, 0] : [parseInt(m[1]!, 16) >>> 0, parseInt(m[2]!, 16)];
+  return m === null ? [undefined, 0] : [parseInt(m[1], 16) >>> 0, parseInt(m[2], 16)];
 }
 
 /** An IPv6 address as 4 host-order words in hex: the bytes are each word written little-endian. */
@@ -76,8 +76,8 @@ function ipv6Pair(s: string | undefined): [Uint8Array, number] | undefined {
   const m = s === undefined ? null : /^([0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(s);
   if (m === null) return undefined;
   const addr = Buffer.alloc(16);
-  for (let i = 0; i < 4; i++) addr.writeUInt32LE(parseInt(m[1]!.slice(8 * i, 8 * i + 8), 16) >>> 0, 4 * i);
-  return [new Uint8Array(addr), parseInt(m[2]!, 16)];
+  for (let i = 0; i < 4; i++) addr.writeUInt32LE(parseInt(m[1].slice(8 * i, 8 * i + 8), 16) >>> 0, 4 * i);
+  return [new Uint8Array(addr), parseInt(m[2], 16)];
 }
 
 /** "Num RefCount Protocol Flags Type St Inode Path": Num is the socket's kernel address. */
@@ -85,5 +85,5 @@ function unixSocket(line: string): SocketFacts | undefined {
   const m = /^([0-9A-Fa-f]+):\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(\d+)(?:\s+(.*))?$/.exec(line.trim());
   if (m === null) return undefined;
   const ino = Number(m[2]);
-  return { ...base(ino, FdType.UNIX_SOCK), name: m[3] ?? '', unixSource: BigInt(`0x${m[1]}`) };
+  return { ...base(ino, FdType.UNIX_SOCK), name: m.at(3) ?? '', unixSource: BigInt(`0x${m[1]}`) };
 }

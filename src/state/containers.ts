@@ -67,7 +67,7 @@ function matchOneId(cgroup: string, { prefix, suffix }: CgroupLayout): CgroupId 
   if (!cgroup.endsWith(suffix)) return undefined;
   const end = cgroup.length - suffix.length;
   if (end - start !== ID_LENGTH) return undefined;
-  for (let i = start; i < ID_LENGTH; i++) if (!HEX.test(cgroup[i]!)) return undefined;
+  for (let i = start; i < ID_LENGTH; i++) if (!HEX.test(cgroup[i])) return undefined;
   const fullId = cgroup.substring(start, end);
   return { id: fullId.substring(0, SHORT_ID_LENGTH), fullId };
 }
@@ -112,7 +112,7 @@ function matchLibvirtLxc(cgroups: Cgroups): string | undefined {
       if (scope >= 0 && scope === cgroup.length - '.scope'.length) {
         // sizeof("-lxc\\x2") counts the NUL: the id starts one character after the marker.
         const skip = '-lxc\\x2'.length + 1;
-        return cgroup.substr(pos + skip, scope - pos - skip);
+        return cgroup.slice(pos + skip, scope);
       }
     }
     pos = cgroup.indexOf('/libvirt/lxc/');
@@ -385,5 +385,5 @@ function ipv4Encoded(s: string): number {
   if (m === null) return 0;
   const b = m.slice(1).map(Number);
   if (b.some((x) => x > 255)) return 0;
-  return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
 }

@@ -109,7 +109,8 @@ export class Core {
 
   /** True when this event was written by a driver newer than sysdig 0.29.3's (parameters appended). */
   isModern(evt: Event): boolean {
-    const info = this.table[evt.type];
-    return info !== undefined && info.legacyParams !== undefined && evt.nparams > info.legacyParams;
+    if (evt.type >= this.table.length) return false;
+    const legacy = this.table[evt.type].legacyParams;
+    return legacy !== undefined && evt.nparams > legacy;
   }
 }

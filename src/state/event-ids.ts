@@ -82,9 +82,9 @@ const EXPECTED: Record<keyof typeof E, string> = {
 /** Throws when the event table disagrees with an id above (a table or constant typo). */
 export function checkEventIds(table: readonly EventInfo[]): void {
   for (const key of Object.keys(E) as (keyof typeof E)[]) {
-    const info = table[E[key]];
+    const id = E[key];
     const want = EXPECTED[key];
-    const have = info === undefined ? 'nothing' : info.name + info.dir;
+    const have = id < table.length ? table[id].name + table[id].dir : 'nothing';
     if (have !== want) throw new Error(`event table: id ${E[key]} (${key}) is ${have}, expected ${want}`);
   }
 }

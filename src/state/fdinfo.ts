@@ -89,11 +89,11 @@ export class FdEntry implements FdInfo {
     if (s === undefined) return L4.NA;
     switch (this.type) {
       case FdType.IPV4_SOCK: case FdType.IPV6_SOCK: {
-        const l4 = s[this.type === FdType.IPV4_SOCK ? SockOff.V4_L4 : SockOff.V6_L4]!;
+        const l4 = s[this.type === FdType.IPV4_SOCK ? SockOff.V4_L4 : SockOff.V6_L4];
         return l4 === L4.RAW || !this.isRoleNone() ? l4 : L4.NA;
       }
-      case FdType.IPV4_SERVSOCK: return s[SockOff.V4S_L4]!;
-      case FdType.IPV6_SERVSOCK: return s[SockOff.V6S_L4]!;
+      case FdType.IPV4_SERVSOCK: return s[SockOff.V4S_L4];
+      case FdType.IPV6_SERVSOCK: return s[SockOff.V6S_L4];
       default: return L4.NA;
     }
   }

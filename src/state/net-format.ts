@@ -10,7 +10,7 @@ export function ipv4ToString(ip: number): string {
 /** glibc inet_ntop(AF_INET6): longest run (≥ 2) of zero words as '::', IPv4 tail for ::a.b.c.d and ::ffff:a.b.c.d. */
 export function ipv6ToString(b: Uint8Array): string {
   const words: number[] = [];
-  for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
+  for (let i = 0; i < 16; i += 2) words.push((b[i] << 8) | b[i + 1]);
   let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
   for (let i = 0; i < 8; i++) {
     if (words[i] === 0) {
@@ -34,7 +34,7 @@ export function ipv6ToString(b: Uint8Array): string {
       out += `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
       return out;
     }
-    out += words[i]!.toString(16);
+    out += words[i].toString(16);
   }
   if (bestBase !== -1 && bestBase + bestLen === 8) out += ':';
   return out;

@@ -147,7 +147,7 @@ export function socketName(fd: FdEntry): string {
 /** A SOCKTUPLE parameter as sinsp prints it (no name resolution). */
 export function tupleParamString(b: Buffer, o: number, len: number): string {
   if (len === 0) return 'NULL';
-  const family = b[o]!;
+  const family = b[o];
   if (family === AddressFamily.INET) {
     if (len !== 13) return 'INVALID IPv4';
     return ipv4TupleToString(b.readUInt32LE(o + 1), b.readUInt16LE(o + 5), b.readUInt32LE(o + 7), b.readUInt16LE(o + 11));
@@ -168,7 +168,7 @@ export function tupleParamString(b: Buffer, o: number, len: number): string {
 /** A SOCKADDR parameter as sinsp prints it. */
 export function sockaddrParamString(b: Buffer, o: number, len: number): string {
   if (len === 0) return 'NULL';
-  const family = b[o]!;
+  const family = b[o];
   if (family === AddressFamily.UNIX) return dropUnprintable(cString(b, o + 1, o + len));
   if (family === AddressFamily.INET) {
     if (len !== 7) return 'INVALID IPv4';

@@ -42,7 +42,7 @@ function exitFdParams(table: readonly EventInfo[], legacyCount: number): Int16Ar
     if (info.dir !== '<' || (info.flags & EventFlag.USES_FD) === 0) continue;
     const from = info.legacyParams ?? (info.id >= legacyCount ? 1 : info.params.length);
     for (let i = Math.max(1, from); i < info.params.length; i++) {
-      if (info.params[i]!.type === ParamType.FD) {
+      if (info.params[i].type === ParamType.FD) {
         out[info.id] = i;
         break;
       }
@@ -172,7 +172,7 @@ export class State extends Core implements StateView {
       t.enterValid = false;
       if (t.lastEventType !== E.TRACER_E) {
         // Newer drivers send no enter event; their exit event names the fd itself.
-        const p = this.exitFd[type]!;
+        const p = this.exitFd[type];
         if (p >= 0 && evt.nparams > p) {
           t.lastEventFd = evt.paramInt(p);
           this.curFd = this.getFd(t, t.lastEventFd);
@@ -214,7 +214,7 @@ export class State extends Core implements StateView {
       const t = this.threads.get(this.tidOfFdsToRemove, true, true);
       if (t !== undefined) {
         const table = t.fds;
-        for (let i = 0; i < n; i++) table.delete(this.fdsToRemove[i]!);
+        for (let i = 0; i < n; i++) table.delete(this.fdsToRemove[i]);
       }
       this.fdsToRemoveCount = 0;
     }
@@ -248,7 +248,7 @@ export class State extends Core implements StateView {
   }
 
   mainThread(t: ThreadInfo): ThreadInfo {
-    return (t as ThreadEntry).mainThread();
+    return entry(t).mainThread();
   }
 
   parent(t: ThreadInfo): ThreadInfo | undefined {
@@ -257,12 +257,12 @@ export class State extends Core implements StateView {
 
   /** The thread's stored enter event, while it pairs with the current exit (check its type is the exit's - 1). */
   enterEvent(t: ThreadInfo): Event | undefined {
-    const e = t as ThreadEntry;
+    const e = entry(t);
     return e.enterStored && e.enterValid ? e.enter : undefined;
   }
 
   latency(t: ThreadInfo): number {
-    return (t as ThreadEntry).latency;
+    return entry(t).latency;
   }
 
   user(uid: number): UserInfo | undefined {
@@ -285,4 +285,10 @@ export class State extends Core implements StateView {
   container(id: string): ContainerInfo | undefined {
     return this.containers.get(id);
   }
+}
+
+/** The state's view of a thread it handed out: every ThreadInfo it gives is one of its ThreadEntry objects. */
+function entry(t: ThreadInfo): ThreadEntry {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see above: StateView's users only know the interface
+  return t as ThreadEntry;
 }

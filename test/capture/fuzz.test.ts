@@ -83,7 +83,7 @@ function mutate(bytes: Buffer, m: Mutation): Buffer {
     case 'blockLength': {
       const spans = blockSpans(bytes);
       if (spans.length === 0) return bytes;
-      const s = spans[m.block % spans.length]!;
+      const s = spans[m.block % spans.length];
       const b = Buffer.from(bytes);
       if (m.end !== 'tail') b.writeUInt32LE(m.value, s.offset + 4);
       if (m.end !== 'head') b.writeUInt32LE(m.value, s.offset + s.length - 4);
@@ -92,20 +92,20 @@ function mutate(bytes: Buffer, m: Mutation): Buffer {
     case 'eventHeader': {
       const events = blockSpans(bytes).filter((s) => s.isEvent);
       if (events.length === 0) return bytes;
-      const s = events[m.block % events.length]!;
+      const s = events[m.block % events.length];
       const at = eventHeaderOffset(s) + m.field;
       const b = Buffer.from(bytes);
       if (at + 4 <= s.offset + s.length) b.writeUInt32LE(m.value, at);
       return b;
     }
     case 'splice': {
-      const donor = FIXTURES![m.from % FIXTURES!.length]!.bytes;
+      const donor = FIXTURES![m.from % FIXTURES!.length].bytes;
       const dSpans = blockSpans(donor);
       const first = m.block % dSpans.length;
-      const last = dSpans[Math.min(first + m.count, dSpans.length) - 1]!;
-      const piece = donor.subarray(dSpans[first]!.offset, last.offset + last.length);
+      const last = dSpans[Math.min(first + m.count, dSpans.length) - 1];
+      const piece = donor.subarray(dSpans[first].offset, last.offset + last.length);
       const spans = blockSpans(bytes);
-      const at = spans.length === 0 ? 0 : spans[m.into % spans.length]!.offset;
+      const at = spans.length === 0 ? 0 : spans[m.into % spans.length].offset;
       return Buffer.concat([bytes.subarray(0, at), piece, bytes.subarray(at)]);
     }
     case 'garbage': {
@@ -145,7 +145,7 @@ describe('reader on damaged captures (property)', { skip }, () => {
   it('completes or throws a one-line CaptureError, with a bounded count of well-formed events', async () => {
     await fc.assert(
       fc.asyncProperty(damage, async (d) => {
-        let bytes = FIXTURES![d.fixture % FIXTURES!.length]!.bytes;
+        let bytes = FIXTURES![d.fixture % FIXTURES!.length].bytes;
         for (const m of d.mutations) bytes = mutate(bytes, m);
         let file = d.gzip ? gzipSync(bytes, { level: 1 }) : bytes;
         if (d.gzip && d.cutCompressed !== undefined) file = file.subarray(0, d.cutCompressed % (file.length + 1));
@@ -173,7 +173,7 @@ describe('reader on damaged captures (property)', { skip }, () => {
           });
           assert.equal(headers, 1);
         } catch (err) {
-          assert.ok(err instanceof CaptureError, `not a CaptureError: ${(err as Error)?.stack ?? String(err)}`);
+          assert.ok(err instanceof CaptureError, `not a CaptureError: ${(err instanceof Error ? err.stack : undefined) ?? String(err)}`);
           assert.ok(err.message.startsWith(`${path}: byte offset ${err.offset}: `), err.message);
           assert.ok(!err.message.includes('\n'), err.message);
           assert.ok(err.offset >= 0 && err.offset <= bytes.length, `offset ${err.offset} of ${bytes.length} bytes`);

@@ -94,7 +94,7 @@ describe('reader on the fixture captures', { skip: skipShared }, () => {
       await readCapture(fx.path, {
         header() {},
         event(e) {
-          const info = EVENT_TABLE[e.type]!;
+          const info = EVENT_TABLE[e.type];
           // sysdig names a generic event by the syscall id in its first parameter.
           const name = info.name === 'syscall' ? SYSCALL_NAMES[e.paramUint(0)] : info.name;
           seen.push(`${e.num} ${e.ts()} ${e.cpu} ${info.dir} ${name} ${e.tid}`);
@@ -143,8 +143,8 @@ describe('reader on the fixture captures', { skip: skipShared }, () => {
   it('cat_write.scap: its header says 2 cpus, 73 threads (one list), 384 fds', async () => {
     const { header: h } = await read(fixture('cat_write.scap').path, 1);
     assert.equal(h?.machine?.numCpus, 2);
-    assert.equal(h?.procs.length, 73);
-    assert.equal(h?.fds.length, 384);
+    assert.equal(h.procs.length, 73);
+    assert.equal(h.fds.length, 384);
   });
 });
 
@@ -165,7 +165,7 @@ function damaged(change: (bytes: Buffer, spans: ReturnType<typeof blockSpans>) =
 
 /** The 201st event block of cat_write.scap (a syscall event well into the stream). */
 const EVENT_AT = 200;
-const eventBlock = (spans: ReturnType<typeof blockSpans>) => spans.filter((s) => s.isEvent)[EVENT_AT]!;
+const eventBlock = (spans: ReturnType<typeof blockSpans>) => spans.filter((s) => s.isEvent)[EVENT_AT];
 
 describe('reader on damaged captures', { skip: skipShared }, () => {
   const cases: [string, Parameters<typeof damaged>[0], RegExp][] = [

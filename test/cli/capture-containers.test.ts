@@ -39,14 +39,19 @@ describe('capturing real containers', { skip }, () => {
   let service: PodmanService;
   let podId = '';
   const podmanName = testContainerName('captured');
+  /** Stops what before() started, last first (before() may have failed half-way). */
+  const teardown: (() => unknown)[] = [];
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'gw-capture-ctr-'));
+    teardown.push(() => rmSync(tmp, { recursive: true, force: true }));
     capture = join(tmp, 'containers.scap');
     await podmanRmLeftovers();
     await buildImage(IMAGE);
     ctd = await startContainerd();
+    teardown.push(() => ctd.stop());
     service = await startPodmanService();
+    teardown.push(() => service.stop());
     const child = spawn(GHOSTWATCH, ['capture', '-w', capture, '--cri', ctd.socket, '--podman', service.socket], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -62,9 +67,7 @@ describe('capturing real containers', { skip }, () => {
 
   after(async () => {
     await podmanRm([podmanName]).catch(() => {});
-    await ctd?.stop();
-    await service?.stop();
-    if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
+    for (const stop of teardown.reverse()) await stop();
   });
 
   it('the container events read the same in sysdig and ghostwatch', () => {

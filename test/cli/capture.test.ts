@@ -52,7 +52,7 @@ function startCapture(o: { write: string; seconds?: number; count?: number; filt
   if (o.count !== undefined) args.push('-n', String(o.count));
   if (o.filter !== undefined) args.push(o.filter);
   const [cmd, ...rest] = [...prefix, GHOSTWATCH, ...args];
-  return spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Wait until the capture has attached the probe and scanned /proc: it then creates its file. */

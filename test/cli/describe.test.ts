@@ -4,11 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILT_IN_PLUGINS } from '../../src/cli/plugins.js';
-import { DescribeError, describeRulesJson, loadRules, readRulesFiles, type RuleSet, sortKeys } from '../../src/rules/index.js';
+import { DescribeError, describeRulesJson, loadRules, readRulesFiles, type RuleSet, type RulesDescription, sortKeys } from '../../src/rules/index.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 function load(content: string, opts: Parameters<typeof loadRules>[1] = {}): RuleSet {
   const set = loadRules([{ name: 'rules.yaml', content }], opts);
@@ -16,8 +13,8 @@ function load(content: string, opts: Parameters<typeof loadRules>[1] = {}): Rule
   return set;
 }
 
-const describeAll = (set: RuleSet): Json => sortKeys(describeRulesJson(set, { plugins: BUILT_IN_PLUGINS }));
-const compiled = (set: RuleSet, rule: string): string => (describeRulesJson(set, { ruleName: rule }) as Json).rules[0].details.condition_compiled;
+const describeAll = (set: RuleSet): RulesDescription => sortKeys(describeRulesJson(set, { plugins: BUILT_IN_PLUGINS }));
+const compiled = (set: RuleSet, rule: string): string => describeRulesJson(set, { ruleName: rule }).rules[0].details.condition_compiled;
 
 describe('condition_compiled is libsinsp\'s text of the compiled condition', () => {
   it('lists appended to, then expanded', () => {
@@ -123,7 +120,7 @@ describe("Falco's details of rules, macros and lists", () => {
     assert.deepEqual(Object.keys(d), ['lists', 'macros', 'required_engine_version', 'required_plugin_versions', 'rules']);
     assert.equal(d.required_engine_version, '0.31.0');
     assert.deepEqual(d.required_plugin_versions, [{ alternatives: [{ name: 'other', version: '1.0.0' }], name: 'container', version: '0.1.0' }]);
-    assert.deepEqual(d.rules.map((r: Json) => r.info.name), ['Shell in container', 'Open of etc']);
+    assert.deepEqual(d.rules.map((r) => r.info.name), ['Shell in container', 'Open of etc']);
   });
 
   it('a rule: its definition, and what compiling it found', () => {
@@ -175,7 +172,7 @@ describe("Falco's details of rules, macros and lists", () => {
   });
 
   it('-l RULE: that rule only; a rule not loaded is an error', () => {
-    const one = sortKeys(describeRulesJson(set, { ruleName: 'Open of etc' })) as Json;
+    const one = sortKeys(describeRulesJson(set, { ruleName: 'Open of etc' }));
     assert.deepEqual(Object.keys(one), ['rules']);
     assert.equal(one.rules.length, 1);
     assert.equal(one.rules[0].details.condition_compiled, '(evt.type = open and fd.name startswith /etc)');
@@ -197,12 +194,14 @@ describe('the stock rule packs', { skip: sharedPath('falco', 'rules') === undefi
       assert.ok(r.details.events.includes('asyncevent'), r.info.name);
       assert.ok(r.details.condition_fields.length > 0, r.info.name);
     }
-    const shell = d.rules.find((r: Json) => r.info.name === 'Terminal shell in container');
+    const shell = d.rules.find((r) => r.info.name === 'Terminal shell in container');
+    assert.ok(shell);
     assert.ok(shell.details.macros.includes('spawned_process') && shell.details.plugins.includes('container'));
-    const pkg = d.lists.find((l: Json) => l.info.name === 'package_mgmt_binaries');
+    const pkg = d.lists.find((l) => l.info.name === 'package_mgmt_binaries');
+    assert.ok(pkg);
     assert.deepEqual(pkg.details.lists, ['deb_binaries', 'python_package_managers', 'rpm_binaries']);
     // Every macro the rules name is reported used.
-    const named = new Set(d.rules.flatMap((r: Json) => r.details.macros));
+    const named = new Set(d.rules.flatMap((r) => r.details.macros));
     for (const m of d.macros) if (named.has(m.info.name)) assert.equal(m.details.used, true, m.info.name);
   });
 });

@@ -93,8 +93,8 @@ function expectOneLineError(r: ReturnType<typeof ghostwatch>, ...parts: string[]
   assert.equal(r.status, 1);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0]!, /^ghostwatch: /);
-  for (const p of parts) assert.ok(lines[0]!.includes(p), `${lines[0]} should mention ${p}`);
+  assert.match(lines[0], /^ghostwatch: /);
+  for (const p of parts) assert.ok(lines[0].includes(p), `${lines[0]} should mention ${p}`);
   assert.ok(!r.stderr.includes('    at '), 'no stack trace');
 }
 
@@ -141,8 +141,8 @@ test('empty, garbage and missing files are one-line errors', () => {
 });
 
 test('a filter that does not parse or names an unknown field is a one-line error with its column', { skip: captures.length === 0 && SHARED_MISSING }, () => {
-  expectOneLineError(ghostwatch('-r', captures[0]!, 'evt.type=open and ('), 'column 20');
-  expectOneLineError(ghostwatch('-r', captures[0]!, 'proc.name=cat and nosuch.field=1'), 'nosuch.field', 'column 19');
+  expectOneLineError(ghostwatch('-r', captures[0], 'evt.type=open and ('), 'column 20');
+  expectOneLineError(ghostwatch('-r', captures[0], 'proc.name=cat and nosuch.field=1'), 'nosuch.field', 'column 19');
 });
 
 test('a capture of newer drivers: the events sysdig 0.29.3 does not know are skipped and not numbered, as sysdig does; a container event shows proc.ppid 0', { skip: traces === undefined ? SHARED_MISSING : sysdigSkip }, async () => {

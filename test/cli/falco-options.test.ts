@@ -9,7 +9,45 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { OneRuleDescription, RulesDescription } from '../../src/rules/index.js';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+
+// The JSON documents the options print, as far as the tests read them.
+interface VersionJson {
+  engine_version_semver: string;
+  engine_version: string;
+  ghostwatch_version: string;
+  driver_schema_version: string;
+  plugin_versions: Record<string, string>;
+}
+interface SupportJson {
+  version: string;
+  engine_info: VersionJson;
+  system_info: Record<string, string>;
+  cmdline: string;
+  config: string;
+  rules_files: unknown;
+}
+interface EventJson {
+  name: string;
+  dir: string;
+  available: boolean;
+  params: { name: string; type: string; flags?: string[] }[];
+}
+interface FieldClassJson {
+  name: string;
+  event_sources: string[];
+  fields: { name: string; argument: unknown }[];
+}
+interface SchemaJson {
+  $schema?: string;
+  $ref?: string;
+  type?: string;
+  additionalProperties?: boolean;
+  properties?: Record<string, SchemaJson>;
+  definitions?: Record<string, SchemaJson>;
+  items?: SchemaJson;
+}
 
 const bin = join(repoRoot, 'bin', 'ghostwatch');
 const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
@@ -83,7 +121,7 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     const text = ok(await ghostwatch(['--version', '-c', QUIET])).stdout;
     assert.match(text, /^ghostwatch version: \d+\.\d+\.\d+\nEngine: +0\.63\.0\nDriver:\n {2}Schema version: \d+\.\d+\.\d+\n$/);
     for (const args of [['--version', '-c', QUIET, '-o', 'json_output=true'], ['run', '--version', '-c', QUIET, '-o', 'json_output=true']]) {
-      const v = JSON.parse(ok(await ghostwatch(args)).stdout);
+      const v = JSON.parse(ok(await ghostwatch(args)).stdout) as VersionJson;
       assert.equal(v.engine_version_semver, '0.63.0');
       assert.equal(v.engine_version, '63');
       assert.match(v.ghostwatch_version, SEMVER);
@@ -94,7 +132,7 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
 
   it('--support: versions, system, command line, configuration and each rules file with its content and hash', async () => {
     const r = ok(await run('-r', RULES, '--support', '-o', 'json_output=true'));
-    const s = JSON.parse(r.stdout);
+    const s = JSON.parse(r.stdout) as SupportJson;
     assert.deepEqual(Object.keys(s).sort(), ['cmdline', 'config', 'engine_info', 'rules_files', 'system_info', 'version']);
     assert.match(s.version, SEMVER);
     assert.equal(s.engine_info.engine_version_semver, '0.63.0');
@@ -102,7 +140,7 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     assert.equal(s.system_info.sysname, 'Linux');
     assert.match(s.cmdline, /ghostwatch run -c .*quiet\.yaml -r .*rules\.yaml --support -o json_output=true$/);
     // The effective configuration: the file with -o applied, every value as text (as yaml-cpp keeps it).
-    assert.deepEqual(JSON.parse(s.config), { stdout_output: { enabled: 'true' }, log_stderr: 'false', json_output: 'true' });
+    assert.deepEqual(JSON.parse(s.config) as unknown, { stdout_output: { enabled: 'true' }, log_stderr: 'false', json_output: 'true' });
     const content = readFileSync(RULES, 'utf8');
     assert.deepEqual(s.rules_files, [{ name: RULES, sha256: createHash('sha256').update(content).digest('hex'), variants: [{ content }] }]);
   });
@@ -123,14 +161,15 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     assert.match(md, /## Tracepoint events\n\nDefault \| Dir \| Name \| Params \n:-------\|:----\|:-----\|:-----\n(Yes|No) \| `>` \| `switch` \| PID \*\*next\*\*/);
     assert.match(md, /^No \| `<` \| `read` \| /m);
 
-    const json = JSON.parse(ok(await run('--list-events', '--format', 'json')).stdout);
+    const json = JSON.parse(ok(await run('--list-events', '--format', 'json')).stdout) as Record<string, EventJson[]>;
     assert.deepEqual(Object.keys(json).sort(), ['Metaevents', 'Plugin events', 'Syscall events', 'Tracepoint events', 'schema_version']);
-    const open = json['Syscall events'].find((e: { name: string; dir: string }) => e.name === 'open' && e.dir === '<');
+    const open = json['Syscall events'].find((e) => e.name === 'open' && e.dir === '<');
+    assert.ok(open);
     assert.equal(open.available, true);
     assert.deepEqual(open.params[0], { name: 'fd', type: 'FD' });
-    assert.ok(open.params.find((p: { name: string }) => p.name === 'flags').flags.includes('O_RDONLY'));
-    assert.ok(json.Metaevents.some((e: { name: string }) => e.name === 'container'));
-    assert.ok(json['Tracepoint events'].some((e: { name: string }) => e.name === 'procexit'));
+    assert.ok(open.params.find((p) => p.name === 'flags')?.flags?.includes('O_RDONLY'));
+    assert.ok(json.Metaevents.some((e) => e.name === 'container'));
+    assert.ok(json['Tracepoint events'].some((e) => e.name === 'procexit'));
   });
 
   it('--format and --markdown: misuse is one line and exit 1; --markdown still works, with a warning', async () => {
@@ -146,13 +185,15 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     const names = ok(await run('--list', '-N')).stdout.trim().split('\n');
     assert.ok(names.includes('proc.name') && names.includes('container.id') && names.includes('fd.name'));
     for (const n of names) assert.match(n, /^[a-z0-9_]+(\.[a-zA-Z0-9_]+)+$/);
-    assert.deepEqual(JSON.parse(ok(await run('--list', 'syscall', '-N', '--format', 'json')).stdout), { fieldnames: names });
+    assert.deepEqual(JSON.parse(ok(await run('--list', 'syscall', '-N', '--format', 'json')).stdout) as unknown, { fieldnames: names });
     const md = ok(await run('--list', '--format', 'markdown')).stdout;
     assert.match(md, /^## Field Class: evt\n\n.*\n\nEvent Sources: syscall \n\nName \| Type \| Description\n:----\|:-----\|:-----------\n`evt\.num` \| UINT64 \| /);
-    const json = JSON.parse(ok(await run('--list', '--format', 'json')).stdout);
-    const proc = json.fieldclasses.find((c: { name: string }) => c.name === 'process');
+    const json = JSON.parse(ok(await run('--list', '--format', 'json')).stdout) as { fieldclasses: FieldClassJson[] };
+    const proc = json.fieldclasses.find((c) => c.name === 'process');
+    assert.ok(proc);
     assert.deepEqual(proc.event_sources, ['syscall']);
-    const aname = proc.fields.find((f: { name: string }) => f.name === 'proc.aname');
+    const aname = proc.fields.find((f) => f.name === 'proc.aname');
+    assert.ok(aname);
     assert.deepEqual(Object.keys(aname).sort(), ['argument', 'desc', 'is_list', 'name', 'type']);
     assert.deepEqual(aname.argument, { required: false, type: ['INDEX'] });
     assertOneLineError(await run('--list', 'k8s_audit'), /^Error: Value for --list must be a valid source type$/m);
@@ -181,16 +222,16 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
   });
 
   it('--config-schema and --rule-schema: JSON Schemas (draft-06)', async () => {
-    const config = JSON.parse(ok(await run('--config-schema')).stdout);
+    const config = JSON.parse(ok(await run('--config-schema')).stdout) as SchemaJson;
     assert.equal(config.$schema, 'http://json-schema.org/draft-06/schema#');
     assert.equal(config.type, 'object');
     assert.equal(config.additionalProperties, false);
-    const init = config.definitions.ContainerInitConfig.properties;
-    assert.ok(init.lookup_timeout_ms && init.new_container_wait_ms && init.engines.properties.cri);
-    assert.deepEqual(Object.keys(config.properties.engine.properties).sort(), ['ebpf', 'gvisor', 'kind', 'kmod', 'modern_ebpf', 'nodriver', 'replay']);
-    const rules = JSON.parse(ok(await run('--rule-schema')).stdout);
+    const init = config.definitions?.ContainerInitConfig.properties ?? {};
+    assert.ok('lookup_timeout_ms' in init && 'new_container_wait_ms' in init && 'cri' in (init.engines.properties ?? {}));
+    assert.deepEqual(Object.keys(config.properties?.engine.properties ?? {}).sort(), ['ebpf', 'gvisor', 'kind', 'kmod', 'modern_ebpf', 'nodriver', 'replay']);
+    const rules = JSON.parse(ok(await run('--rule-schema')).stdout) as SchemaJson;
     assert.deepEqual(rules.items, { $ref: '#/definitions/FalcoRule' });
-    assert.deepEqual(Object.keys(rules.definitions).sort(),
+    assert.deepEqual(Object.keys(rules.definitions ?? {}).sort(),
       ['Alternative', 'Exception', 'FalcoRule', 'Item', 'OverriddenItem', 'Override', 'Priority', 'RequiredPluginVersion']);
   });
 
@@ -218,7 +259,7 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
       const info = ok(await ghostwatch(['run', '-c', withPlugins, '--plugin-info', name])).stdout;
       const m = /^Name: container\n[^]*\n\nInit config schema type: JSON\n(.*)\n\n$/.exec(info);
       assert.ok(m, info);
-      assert.ok(JSON.parse(m[1]!).properties.new_container_wait_ms);
+      assert.ok((JSON.parse(m[1]) as SchemaJson).properties?.new_container_wait_ms);
     }
     assertOneLineError(await run('--plugin-info', 'k8saudit'), /^Error: can't find plugin and print its info: k8saudit \(ghostwatch has no built-in implementation/m);
     assertOneLineError(await run('--plugin-info', 'nope'), /^Error: can't find plugin and print its info: nope$/m);
@@ -251,12 +292,12 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
   });
 
   it('-L and -l with json_output: Falco\'s JSON; the selection does not change what is listed, as in Falco', async () => {
-    const all = JSON.parse(ok(await run('-r', RULES, '-L', '-o', 'json_output=true', '-D', 'open')).stdout);
+    const all = JSON.parse(ok(await run('-r', RULES, '-L', '-o', 'json_output=true', '-D', 'open')).stdout) as RulesDescription;
     assert.deepEqual(Object.keys(all), ['lists', 'macros', 'required_engine_version', 'required_plugin_versions', 'rules']);
-    assert.deepEqual(all.rules.map((r: { info: { name: string; enabled: boolean } }) => [r.info.name, r.info.enabled]), [['open_from_cat', true], ['exec_of_cat', true]]);
+    assert.deepEqual(all.rules.map((r) => [r.info.name, r.info.enabled]), [['open_from_cat', true], ['exec_of_cat', true]]);
     assert.deepEqual(all.macros[0].details.lists, ['cat_names']);
     assert.deepEqual(all.lists[0].details, { items_compiled: ['cat'], lists: [], plugins: [], used: true });
-    const one = JSON.parse(ok(await run('-r', RULES, '-l', 'exec_of_cat', '-o', 'json_output=true')).stdout);
+    const one = JSON.parse(ok(await run('-r', RULES, '-l', 'exec_of_cat', '-o', 'json_output=true')).stdout) as OneRuleDescription;
     assert.equal(one.rules.length, 1);
     assert.equal(one.rules[0].details.condition_compiled, '(evt.type = execve and proc.name in (cat))');
     assert.deepEqual(one.rules[0].details.plugins, ['container']);
@@ -271,7 +312,7 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const usage = readme.slice(readme.indexOf('## Usage'), readme.indexOf('## Layout'));
     // Each option by one of its names: -o or --option.
-    const options = [...help.matchAll(/^ {2}(-\w|--[\w-]+)(?:, (--[\w-]+))?/gm)].map((m) => [m[1]!, m[2]].filter((f) => f !== undefined));
+    const options = [...help.matchAll(/^ {2}(-\w|--[\w-]+)(?:, (--[\w-]+))?/gm)].map((m) => [m[1], m.at(2)].filter((f) => f !== undefined));
     assert.ok(options.length > 30, options.join(' '));
     const named = (f: string) => new RegExp(`(^|[\\s\`\\[|(])${f}([\\s\`\\]|),=]|$)`, 'm').test(usage);
     assert.deepEqual(options.filter((names) => !names.some(named)), []);

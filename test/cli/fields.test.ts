@@ -20,7 +20,7 @@ test('every field the stock Falco rules use is listed', { skip: !sharedPath('fal
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     // evt.arg.NAME and evt.arg[N] are the one field evt.arg with an argument.
-    .map((l) => l.split(' ')[0]!.replace(/\[.*$/, '').replace(/^evt\.arg\..*$/, 'evt.arg'));
+    .map((l) => l.split(' ')[0].replace(/\[.*$/, '').replace(/^evt\.arg\..*$/, 'evt.arg'));
   const listed = new Set([...list.stdout.matchAll(/^([a-z0-9_.]+)\s+\(Type:/gm)].map((m) => m[1]));
   const missing = used.filter((f) => !listed.has(f));
   assert.deepEqual(missing, []);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseAlert } from '../alerts.js';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
 
 const bin = join(repoRoot, 'bin', 'ghostwatch');
@@ -86,7 +87,7 @@ describe('ghostwatch run', { skip }, () => {
   it('JSON alerts with json_output', async () => {
     const r = await ghostwatch(['-r', RULES, '-c', QUIET, '-e', catWrite!, '-o', 'json_output=true', '-t', 'process']);
     assert.equal(r.status, 0, r.stderr);
-    const alert = JSON.parse(r.stdout.trim());
+    const alert = parseAlert(r.stdout.trim());
     assert.equal(alert.rule, 'exec_of_cat');
     assert.equal(alert.priority, 'Notice');
     assert.deepEqual(alert.tags, ['process']);
@@ -120,7 +121,7 @@ describe('ghostwatch run', { skip }, () => {
     const received: string[] = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         received.push(`${req.headers['content-type']} ${body}`);
         res.end();
@@ -143,7 +144,7 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '');
     const fromFile = readFileSync(alerts, 'utf8');
-    assert.equal(JSON.parse(fromFile).rule, 'exec_of_cat');
+    assert.equal(parseAlert(fromFile).rule, 'exec_of_cat');
     assert.equal(readFileSync(piped, 'utf8'), fromFile);
     assert.deepEqual(received, [`application/json ${fromFile.trim()}`]);
   });
@@ -170,7 +171,7 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
     const bad = file('bad.yaml', '- rule: r\n  desc: d\n  condition: evt.type=open and\n  output: o\n  priority: INFO\n');
     const ok = await ghostwatch(['-V', RULES, '-c', QUIET, '-o', 'json_output=true']);
     assert.equal(ok.status, 0, ok.stderr);
-    const res = JSON.parse(ok.stdout.split('\n')[0]!).falco_load_results;
+    const res = (JSON.parse(ok.stdout.split('\n')[0]) as { falco_load_results: { successful: boolean }[] }).falco_load_results;
     assert.equal(res[0].successful, true);
     const ko = await ghostwatch(['-V', RULES, '-V', bad, '-c', QUIET]);
     assert.equal(ko.status, 1);

@@ -109,7 +109,7 @@ describe('--rule-schema', { skip: legacy === undefined ? SHARED_MISSING : false 
 function validLegacyFiles(root: string): Set<string> {
   const out = new Set<string>();
   for (const suite of ['falco_tests.yaml', 'falco_tests_exceptions.yaml']) {
-    const cases = (parseAllDocuments(readFileSync(join(root, suite), 'utf8'))[0]!.toJS() as { trace_files: Record<string, Record<string, unknown>> }).trace_files;
+    const cases = (parseAllDocuments(readFileSync(join(root, suite), 'utf8'))[0].toJS() as { trace_files: Record<string, Record<string, unknown>> }).trace_files;
     for (const c of Object.values(cases)) {
       if (c.validate_errors !== undefined || (c.exit_status !== undefined && c.exit_status !== 0)) continue;
       const files = [c.rules_file, c.validate_rules_file].flat().filter((f): f is string => typeof f === 'string' && f.startsWith('rules/'));

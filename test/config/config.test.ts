@@ -102,9 +102,9 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
     assert.deepEqual(config.fileOutput, { filename: '/tmp/x.txt', keepAlive: true });
     assert.deepEqual(config.programOutput, { program: 'cat', keepAlive: false });
     assert.equal(config.httpOutput?.url, 'http://127.0.0.1:1/');
-    assert.equal(config.httpOutput?.insecure, true);
-    assert.equal(config.httpOutput?.compressUploads, true);
-    assert.equal(config.httpOutput?.userAgent, 'falcosecurity/falco');
+    assert.equal(config.httpOutput.insecure, true);
+    assert.equal(config.httpOutput.compressUploads, true);
+    assert.equal(config.httpOutput.userAgent, 'falcosecurity/falco');
     assert.equal(config.logLevel, 7);
     assert.deepEqual(config.syscallEventDrops, { threshold: 0.5, actions: new Set(['log', 'exit']), rate: 1, maxBurst: 3, simulateDrops: true });
   });
@@ -128,6 +128,11 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
     assert.equal(loadError('json_output: true\nfile_output:\n  enabeld: true\n'),
       `Error reading config file (${join(dir, `c${n - 1}.yaml`)}), line 3: unknown key 'file_output.enabeld' (neither Falco nor ghostwatch knows it)`);
     assert.match(loadError('jsonoutput: true\n'), /unknown key 'jsonoutput'/);
+  });
+
+  it("a key named like an Object property ('toString', 'constructor') is unknown too", () => {
+    assert.match(loadError('toString: 1\n'), /line 1: unknown key 'toString'/);
+    assert.match(loadError('file_output:\n  constructor: x\n'), /line 2: unknown key 'file_output.constructor'/);
   });
 
   it('a value of the wrong type is an error naming the key', () => {

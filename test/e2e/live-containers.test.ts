@@ -20,12 +20,16 @@ describe('live detection in real containers with the stock rule packs', { skip }
   let service: PodmanService;
   let ctd: Containerd;
   const names: string[] = [];
+  /** Stops what before() started, last first (before() may have failed half-way). */
+  const teardown: (() => unknown)[] = [];
 
   before(async () => {
     await podmanRmLeftovers();
     await buildImage(IMAGE);
     service = await startPodmanService();
+    teardown.push(() => service.stop());
     ctd = await startContainerd();
+    teardown.push(() => ctd.stop());
     gw = new LiveRun([
       '-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v',
       '-o', `plugins[0].init_config.engines.podman.sockets[0]=${service.socket}`,
@@ -37,8 +41,7 @@ describe('live detection in real containers with the stock rule packs', { skip }
   after(async () => {
     await killLeftovers();
     await podmanRm(names).catch(() => {});
-    await ctd?.stop();
-    await service?.stop();
+    for (const stop of teardown.reverse()) await stop();
   });
 
   /** The alert of `rule` for the container named `container`, waiting for it. */

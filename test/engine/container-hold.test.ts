@@ -118,10 +118,10 @@ describe('ContainerHold', () => {
     e.thread = undefined;
     h.pending.delete('c1');
     h.hold.offer(event(8, HOST));
-    assert.notEqual(h.judged[0]!.evt, e);
-    assert.equal(num(h.judged[0]!.evt), 7);
-    assert.equal(h.judged[0]!.containerId, 'c1');
-    assert.equal(h.judged[0]!.evt.type, E.CLOSE_E);
+    assert.notEqual(h.judged[0].evt, e);
+    assert.equal(num(h.judged[0].evt), 7);
+    assert.equal(h.judged[0].containerId, 'c1');
+    assert.equal(h.judged[0].evt.type, E.CLOSE_E);
   });
 
   it('a container event offered during a pause is learnt ahead of its turn; the waited event is then judged first', () => {

@@ -51,7 +51,7 @@ describe('DropMonitor', () => {
     assert.equal(ok, true);
     assert.equal(log.length, 4);
     assert.equal(log[0], `log ${DROP_RULE}. 1 system calls dropped in last second.`);
-    assert.match(log[1]!, new RegExp(`^alert \\d+ ${DROP_RULE}\\. 1 system calls dropped in last second\\. `));
+    assert.match(log[1], new RegExp(`^alert \\d+ ${DROP_RULE}\\. 1 system calls dropped in last second\\. `));
     assert.equal(m.summary(), 'Syscall event drop monitoring:\n   - event drop detected: 2 occurrences\n   - num times actions taken: 2\n');
   });
 

@@ -31,7 +31,7 @@ describe('allParams: rules see every parameter of live events', () => {
   const sysdig = createRegistry(state);
 
   it('the event is the newest ptrace exit, with parameters past those sysdig 0.29.3 knows', () => {
-    const info = EVENT_TABLE[traceme.type]!;
+    const info = EVENT_TABLE[traceme.type];
     assert.ok(info.legacyParams !== undefined && info.legacyParams < traceme.nparams);
   });
 
@@ -146,6 +146,6 @@ describe('ProbeDropSource: drop alerts carry the probe\'s counts', () => {
     counters = { drops: new Map([[OPENAT_X, 151]]), totalDrops: 151 };
     m.event(6e9, at(6e9), 10_300, 151);
     assert.equal(alerts.length, 2);
-    assert.equal(alerts[1]!.n_drops_buffer_openat_exit, '100');
+    assert.equal(alerts[1].n_drops_buffer_openat_exit, '100');
   });
 });

@@ -60,7 +60,7 @@ export function makeEvent(spec: EventSpec): Event {
 function typeId(name: string): number {
   const dir = name.endsWith('<') ? '<' : '>';
   const ids = eventId(name.slice(0, -1), dir);
-  const id = ids[ids.length - 1];
+  const id = ids.at(-1);
   if (id === undefined) throw new Error(`no event ${name}`);
   return id;
 }

@@ -43,7 +43,7 @@ async function ourLines(path: string, formats: readonly string[]): Promise<strin
       if (!state.process(e)) return;
       parsed.forEach((f, i) => {
         const line = f.format(e);
-        if (line !== undefined) out[i]!.push(line);
+        if (line !== undefined) out[i].push(line);
       });
     },
   });
@@ -75,14 +75,14 @@ describe('newer fields agree with what sysdig 0.29.3 says otherwise', { skip }, 
           const [, type, dir, res] = line.split('|');
           return (type === 'open' || type === 'openat') && dir === '<' && Number(res) >= 0;
         };
-        const mine = (await run())[0]!.filter(opened);
+        const mine = (await run())[0].filter(opened);
         const theirs = sysdigLines(path, `${OPEN}%fd.name`, 'evt.type in (open, openat) and evt.dir=< and evt.rawres>=0');
         assert.deepEqual(mine, theirs);
       });
 
       it('every newer field extracts on every event', async () => {
         const [, all, every] = await run();
-        assert.equal(all!.length, every!.length);
+        assert.equal(all.length, every.length);
       });
     });
   }

@@ -104,8 +104,8 @@ describe('field registry', () => {
 
   it('knows every field the stock Falco rules use', (t) => {
     const path = sharedPath('falco', 'fields-used.txt');
-    if (path === undefined) return t.skip('../shared is absent');
-    const names = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' ')[0]!);
+    if (path === undefined) { t.skip('../shared is absent'); return; }
+    const names = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' ')[0]);
     const unknown = names.filter((n) => {
       if (n === 'evt.arg[N]' || registry.defs.some((d) => d.name === n && d.argRequired)) return false;
       try {
@@ -123,7 +123,7 @@ describe('ghostwatch fields', () => {
   const sysdig = spawnSync('sysdig', ['-l'], { encoding: 'utf8' });
 
   it('lists fields as sysdig -l does, plus the newer ones', (t) => {
-    if (sysdigSkip !== false) return t.skip(sysdigSkip);
+    if (sysdigSkip !== false) { t.skip(sysdigSkip); return; }
     const ours = listFields(FIELD_CLASSES);
     for (const name of NEWER) assert.match(ours, new RegExp(`^${name.replace(/\./g, '\\.')}( |$)`, 'm'));
     assert.equal(withoutNewer(ours), sysdig.stdout);
@@ -137,7 +137,7 @@ describe('ghostwatch fields', () => {
 
   it('shows each field\'s type with -v, as sysdig -lv', (t) => {
     const lv = spawnSync('sysdig', ['-lv'], { encoding: 'utf8' });
-    if (sysdigSkip !== false) return t.skip(sysdigSkip);
+    if (sysdigSkip !== false) { t.skip(sysdigSkip); return; }
     assert.equal(withoutNewer(listFields(FIELD_CLASSES, true)), lv.stdout);
   });
 });
@@ -152,7 +152,7 @@ function withoutNewer(listing: string): string {
   let skipping = false;
   let inNewerClass = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (line.startsWith('-----')) {
       const cls = /^Field Class:\s+(\S+)/.exec(lines[i + 1] ?? '')?.[1];
       inNewerClass = cls !== undefined && NEWER_CLASSES.includes(cls);

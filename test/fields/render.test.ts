@@ -53,8 +53,8 @@ function encode(type: number, v: Value): Buffer {
 
 /** An event of this type with these parameter values (as many as given), as the reader delivers it. */
 function makeEvent(tid: number, type: number, ...values: Value[]): Event {
-  const info = EVENT_TABLE[type]!;
-  const params = values.map((v, k) => encode(info.params[k]!.type, v));
+  const info = EVENT_TABLE[type];
+  const params = values.map((v, k) => encode(info.params[k].type, v));
   const lens = Buffer.concat(params.map((p) => u16(p.length)));
   const hdr = Buffer.alloc(26);
   hdr.writeBigUInt64LE(1_500_000_000_000_000_000n, 0);
@@ -130,7 +130,7 @@ const OPTS: RenderOptions = {
 
 /** `type info` as sysdig's `%evt.type %evt.info` prints it. */
 function line(evt: Event, opts: RenderOptions = OPTS): string {
-  return `${EVENT_TABLE[evt.type]!.name} ${renderInfo(evt, opts)}`;
+  return `${EVENT_TABLE[evt.type].name} ${renderInfo(evt, opts)}`;
 }
 
 // --- parameters -------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ test('only the parameters sysdig 0.29.3 knows are shown and found by name', () =
   assert.equal(renderInfo(evt, OPTS), 'fd=1(<f>/dev/pts/4) name=/etc/passwd flags=1(O_RDONLY) mode=0 dev=803 ');
   assert.equal(findParam(evt, 'dev'), 4);
   assert.equal(findParam(evt, 'ino'), -1);
-  assert.equal(legacyParamCount(EVENT_TABLE[3]!), 5);
+  assert.equal(legacyParamCount(EVENT_TABLE[3]), 5);
   const old = makeEvent(BASH, 2);
   assert.equal(visibleParamCount(old), 0);
   assert.equal(renderInfo(old, OPTS), '');
@@ -376,7 +376,7 @@ async function renderCapture(path: string): Promise<Map<number, string>> {
       for (const f of h.fds) seen.get(f.pid)?.fds.set(f.fd, fd(f.type, f.name, f.l4proto));
     },
     event(evt) {
-      const info = EVENT_TABLE[evt.type]!;
+      const info = EVENT_TABLE[evt.type];
       let t = seen.get(evt.tid);
       // sysdig makes no thread for the threads of its internal procinfo events.
       if (t === undefined && info.category !== EventCategory.INTERNAL) seen.set(evt.tid, (t = thread(evt.tid, '<NA>', '/', [])));
@@ -399,7 +399,7 @@ async function renderCapture(path: string): Promise<Map<number, string>> {
 
 test('fixture captures: lines as sysdig prints them', async (t) => {
   const dir = sharedPath('falco', 'legacy-tests', 'trace_files');
-  if (dir === undefined) return t.skip(SHARED_MISSING);
+  if (dir === undefined) { t.skip(SHARED_MISSING); return; }
   const cat = await renderCapture(`${dir}/cat_write.scap`);
   assert.equal(cat.get(131),
     'res=0 exe=cat args=/dev/null. tid=20072(cat) pid=20072(cat) ptid=11310(bash) cwd=/mnt/sf_mstemm/work/src/agent/build/release/userspace/dragent fdlimit=1024 pgft_maj=0 pgft_min=61 vm_size=360 vm_rss=4 vm_swap=0 comm=cat cgroups=cpuset=/user.slice/user-1000.slice/session-1.scope.cpu=/user.slice/user-1000.... env=XDG_SESSION_ID=1.SHELL=/bin/bash.TERM=dumb.SSH_CLIENT=10.0.2.2 54626 22.SSH_T... ');
@@ -420,8 +420,8 @@ test('fixture captures: lines as sysdig prints them', async (t) => {
 
 test('fixture captures: every event sysdig prints, rendered the same', async (t) => {
   const dir = sharedPath('falco', 'legacy-tests', 'trace_files');
-  if (dir === undefined) return t.skip(SHARED_MISSING);
-  if (sysdigSkip !== false) return t.skip(sysdigSkip);
+  if (dir === undefined) { t.skip(SHARED_MISSING); return; }
+  if (sysdigSkip !== false) { t.skip(sysdigSkip); return; }
   for (const name of FIXTURES) {
     const ours = await renderCapture(`${dir}/${name}.scap`);
     const theirs: string = execFileSync('sysdig', ['-r', `${dir}/${name}.scap`, '-p', '%evt.num %evt.info'], { encoding: 'latin1' });

@@ -20,7 +20,7 @@ function compileError(cond: string, opts?: CompileOptions): FilterCompileError {
   try {
     compileCondition(parseCondition(cond), registry, opts);
   } catch (e) {
-    assert.ok(e instanceof FilterCompileError, `expected a FilterCompileError, got ${e}`);
+    assert.ok(e instanceof FilterCompileError, `expected a FilterCompileError, got ${String(e)}`);
     return e;
   }
   assert.fail(`'${cond}' compiled`);
@@ -330,7 +330,7 @@ describe('compileCondition: boolean structure', () => {
 });
 
 describe('compileCondition: macros and lists', () => {
-  const macros: Record<string, string> = {
+  const macros: Partial<Record<string, string>> = {
     is_shell: 'proc.name in (shell_binaries)',
     interactive: 'is_shell and proc.tty != 0',
     loop_a: 'loop_b',
@@ -338,7 +338,10 @@ describe('compileCondition: macros and lists', () => {
   };
   const lists: Record<string, string[]> = { shell_binaries: ['bash', 'sh', 'zsh'], sensitive: ['/etc/shadow', '/etc/sudoers'] };
   const opts: CompileOptions = {
-    resolveMacro: (n) => (macros[n] === undefined ? undefined : parseCondition(macros[n]!)),
+    resolveMacro: (n) => {
+      const text = macros[n];
+      return text === undefined ? undefined : parseCondition(text);
+    },
     resolveList: (n) => lists[n],
   };
 

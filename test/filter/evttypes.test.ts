@@ -48,7 +48,7 @@ describe('eventTypesOf', () => {
     ['evt.num = 5', ALL],
   ];
   for (const [cond, expected] of cases) {
-    it(`${cond} -> ${expected.length === ALL.length ? 'all' : `[${expected}]`}`, () => {
+    it(`${cond} -> ${expected.length === ALL.length ? 'all' : `[${expected.join(',')}]`}`, () => {
       assert.deepEqual(types(cond), expected);
     });
   }

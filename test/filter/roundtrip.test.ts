@@ -74,7 +74,7 @@ const expr: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
     check,
     tie('e').map((child): Expr => ({ kind: 'not', child, pos: POS })),
     fc.tuple(fc.constantFrom('and', 'or'), fc.array(tie('e'), { minLength: 2, maxLength: 4 }))
-      .map(([kind, children]): Expr => ({ kind: kind as 'and' | 'or', children, pos: POS })),
+      .map(([kind, children]): Expr => ({ kind, children, pos: POS })),
   ),
 })).e;
 

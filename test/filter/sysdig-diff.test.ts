@@ -117,7 +117,7 @@ async function sysdigKept(path: string, filters: readonly string[]): Promise<num
   const worker = async (): Promise<void> => {
     while (next < filters.length) {
       const i = next++;
-      const { stdout } = await run('sysdig', ['-r', path, '-p', '*%evt.num', filters[i]!], { maxBuffer: 1 << 26 });
+      const { stdout } = await run('sysdig', ['-r', path, '-p', '*%evt.num', filters[i]], { maxBuffer: 1 << 26 });
       out[i] = stdout.split('\n').filter((l) => l !== '').map(Number);
     }
   };
@@ -134,7 +134,7 @@ describe('filters keep the events sysdig keeps', { skip }, () => {
     it(capture, async () => {
       const path = `${traces}/${capture}.scap`;
       // sysdig shows no event of a capture that has none to show, whatever the filter: ask it once.
-      const none = (await sysdigKept(path, ['evt.num > 0']))[0]!.length === 0;
+      const none = (await sysdigKept(path, ['evt.num > 0']))[0].length === 0;
       const [ours, theirs] = await Promise.all([
         ourKept(path, FILTERS),
         none ? FILTERS.map((): number[] => []) : sysdigKept(path, FILTERS.map(forSysdig)),
@@ -147,7 +147,7 @@ describe('filters keep the events sysdig keeps', { skip }, () => {
   it('each filter keeps some events and drops others on some capture', () => {
     const totals = new Map([...kept].map(([c, k]) => [c, Math.max(...k.map((x) => x.length))]));
     const trivial = FILTERS.filter((_, i) => {
-      const counts = [...kept].map(([c, k]) => [k[i]!.length, totals.get(c)!] as const);
+      const counts = [...kept].map(([c, k]) => [k[i].length, totals.get(c)!] as const);
       return !counts.some(([n]) => n > 0) || !counts.some(([n, total]) => n < total);
     });
     assert.deepEqual(trivial, []);

@@ -12,7 +12,7 @@ it('fieldsOf lists every field reference, transformers and val() included', () =
     fieldsOf(cond).map((f) => (f.arg === undefined ? f.name : `${f.name}[${f.arg}]`)),
     ['proc.name', 'fd.name', 'proc.aname[2]', 'proc.pname', 'evt.type'],
   );
-  assert.equal(fieldsOf(cond)[2]!.pos.index, text.indexOf('proc.aname'));
+  assert.equal(fieldsOf(cond)[2].pos.index, text.indexOf('proc.aname'));
 });
 
 it('macrosOf lists the identifiers used as conditions, once each', () => {

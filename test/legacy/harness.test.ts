@@ -44,6 +44,6 @@ describe('legacy harness', () => {
   });
 
   it("uses Falco 0.63's wording where it changed", () => {
-    assert.equal(withLatestFalco('validate_skip_unknown_noevt', {}).validate_warnings![0]!.code, 'LOAD_UNKNOWN_FILTER');
+    assert.equal(withLatestFalco('validate_skip_unknown_noevt', {}).validate_warnings![0].code, 'LOAD_UNKNOWN_FILTER');
   });
 });

@@ -116,11 +116,19 @@ export function checkOutcome(c: LegacyCase, r: RunOutcome, base: string): string
   return failures;
 }
 
+/** One rules file's entry of -V's JSON (falco_load_results). */
+interface LoadResultJson {
+  name: string;
+  successful: boolean;
+  errors: Reported[];
+  warnings: Reported[];
+}
+
 function checkValidation(c: LegacyCase, r: RunOutcome, fail: (m: string) => void): void {
   if (c.validate_ok === undefined && c.validate_errors === undefined && c.validate_warnings === undefined) return;
-  let results: { name: string; successful: boolean; errors: Reported[]; warnings: Reported[] }[];
+  let results: LoadResultJson[];
   try {
-    results = JSON.parse(r.stdout.split('\n')[0]!).falco_load_results;
+    results = (JSON.parse(r.stdout.split('\n')[0]) as { falco_load_results: LoadResultJson[] }).falco_load_results;
   } catch {
     fail(`the first stdout line is not the validation JSON: ${r.stdout.split('\n')[0]}`);
     return;
@@ -167,7 +175,7 @@ function checkDetectCounts(c: LegacyCase, stdout: string, fail: (m: string) => v
   for (const item of c.detect_counts!) {
     for (const [rule, count] of Object.entries(item)) {
       const escaped = rule.replace(/[$.*+?()[\]{}|^]/g, '\\$&');
-      const found = new RegExp(`\\s${escaped}: (\\d+)`).exec(m[1]!);
+      const found = new RegExp(`\\s${escaped}: (\\d+)`).exec(m[1]);
       const actual = found === null ? 0 : Number(found[1]);
       if (actual !== count) fail(`rule ${rule}: ${actual} detections, expected ${count}`);
     }
@@ -182,7 +190,7 @@ function checkJsonAlerts(c: LegacyCase, stdout: string, fail: (m: string) => voi
     if (!line.startsWith('{')) continue;
     let obj: Record<string, unknown>;
     try {
-      obj = JSON.parse(line);
+      obj = JSON.parse(line) as Record<string, unknown>;
     } catch {
       fail(`not JSON: ${line}`);
       continue;

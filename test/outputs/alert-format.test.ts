@@ -5,6 +5,7 @@ import { createRegistry } from '../../src/fields/registry.js';
 import { AlertFormatter, escapeLine, isoTime, type AlertFormatSettings } from '../../src/outputs/alert-format.js';
 import type { LoadedRule } from '../../src/rules/index.js';
 import type { ContainerInfo } from '../../src/state/types.js';
+import { parseAlert } from '../alerts.js';
 import { container, fakeState, fdInfo, makeEvent, str, thread, TS } from '../fields/events.js';
 
 function rule(output: string, extra: Partial<LoadedRule> = {}): LoadedRule {
@@ -12,7 +13,7 @@ function rule(output: string, extra: Partial<LoadedRule> = {}): LoadedRule {
     id: 0, name: 'open_from_cat', desc: '', output, priority: 4, tags: ['filesystem', 'process'], source: 'syscall', enabled: true,
     condition: parseCondition('evt.type=open'), evttypes: 'all', exceptionFields: [], capture: false, captureDuration: 0,
     extraOutputFields: new Map(), file: 't.yaml', line: 1, column: 1, ...extra,
-  } as LoadedRule;
+  };
 }
 
 const cat = thread({ tid: 20072, pid: 20072, comm: 'cat', exe: 'cat', args: ['/dev/null'] });
@@ -70,15 +71,15 @@ describe('JSON alerts', () => {
   });
 
   it('output, tags, message and output_fields can each be left out or added', () => {
-    const o = JSON.parse(json({ includeOutput: false, includeTags: false, includeMessage: true }));
+    const o = parseAlert(json({ includeOutput: false, includeTags: false, includeMessage: true }));
     assert.deepEqual(Object.keys(o), ['hostname', 'message', 'priority', 'rule', 'source', 'time', 'output_fields']);
     assert.equal(o.message, 'An open was seen (command=cat /dev/null)');
-    assert.deepEqual(Object.keys(JSON.parse(json({ includeOutputFields: false }))), ['hostname', 'output', 'priority', 'rule', 'source', 'tags', 'time']);
+    assert.deepEqual(Object.keys(parseAlert(json({ includeOutputFields: false }))), ['hostname', 'output', 'priority', 'rule', 'source', 'tags', 'time']);
     assert.match(json({}, rule('x', { tags: [] })), /"tags":\[\]/);
   });
 
   it('numbers, booleans, null for fields without a value, strings, sorted by name, each once', () => {
-    const o = JSON.parse(json({}, rule('%proc.pid %proc.name %fd.cport %evt.is_io %proc.name %fd.num %evt.type')));
+    const o = parseAlert(json({}, rule('%proc.pid %proc.name %fd.cport %evt.is_io %proc.name %fd.num %evt.type')));
     assert.deepEqual(o.output_fields, {
       'evt.is_io': false, 'evt.time.iso8601': 1470327477881730713, 'evt.type': 'open', 'fd.cport': null, 'fd.num': 3,
       'proc.name': 'cat', 'proc.pid': 20072,
@@ -89,7 +90,7 @@ describe('JSON alerts', () => {
 
   it('extra output fields from the configuration, raw (typed) or formatted', () => {
     const extra = new Map([['pid', { format: '%proc.pid', raw: true }], ['a.label', { format: 'cmd %proc.name', raw: false }]]);
-    const o = JSON.parse(json({}, rule('x', { extraOutputFields: extra })));
+    const o = parseAlert(json({}, rule('x', { extraOutputFields: extra })));
     assert.deepEqual(o.output_fields, { 'a.label': 'cmd cat', 'evt.time.iso8601': 1470327477881730713, pid: 20072 });
   });
 
@@ -99,7 +100,7 @@ describe('JSON alerts', () => {
     const f = new AlertFormatter(reg, settings({ json: true }));
     const line = f.format(f.prepare(rule('%proc.name %proc.cmdline')), makeEvent({ type: 'open<', thread: evil }));
     assert.doesNotMatch(line, /\n/);
-    const o = JSON.parse(line);
+    const o = parseAlert(line);
     assert.equal(o.rule, 'open_from_cat');
     assert.equal(o.output_fields['proc.name'], 'x"}');
   });
@@ -154,7 +155,7 @@ describe('deferred alerts (the container is still being looked up)', () => {
     const late = f.deferred(f.prepare(rule('%proc.name %container.name %proc.pid', { extraOutputFields: extra })), evt);
     t.comm = 'renamed';
     describe();
-    const o = JSON.parse(late());
+    const o = parseAlert(late());
     assert.equal(o.output, '2016-08-04T16:17:57.881730713+0000: Warning nginx web 300');
     assert.deepEqual(o.output_fields, {
       'container.name': 'web', 'evt.time.iso8601': 1470327477881730713, img: 'docker.io/library/nginx', 'proc.name': 'nginx', 'proc.pid': 300, who: 'nginx in web',

@@ -6,15 +6,17 @@ import { describe, it } from 'node:test';
 import { FileOutput, FileOutputError } from '../../src/outputs/file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-file-'));
+/** The failure report of an output that must not fail: fails the test. */
+const noFailure = (message: string): never => assert.fail(message);
 
 describe('file output', () => {
   it('appends one line per alert to what the file already holds', async () => {
     const path = join(dir, 'a.txt');
-    const first = new FileOutput({ filename: path, keepAlive: false }, assert.fail);
+    const first = new FileOutput({ filename: path, keepAlive: false }, noFailure);
     first.open();
     first.send('one');
     await first.close();
-    const second = new FileOutput({ filename: path, keepAlive: true }, assert.fail);
+    const second = new FileOutput({ filename: path, keepAlive: true }, noFailure);
     second.open();
     second.send('two');
     second.send('three');
@@ -25,7 +27,7 @@ describe('file output', () => {
 
   it('without keep_alive the file is reopened for each alert: a rotated file is followed at once', async () => {
     const path = join(dir, 'rot.txt');
-    const out = new FileOutput({ filename: path, keepAlive: false }, assert.fail);
+    const out = new FileOutput({ filename: path, keepAlive: false }, noFailure);
     out.open();
     out.send('before');
     renameSync(path, `${path}.1`);
@@ -37,7 +39,7 @@ describe('file output', () => {
 
   it('with keep_alive, reopen() (SIGUSR1) closes the rotated file and opens the path again', async () => {
     const path = join(dir, 'keep.txt');
-    const out = new FileOutput({ filename: path, keepAlive: true }, assert.fail);
+    const out = new FileOutput({ filename: path, keepAlive: true }, noFailure);
     out.open();
     out.send('before');
     renameSync(path, `${path}.1`);
@@ -51,7 +53,7 @@ describe('file output', () => {
   });
 
   it('a file that cannot be opened is an error at start', () => {
-    const out = new FileOutput({ filename: join(dir, 'no', 'such', 'dir.txt'), keepAlive: false }, assert.fail);
+    const out = new FileOutput({ filename: join(dir, 'no', 'such', 'dir.txt'), keepAlive: false }, noFailure);
     assert.throws(() => out.open(), (e) => e instanceof FileOutputError && /^failed to open output file .*dir\.txt: .*ENOENT/.test(e.message));
   });
 
@@ -62,7 +64,7 @@ describe('file output', () => {
     const out = new FileOutput({ filename: path, keepAlive: false }, (m) => reports.push(m));
     out.send('lost');
     assert.equal(reports.length, 1);
-    assert.match(reports[0]!, /^file output: could not write to .*x\.txt: .*ENOENT/);
+    assert.match(reports[0], /^file output: could not write to .*x\.txt: .*ENOENT/);
     const { mkdirSync } = await import('node:fs');
     mkdirSync(sub);
     out.send('kept');

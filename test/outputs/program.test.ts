@@ -6,11 +6,13 @@ import { describe, it } from 'node:test';
 import { ProgramOutput } from '../../src/outputs/program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-program-'));
+/** The failure report of an output that must not fail: fails the test. */
+const noFailure = (message: string): never => assert.fail(message);
 
 describe('program output', () => {
   it('without keep_alive: one process per alert, alerts in order', async () => {
     const file = join(dir, 'each.txt');
-    const out = new ProgramOutput({ program: `cat >> ${file}`, keepAlive: false }, assert.fail);
+    const out = new ProgramOutput({ program: `cat >> ${file}`, keepAlive: false }, noFailure);
     for (let i = 0; i < 20; i++) out.send(`alert ${i}`);
     await out.close();
     assert.equal(readFileSync(file, 'utf8'), Array.from({ length: 20 }, (_, i) => `alert ${i}\n`).join(''));
@@ -20,7 +22,7 @@ describe('program output', () => {
   it('with keep_alive: one process reads every alert', async () => {
     const file = join(dir, 'keep.txt');
     // Each process writes its own pid first: one pid means one process.
-    const out = new ProgramOutput({ program: `echo pid $$ >> ${file}; cat >> ${file}`, keepAlive: true }, assert.fail);
+    const out = new ProgramOutput({ program: `echo pid $$ >> ${file}; cat >> ${file}`, keepAlive: true }, noFailure);
     out.send('a');
     out.send('b');
     await out.close();
@@ -38,7 +40,7 @@ describe('program output', () => {
     out.send('second');
     await out.close();
     assert.equal(readFileSync(file, 'utf8'), 'first\nsecond\n');
-    assert.match(reports[0]!, /^program output: 'head -n 1 >> .*' exited with status 0; it will be started again for the next alert$/);
+    assert.match(reports[0], /^program output: 'head -n 1 >> .*' exited with status 0; it will be started again for the next alert$/);
   });
 
   it('a command that fails is reported; the next alert runs it again', async () => {

@@ -74,7 +74,7 @@ describe('logger', () => {
     const lines: string[] = [];
     const log = new Logger({ enabled: true, level: LOG.DEBUG, iso8601: false }, (s) => lines.push(s), () => when);
     log.log(LOG.DEBUG, 'x');
-    assert.match(lines[0]!, /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) Aug [ 1-9]\d \d\d:17:57 2016: x\n$/);
+    assert.match(lines[0], /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) Aug [ 1-9]\d \d\d:17:57 2016: x\n$/);
     log.configure({ enabled: false, level: LOG.DEBUG, iso8601: false });
     log.log(LOG.EMERG, 'y');
     assert.equal(lines.length, 1);

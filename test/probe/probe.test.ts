@@ -73,7 +73,7 @@ describe('live probe', { skip }, () => {
     let open: { fd: number; fdNum: number; fdName: string | undefined } | undefined;
     const reading = watch(probe, (e) => {
       if (e.tid !== catPid || e.thread === undefined) return;
-      const name = EVENT_TABLE[e.type]!.name;
+      const name = EVENT_TABLE[e.type].name;
       if (name === 'execve' && e.paramInt(0) === 0) {
         exec = { exe: e.paramStr(1), args: e.thread.args, comm: e.thread.comm, exepath: e.thread.exepath };
       }
@@ -132,11 +132,11 @@ describe('live probe', { skip }, () => {
     const [a, b] = await Promise.all([startProbe({ syscalls: ['execve'] }), startProbe({ syscalls: ['execve'] })]);
     let pid = -1;
     const seen = [0, 0];
-    const readers = [a, b].map((p, i) => watch(p, (e) => { if (e.tid === pid && e.type === 293) seen[i]!++; }));
+    const readers = [a, b].map((p, i) => watch(p, (e) => { if (e.tid === pid && e.type === 293) seen[i]++; }));
     const child = spawn('/bin/true', [], { stdio: 'ignore' });
     pid = child.pid!;
     await new Promise((r) => child.on('close', r));
-    await until(() => seen[0]! > 0 && seen[1]! > 0);
+    await until(() => seen[0] > 0 && seen[1] > 0);
     await Promise.all([a.stop(), b.stop()]);
     await Promise.all(readers);
     assert.deepEqual(seen, [1, 1]);

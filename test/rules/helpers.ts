@@ -12,7 +12,7 @@ export function loadMany(files: Record<string, string>): RuleSet {
 }
 
 export function only(set: RuleSet): LoadResult {
-  const [r] = set.results;
+  const r = set.results.at(0);
   if (r === undefined || set.results.length !== 1) throw new Error('expected one result');
   return r;
 }

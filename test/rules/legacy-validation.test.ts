@@ -25,7 +25,8 @@ interface Expected {
 }
 
 interface ValidationCase {
-  readonly validate_rules_file: string | string[];
+  // Only the validation cases have it.
+  readonly validate_rules_file?: string | string[];
   readonly validate_ok?: string[];
   readonly validate_errors?: Expected[];
   readonly validate_warnings?: Expected[];
@@ -56,13 +57,14 @@ describe('legacy validation cases', { skip: base === undefined ? SHARED_MISSING 
   if (base === undefined) return;
   let total = 0;
   for (const suite of ['falco_tests.yaml', 'falco_tests_exceptions.yaml']) {
-    const cases = parse(readFileSync(join(base, suite), 'utf8').replace('!mux', '')).trace_files as Record<string, ValidationCase>;
+    const cases = (parse(readFileSync(join(base, suite), 'utf8').replace('!mux', '')) as { trace_files: Record<string, ValidationCase> }).trace_files;
     for (const [name, original] of Object.entries(cases)) {
-      if (original.validate_rules_file === undefined) continue;
+      const rulesFiles = original.validate_rules_file;
+      if (rulesFiles === undefined) continue;
       total++;
       const c = { ...original, ...LATEST_FALCO[name] };
       it(`${suite}: ${name}`, () => {
-        const files = [c.validate_rules_file].flat();
+        const files = [rulesFiles].flat();
         const set = loadRules(files.map((f) => ({ name: f, content: readFileSync(join(base, f), 'utf8') })));
         const detail = describeResults(set.results);
         // Falco exits with 1 exactly when some file does not load.

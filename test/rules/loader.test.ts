@@ -133,11 +133,11 @@ ${RULE('legit_rule', 'evt.type=open and interactive')}
   condition: evt.type = open
 ${RULE('r', 'first')}
 `);
-    const [e] = only(set).errors;
+    const e = only(set).errors.at(0);
     assert.equal(e?.code, 'LOAD_ERR_VALIDATE');
-    assert.equal(e?.message, "Undefined macro 'second' used in filter.");
-    assert.equal(e?.context.locations[1]?.itemName, 'first');
-    assert.equal(e?.context.last.itemType, 'condition expression');
+    assert.equal(e.message, "Undefined macro 'second' used in filter.");
+    assert.equal(e.context.locations[1]?.itemName, 'first');
+    assert.equal(e.context.last.itemType, 'condition expression');
   });
 
   it('a redefined macro that refers to itself loops', () => {
@@ -199,10 +199,10 @@ ${RULE('r', 'evt.type = close')}
 
   it('a condition that does not parse is a compile error', () => {
     const set = load('- macro: m\n  condition: evt.type = open and\n');
-    const [e] = only(set).errors;
+    const e = only(set).errors.at(0);
     assert.equal(e?.code, 'LOAD_ERR_COMPILE_CONDITION');
-    assert.equal(e?.context.locations[1]?.itemName, 'm');
-    assert.equal(e?.context.last.name, '"evt.type = open and"');
+    assert.equal(e.context.locations[1]?.itemName, 'm');
+    assert.equal(e.context.last.name, '"evt.type = open and"');
   });
 });
 
@@ -279,9 +279,9 @@ describe('rules: append and override', () => {
   override:
     priority: append
 `);
-    const [e] = only(set).errors;
+    const e = only(set).errors.at(0);
     assert.equal(e?.code, 'LOAD_ERR_YAML_VALIDATE');
-    assert.deepEqual(e?.context.locations.slice(1).map((l) => [l.itemType, l.itemName]), [['rule', 'legit_rule'], ['overrides', ''], ['overrides', 'priority']]);
+    assert.deepEqual(e.context.locations.slice(1).map((l) => [l.itemType, l.itemName]), [['rule', 'legit_rule'], ['overrides', ''], ['overrides', 'priority']]);
   });
 
   it('append or override of a rule that does not exist', () => {
@@ -522,12 +522,12 @@ describe('conditions and outputs against the fields', () => {
 
   it('the error context points into the condition', () => {
     const set = load(RULE('r', 'evt.type = open and proc.nobody=cat'));
-    const [e] = only(set).errors;
+    const e = only(set).errors.at(0);
     assert.deepEqual(e?.context.locations.map((l) => l.itemType), ['rules content', 'rule', 'rule condition', 'condition expression']);
-    assert.equal(e?.context.last.name, '"evt.type = open a..."');
+    assert.equal(e.context.last.name, '"evt.type = open a..."');
     // Falco adds the check's 1-based position in the condition (line 1, column 21) to the 0-based
     // position of the condition's value (line 3, column 13).
-    assert.deepEqual(e?.context.last.position, { offset: 59, line: 4, column: 34 });
+    assert.deepEqual(e.context.last.position, { offset: 59, line: 4, column: 34 });
   });
 
   it('deprecated and suspicious conditions', () => {
@@ -547,7 +547,7 @@ describe('conditions and outputs against the fields', () => {
       ['LOAD_COMPILE_CONDITION', "'proc.pname' may be a valid field misused as a const string value"],
     ]);
     // The condition warning's snippet is the condition, not the YAML line `condition: >`.
-    const snippet = only(set).warnings[1]!.context;
+    const snippet = only(set).warnings[1].context;
     assert.equal(snippet.altContent, 'evt.type = close and evt.dir = < and proc.name regex "curl" and proc.name = proc.pname\n');
   });
 

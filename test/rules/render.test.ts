@@ -49,16 +49,16 @@ describe('JSON', () => {
   it('warnings carry their long description, deprecated fields their field', () => {
     const set = load(BAD_OUTPUT.replace('%not_a_real_field', '%evt.dir'));
     const parsed = JSON.parse(renderLoadResultsJson(set.results, set.contents)) as { falco_load_results: { warnings: Record<string, unknown>[] }[] };
-    const [w] = parsed.falco_load_results[0]!.warnings;
-    assert.deepEqual(Object.keys(w!), ['code', 'codedesc', 'context', 'deprecated_field', 'message']);
-    assert.equal(w!.codedesc, 'A deprecated item is employed by lists, macros, or rules.');
-    assert.equal(w!.deprecated_field, 'evt.dir');
+    const [w] = parsed.falco_load_results[0].warnings;
+    assert.deepEqual(Object.keys(w), ['code', 'codedesc', 'context', 'deprecated_field', 'message']);
+    assert.equal(w.codedesc, 'A deprecated item is employed by lists, macros, or rules.');
+    assert.equal(w.deprecated_field, 'evt.dir');
   });
 
   it('has no schema keys when the file does not parse', () => {
     const set = load('this : is : not : yaml');
     const json = JSON.parse(renderLoadResultsJson(set.results, set.contents)) as { falco_load_results: Record<string, unknown>[] };
-    assert.deepEqual(Object.keys(json.falco_load_results[0]!), ['errors', 'name', 'successful', 'warnings']);
+    assert.deepEqual(Object.keys(json.falco_load_results[0]), ['errors', 'name', 'successful', 'warnings']);
   });
 });
 
@@ -85,7 +85,7 @@ describe('text', () => {
 
   it('summary: codes only; -V prints files that only have warnings as "Ok, with warnings"', () => {
     const set = loadMany({ 'a.yaml': '- list: l\n  items: [a]\n', 'b.yaml': BAD_OUTPUT });
-    assert.equal(renderLoadResultText(set.results[0]!, set.contents, false), 'a.yaml: Ok, with warnings\n 1 warnings: [LOAD_UNUSED_LIST (Unused list)]');
+    assert.equal(renderLoadResultText(set.results[0], set.contents, false), 'a.yaml: Ok, with warnings\n 1 warnings: [LOAD_UNUSED_LIST (Unused list)]');
     const summary = renderValidationSummary(set.results, set.contents);
     assert.ok(summary.startsWith('a.yaml: Ok, with warnings\nb.yaml: Invalid\n1 Errors:\n'));
     assert.equal(renderValidationSummary(load('').results, new Map()), 'rules.yaml: Ok');

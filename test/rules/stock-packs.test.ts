@@ -85,7 +85,7 @@ describe('stock rule packs', { skip: rulesDir === undefined ? SHARED_MISSING : f
 
   it('falco_rules-1.0.1.yaml loads with only deprecation warnings', () => {
     const set = loadRules(read(rulesDir, 'falco_rules-1.0.1.yaml'));
-    const [result] = set.results;
+    const result = set.results.at(0);
     assert.ok(result !== undefined);
     assert.deepEqual(result.errors, []);
     assert.equal(set.rules.length, 80);
@@ -113,7 +113,7 @@ describe('legacy suite rule files', { skip: legacyDir === undefined ? SHARED_MIS
   it('load for every detection case', () => {
     let cases = 0;
     for (const suite of ['falco_tests.yaml', 'falco_tests_exceptions.yaml']) {
-      const all = parse(readFileSync(join(legacyDir, suite), 'utf8').replace('!mux', '')).trace_files as Record<string, { rules_file?: string | string[]; validate_rules_file?: unknown }>;
+      const all = (parse(readFileSync(join(legacyDir, suite), 'utf8').replace('!mux', '')) as { trace_files: Record<string, { rules_file?: string | string[]; validate_rules_file?: unknown }> }).trace_files;
       for (const [name, c] of Object.entries(all)) {
         if (c.validate_rules_file !== undefined) continue;
         cases++;

@@ -60,12 +60,12 @@ test('a process started before the source is known from the scan: its name, argu
       events++;
       state.process(e);
       if (e.tid !== early.pid || e.thread === undefined) return;
-      const name = EVENT_TABLE[e.type]!.name;
+      const name = EVENT_TABLE[e.type].name;
       if (name === 'read' && e.fdNum === 7) read = { comm: e.thread.comm, fd: e.fd?.name };
       if (name === 'procexit') exit = { comm: e.thread.comm, args: e.thread.args };
     },
   });
-  early.stdin!.end('go\n');
+  early.stdin.end('go\n');
   for (const end = Date.now() + 5000; exit === undefined && Date.now() < end;) await sleep(20);
   await live.stop();
   await reading;

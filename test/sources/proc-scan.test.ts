@@ -118,7 +118,7 @@ test('a command line, environment, paths and cgroups longer than libscap reads a
   symlinkSync(`/${'é'.repeat(1500)}`, join(p, 'cwd'));
   const cgroups = Array.from({ length: 200 }, (_, i) => `${i + 1}:ctl${i}:/${'g'.repeat(30)}`).join('\n');
   writeFileSync(join(p, 'task', '100', 'cgroup'), `${cgroups}\n`);
-  const main = scanProc({ proc: root, etc: root }).procs[0]!;
+  const main = scanProc({ proc: root, etc: root }).procs[0];
   // 4095 bytes of the command line: "server\0" then the start of the long argument.
   assert.deepEqual(main.args, ['x'.repeat(4095 - 7)]);
   assert.deepEqual(main.env, [`A=${'y'.repeat(4095 - 2)}`]);
@@ -158,7 +158,7 @@ test('socket tables: TCP/UDP over IPv4 and IPv6 (listening ones as server socket
   assert.deepEqual(pick(1400), [FdType.IPV4_SERVSOCK, 0x3500007f, 53, 0, 0, 3]);
   const v6 = s.get(1500)!;
   assert.equal(v6.type, FdType.IPV6_SERVSOCK);
-  assert.deepEqual([...(v6.sip as Uint8Array)], [...new Array(15).fill(0), 1]); // ::1
+  assert.deepEqual([...(v6.sip as Uint8Array)], [...new Array<number>(15).fill(0), 1]); // ::1
   assert.equal(v6.sport, 8080);
   const mapped = s.get(1501)!;
   assert.equal(mapped.type, FdType.IPV6_SOCK);

@@ -75,7 +75,7 @@ test('a container event later in the capture is shown, with a stand-in thread', 
   const c = ev(E.CONTAINER_JSON_E, -1, [JSON.stringify({ container: { id: 'abc', type: 0, name: 'x', lookup_state: 1 } })]);
   assert.equal(s.process(c), true);
   assert.equal(c.thread?.comm, 'container:abc');
-  assert.equal(c.thread?.containerId, 'abc');
+  assert.equal(c.thread.containerId, 'abc');
   const failed = ev(E.CONTAINER_JSON_E, -1, [JSON.stringify({ container: { id: 'def', lookup_state: 2 } })]);
   assert.equal(s.process(failed), false, 'a failed lookup is recorded but not shown');
   assert.equal(s.container('def')?.lookupSuccessful, false);

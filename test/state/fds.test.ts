@@ -33,12 +33,12 @@ test('open resolves the path against the cwd and the exit event is about the new
   const x = open(s, 'conf/../data.db', 3);
   assert.equal(x.fdNum, 3);
   assert.equal(x.fd?.name, '/srv/app/data.db');
-  assert.equal(x.fd?.nameRaw, 'conf/../data.db');
-  assert.equal(x.fd?.type, FdType.FILE_V2);
-  assert.equal(x.fd?.nameChanged, true);
+  assert.equal(x.fd.nameRaw, 'conf/../data.db');
+  assert.equal(x.fd.type, FdType.FILE_V2);
+  assert.equal(x.fd.nameChanged, true);
   const d = open(s, '/etc/', 4, OpenFlag.DIRECTORY);
   assert.equal(d.fd?.type, FdType.DIRECTORY);
-  assert.equal(d.fd?.name, '/etc');
+  assert.equal(d.fd.name, '/etc');
   const failed = open(s, '/nope', -2);
   assert.equal(failed.fd, undefined);
   assert.equal(s.thread(100)!.fds.has(-2), false);
@@ -129,7 +129,7 @@ test('socket + connect: a client tuple names the fd', () => {
   const so = ev(E.SOCKET_X, 100, [4]);
   s.process(so);
   assert.equal(so.fd?.type, FdType.IPV4_SOCK);
-  assert.equal(so.fd?.l4proto, 1, 'no role yet: sinsp reports the protocol as not available');
+  assert.equal(so.fd.l4proto, 1, 'no role yet: sinsp reports the protocol as not available');
   s.process(ev(E.CONNECT_E, 100, [4, sockaddr4('127.0.0.1', 80)]));
   const x = ev(E.CONNECT_X, 100, [-115, tuple4('127.0.0.1', 47192, '127.0.0.1', 80)]);
   s.process(x);
@@ -151,16 +151,16 @@ test('bind makes a server socket, accept a connected server-side fd', () => {
   const b = ev(E.BIND_X, 100, [0, sockaddr4('0.0.0.0', 8080)]);
   s.process(b);
   assert.equal(b.fd?.type, FdType.IPV4_SERVSOCK);
-  assert.equal(b.fd?.name, '0.0.0.0:8080');
-  assert.equal(b.fd?.sport, 8080);
-  assert.equal(b.fd?.isServer, true);
+  assert.equal(b.fd.name, '0.0.0.0:8080');
+  assert.equal(b.fd.sport, 8080);
+  assert.equal(b.fd.isServer, true);
   s.process(ev(E.ACCEPT_5_X - 1, 100, []));
   const a = ev(E.ACCEPT_5_X, 100, [7, tuple4('10.0.0.9', 51000, '10.0.0.5', 8080), { u8: 0 }, { u32: 0 }, { u32: 5 }]);
   s.process(a);
   assert.equal(a.fdNum, 7);
   assert.equal(a.fd?.name, '10.0.0.9:51000->10.0.0.5:8080');
-  assert.equal(a.fd?.isServer, true);
-  assert.equal(a.fd?.connected, true);
+  assert.equal(a.fd.isServer, true);
+  assert.equal(a.fd.connected, true);
 });
 
 test('sendto on an unknown fd infers a UDP socket named after the tuple', () => {
@@ -171,8 +171,8 @@ test('sendto on an unknown fd infers a UDP socket named after the tuple', () => 
   const x = ev(E.SENDTO_X, 100, [64, Buffer.from('x')]);
   s.process(x);
   assert.equal(x.fd?.l4proto, 3);
-  assert.equal(x.fd?.name, '10.0.0.5:0->8.8.8.8:53', 'the unspecified source is the interface towards the destination');
-  assert.equal(x.fd?.isRoleClient, true);
+  assert.equal(x.fd.name, '10.0.0.5:0->8.8.8.8:53', 'the unspecified source is the interface towards the destination');
+  assert.equal(x.fd.isRoleClient, true);
 });
 
 test('recvfrom on a UDP socket fills its tuple', () => {
@@ -185,8 +185,8 @@ test('recvfrom on a UDP socket fills its tuple', () => {
   // The socket owns both ports (it is itself "bound" to them), so sinsp guesses from the direction:
   // a read makes it a server, and a server keeps the tuple as the kernel gave it (peer first).
   assert.equal(x.fd?.name, '1.2.3.4:53->10.0.0.5:40000');
-  assert.equal(x.fd?.isServer, true);
-  assert.equal(x.fd?.l4proto, 3);
+  assert.equal(x.fd.isServer, true);
+  assert.equal(x.fd.l4proto, 3);
 });
 
 test('unix sockets: socketpair and connect to a path', () => {

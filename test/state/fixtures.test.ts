@@ -20,7 +20,7 @@ async function run(name: string, check: (e: Event, s: State) => void): Promise<{
   await readCapture(`${traces}/${name}.scap`, {
     header: (h) => state.seed(h),
     event: (e) => {
-      if (!state.process(e) || ((EVENT_TABLE[e.type]!.category & EventCategory.INTERNAL) !== 0)) return;
+      if (!state.process(e) || ((EVENT_TABLE[e.type].category & EventCategory.INTERNAL) !== 0)) return;
       shown++;
       check(e, state);
     },
@@ -103,11 +103,11 @@ test('connect_localhost: an inferred thread\'s socket gets the connect tuple', {
       assert.equal(e.thread!.incomplete, true);
       assert.equal(e.fdNum, 4);
       assert.equal(e.fd?.name, '127.0.0.1:47192->127.0.0.1:80');
-      assert.equal(e.fd?.isRoleClient, true);
+      assert.equal(e.fd.isRoleClient, true);
     }
     if (e.num === 189) {
       assert.equal(e.fd?.type, FdType.UNIX_SOCK);
-      assert.equal(e.fd?.name, '');
+      assert.equal(e.fd.name, '');
     }
   });
   assert.ok(sawConnect);

@@ -149,7 +149,7 @@ async function ourLines(path: string, format: string): Promise<string[]> {
   await readCapture(path, {
     header: (h) => state.seed(h),
     event: (e) => {
-      if (!state.process(e) || (EVENT_TABLE[e.type]!.category & EventCategory.INTERNAL) !== 0) return;
+      if (!state.process(e) || (EVENT_TABLE[e.type].category & EventCategory.INTERNAL) !== 0) return;
       const line = f.format(e);
       if (line !== undefined) out.push(line);
     },

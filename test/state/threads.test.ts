@@ -152,9 +152,9 @@ test('an unknown thread is inferred as <NA> and an execve fills it in', () => {
   const e = ev(E.CLOSE_E, 555, [4]);
   s.process(e);
   assert.equal(e.thread?.comm, '<NA>');
-  assert.equal(e.thread?.ptid, -1);
-  assert.equal(e.thread?.incomplete, true);
-  assert.equal(e.thread?.uid, 0xffffffff);
+  assert.equal(e.thread.ptid, -1);
+  assert.equal(e.thread.incomplete, true);
+  assert.equal(e.thread.uid, 0xffffffff);
   s.process(ev(E.EXECVE_19_E, 555, ['/usr/bin/id']));
   s.process(execveExit(555, 555, '/usr/bin/id', ['-u'], 'id'));
   const t = s.thread(555)!;

@@ -186,9 +186,8 @@ async function startIn(dir: string, network: boolean): Promise<Containerd> {
   closeSync(log);
   const pid = child.pid!;
   writeFileSync(f.pid, String(pid));
-  let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
   // containerd must not keep the test process alive (the exit handler ends it); stop() waits for it.
   child.unref();
   const reaped = () => {
@@ -197,16 +196,16 @@ async function startIn(dir: string, network: boolean): Promise<Containerd> {
   };
 
   const deadline = Date.now() + 20_000;
-  const notUp = (what: string) => new Error(`containerd ${what} on ${f.socket}${exited ? ' (it exited)' : ' within 20 s'}: ${lastLogLine(f.log)}`);
+  const notUp = (what: string) => new Error(`containerd ${what} on ${f.socket}${exited() ? ' (it exited)' : ' within 20 s'}: ${lastLogLine(f.log)}`);
   // gRPC backs off for a second after a failed connection: connect once the socket is there.
   while (!existsSync(f.socket)) {
-    if (exited || Date.now() > deadline) throw notUp('made no socket');
+    if (exited() || Date.now() > deadline) throw notUp('made no socket');
     await sleep(20);
   }
   const cri = await criStubs(f.socket);
   try {
     while (!(await callCri(cri.runtime, 'Version', {}, 1000).then(() => true, () => false))) {
-      if (exited || Date.now() > deadline) throw notUp('did not answer');
+      if (exited() || Date.now() > deadline) throw notUp('did not answer');
       await sleep(50);
     }
     const plugins = ctr(f.socket, ['plugins', 'ls']);
@@ -371,7 +370,7 @@ type Unary = (req: object, opts: Grpc.CallOptions, cb: (err: Grpc.ServiceError |
 /** One CRI call with a deadline; rejects with the method and the runtime's message. */
 function callCri<T = Record<string, unknown>>(stub: Grpc.Client, method: string, request: object, timeoutMs = 30_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const fn = (stub as unknown as Record<string, Unary>)[method]!;
+    const fn = (stub as unknown as Record<string, Unary>)[method];
     fn.call(stub, request, { deadline: Date.now() + timeoutMs }, (err, res) => {
       if (err === null) resolve(res as T);
       else reject(new Error(`CRI ${method}: ${err.details || err.message}`));
@@ -458,8 +457,8 @@ function instance(dir: string, pid: number, reaped: () => Promise<void>, snapsho
       },
     };
     const { containerId } = await callCri<{ containerId: string }>(cri.runtime, 'CreateContainer', { podSandboxId: podId, config, sandboxConfig: pod.config }, 60_000)
-      .catch((e: Error) => {
-        throw /privileged/.test(e.message) ? new Error(`${e.message} (run the pod with { privileged: true })`) : e;
+      .catch((e: unknown) => {
+        throw e instanceof Error && /privileged/.test(e.message) ? new Error(`${e.message} (run the pod with { privileged: true })`) : e;
       });
     containerLogs.set(containerId, join(pod.logDir, opts.name, '0.log'));
     if (opts.createOnly !== true) await startContainer(containerId);

@@ -43,7 +43,7 @@ function onPath(tool: string): boolean {
 export function podman(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile('podman', args, { encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err === null) return resolve(stdout.trim());
+      if (err === null) { resolve(stdout.trim()); return; }
       const why = stderr.trim().split('\n').pop() || err.message;
       reject(new Error(`podman ${args.join(' ')}: ${why}`));
     });
@@ -193,11 +193,12 @@ export async function startPodmanService(): Promise<PodmanService> {
   };
 
   const deadline = Date.now() + 15_000;
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   while (!(await pings(socket))) {
-    if (ended || Date.now() > deadline) {
+    if (hasExited() || Date.now() > deadline) {
       await stop();
       const why = stderr.trim().split('\n').pop() ?? '';
-      throw new Error(`podman system service did not answer on ${socket}${ended ? ` (it exited: ${why})` : ' within 15 s'}`);
+      throw new Error(`podman system service did not answer on ${socket}${hasExited() ? ` (it exited: ${why})` : ' within 15 s'}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

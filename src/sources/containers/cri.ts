@@ -70,7 +70,7 @@ export interface CriSandboxStatus {
 
 interface StatusResponse<S> {
   readonly status: S | null;
-  readonly info: Readonly<Record<string, string>>;
+  readonly info: Readonly<Partial<Record<string, string>>>;
 }
 
 type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
@@ -173,7 +173,8 @@ export class CriClient implements RuntimeClient {
       stream.on('error', (err: Grpc.ServiceError) => {
         streamFailed = true;
         if (stopped) return;
-        if (err.code === UNIMPLEMENTED) {
+        const code: number = err.code;
+        if (code === UNIMPLEMENTED) {
           // containerd 1.6 has no GetContainerEvents: list the runtime every POLL_INTERVAL_MS and
           // report what appeared, started, stopped and disappeared in between.
           this.watchSource = 'polling';
@@ -184,7 +185,7 @@ export class CriClient implements RuntimeClient {
       stream.on('end', () => {
         if (!streamFailed) fail(this.error('GetContainerEvents', 'the runtime ended the event stream'));
       });
-    }, (err: Error) => fail(err));
+    }, (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
     return cancel;
   }
 
@@ -214,7 +215,8 @@ export class CriClient implements RuntimeClient {
       this.running(AbortSignal.timeout(POLL_TIMEOUT_MS)).then((now) => {
         if (stopped) return;
         if (known !== undefined) for (const e of changes(known, now)) onEvent(e);
-        if (stopped) return; // an event handler ended the watch
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- onEvent may end the watch (microsoft/TypeScript#9998)
+        if (stopped) return;
         known = now;
         timer = setTimeout(tick, POLL_INTERVAL_MS);
       }, fail);
@@ -325,7 +327,7 @@ export class CriClient implements RuntimeClient {
       const onAbort = () => settle(this.error(method, abortedBy(signal)));
       const cancel = () => settle(this.error(method, 'the client was closed'));
       const stub = stubs[service] as unknown as Record<string, UnaryMethod>;
-      const pending = stub[method]!.call(stub, request, (err, res) => {
+      const pending = stub[method].call(stub, request, (err, res) => {
         settle(err === null ? undefined : this.error(method, err.details || err.message, err.code), res);
       });
       signal.addEventListener('abort', onAbort, { once: true });
@@ -346,7 +348,7 @@ export class CriClient implements RuntimeClient {
   }
 
   /** The "info" JSON of a verbose status ({} when the runtime sent none). */
-  private verboseInfo(method: string, info: Readonly<Record<string, string>>): JsonObject {
+  private verboseInfo(method: string, info: Readonly<Partial<Record<string, string>>>): JsonObject {
     const text = info.info;
     if (text === undefined || text === '') return {};
     let json: unknown;
@@ -364,7 +366,7 @@ export class CriClient implements RuntimeClient {
   }
 }
 
-const EVENT_KIND: Readonly<Record<string, RuntimeEvent['kind']>> = {
+const EVENT_KIND: Readonly<Partial<Record<string, RuntimeEvent['kind']>>> = {
   CONTAINER_CREATED_EVENT: 'create',
   CONTAINER_STARTED_EVENT: 'start',
   CONTAINER_STOPPED_EVENT: 'stop',

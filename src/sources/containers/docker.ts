@@ -107,7 +107,7 @@ class DockerApiClient implements RuntimeClient {
     req.on('error', (e) => fail(e.message));
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
-        readBody(res).then((body) => fail(httpError(res.statusCode, body)), (e: Error) => fail(e.message));
+        readBody(res).then((body) => fail(httpError(res.statusCode, body)), (e: unknown) => fail(e instanceof Error ? e.message : String(e)));
         return;
       }
       // The engines write one JSON object a line.
@@ -122,13 +122,13 @@ class DockerApiClient implements RuntimeClient {
           try {
             event = readEvent(line, this.engine === 'podman' ? RuntimeType.PODMAN : RuntimeType.DOCKER, this.labelMaxLen);
           } catch (e) {
-            return fail((e as Error).message);
+            fail((e as Error).message); return;
           }
           if (event === undefined) continue;
           try {
             onEvent(event);
           } catch (e) {
-            return fail(`the event handler threw: ${(e as Error).message}`);
+            fail(`the event handler threw: ${(e as Error).message}`); return;
           }
         }
         if (partial.length > MAX_EVENT_LINE) fail(`an event longer than ${MAX_EVENT_LINE} bytes`);
@@ -176,7 +176,7 @@ class DockerApiClient implements RuntimeClient {
 
   private get(path: string, signal: AbortSignal): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(this.error(`GET ${path}: ${abortedBy(signal)}`));
+      if (signal.aborted) { reject(this.error(`GET ${path}: ${abortedBy(signal)}`)); return; }
       let settled = false;
       const settle = (err: Error | undefined, answer?: { status: number; body: string }) => {
         if (settled) return;
@@ -195,7 +195,7 @@ class DockerApiClient implements RuntimeClient {
       const req = request({ socketPath: this.socket, path, agent: false });
       req.on('error', (e) => fail(e.message));
       req.on('response', (res) => {
-        readBody(res).then((body) => settle(undefined, { status: res.statusCode ?? 0, body }), (e: Error) => fail(e.message));
+        readBody(res).then((body) => settle(undefined, { status: res.statusCode ?? 0, body }), (e: unknown) => fail(e instanceof Error ? e.message : String(e)));
       });
       req.end();
       signal.addEventListener('abort', onAbort, { once: true });
@@ -276,7 +276,7 @@ interface ImageRef {
 
 /** The repository and digest of each well-formed "repo@digest". */
 function repoDigestPairs(repoDigests: readonly string[]): { repo: string; digest: string }[] {
-  return repoDigests.map((ref) => ref.split('@')).filter((p) => p.length === 2).map(([repo, digest]) => ({ repo: repo!, digest: digest! }));
+  return repoDigests.map((ref) => ref.split('@')).filter((p) => p.length === 2).map(([repo, digest]) => ({ repo, digest }));
 }
 
 /**
@@ -285,7 +285,7 @@ function repoDigestPairs(repoDigests: readonly string[]): { repo: string; digest
  * with no RepoDigest, the repository of the first RepoTag.
  */
 function imageRefAsDocker(repoDigests: readonly string[], repoTags: readonly string[]): ImageRef {
-  const first = repoDigestPairs(repoDigests)[0];
+  const first = repoDigestPairs(repoDigests).at(0);
   let repo = first?.repo ?? '';
   for (const ref of repoTags) {
     const { repo: tagRepo, tag } = splitImageRef(ref);
@@ -303,7 +303,7 @@ function imageRefAsDocker(repoDigests: readonly string[], repoTags: readonly str
 function imageRefAsPodman(image: string, repoDigests: readonly string[]): ImageRef {
   const { repo, tag, digest } = splitImageRef(image);
   const pairs = repoDigestPairs(repoDigests);
-  return { repo, tag, digest: digest || ((pairs.find((p) => p.repo === repo) ?? pairs[0])?.digest ?? '') };
+  return { repo, tag, digest: digest || ((pairs.find((p) => p.repo === repo) ?? pairs.at(0))?.digest ?? '') };
 }
 
 // ---- Reading the engines' JSON. Absent and null read as empty (the engines write null for empty

@@ -299,7 +299,7 @@ export class ContainerMetadata {
     const id = fullId.slice(0, 12);
     try {
       const c = await client.inspect(fullId, AbortSignal.timeout(this.config.lookupTimeoutMs));
-      if (c !== undefined) return this.describe(c);
+      if (c !== undefined) { this.describe(c); return; }
     } catch (err) {
       this.warnOnce(r, `container lookup of ${id} on ${r.socket} failed: ${message(err)}`);
     }
@@ -320,11 +320,11 @@ export class ContainerMetadata {
       this.failed.delete(id);
       this.sink.removed(id);
     }
-    const connected = this.runtimes.filter((r) => r.client !== undefined);
-    if (connected.length === 0 || this.known.size === 0) return;
+    const clients = this.runtimes.flatMap((r) => (r.client === undefined ? [] : [r.client]));
+    if (clients.length === 0 || this.known.size === 0) return;
     const alive = new Set<string>();
     try {
-      for (const r of connected) for (const id of await r.client!.list(AbortSignal.timeout(this.config.lookupTimeoutMs))) alive.add(id.slice(0, 12));
+      for (const client of clients) for (const id of await client.list(AbortSignal.timeout(this.config.lookupTimeoutMs))) alive.add(id.slice(0, 12));
     } catch {
       return; // a runtime that cannot list now says nothing of its containers: try again later
     }

@@ -72,7 +72,7 @@ const ROUTES: [readonly number[], Handler][] = [
 
 /** Handlers indexed by event type id (undefined: no state change beyond the common bookkeeping). */
 export function buildHandlers(size: number): (Handler | undefined)[] {
-  const out: (Handler | undefined)[] = new Array(size).fill(undefined);
+  const out = new Array<Handler | undefined>(size).fill(undefined);
   for (const [ids, h] of ROUTES) for (const id of ids) out[id] = h;
   return out;
 }

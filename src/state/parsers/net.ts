@@ -62,7 +62,7 @@ export function bindExit(c: Core, evt: Event): void {
       fd.type = FdType.IPV4_SERVSOCK;
       s.writeUInt32LE(b.readUInt32LE(o + 1), SockOff.V4S_IP);
       s.writeUInt16LE(port, SockOff.V4S_PORT);
-      s[SockOff.V4S_L4] = s[SockOff.V4_L4]!;
+      s[SockOff.V4S_L4] = s[SockOff.V4_L4];
       fd.flags |= FdFlag.ROLE_SERVER;
     }
   } else if (family === AddressFamily.INET6) {
@@ -70,14 +70,14 @@ export function bindExit(c: Core, evt: Event): void {
     if (port > 0) {
       if (isIpv4MappedIpv6(b, o + 1)) {
         fd.type = FdType.IPV4_SERVSOCK;
-        s[SockOff.V4S_L4] = s[SockOff.V6_L4]!;
+        s[SockOff.V4S_L4] = s[SockOff.V6_L4];
         s.writeUInt32LE(b.readUInt32LE(o + 13), SockOff.V4S_IP);
         s.writeUInt16LE(port, SockOff.V4S_PORT);
       } else {
         fd.type = FdType.IPV6_SERVSOCK;
         s.writeUInt16LE(port, SockOff.V6S_PORT);
         b.copy(s, SockOff.V6S_IP, o + 1, o + 17);
-        s[SockOff.V6S_L4] = s[SockOff.V6_L4]!;
+        s[SockOff.V6S_L4] = s[SockOff.V6_L4];
       }
       fd.flags |= FdFlag.ROLE_SERVER;
     }
@@ -209,7 +209,7 @@ function updateFromTuple(c: Core, fd: FdEntry, b: Buffer, o: number, len: number
   const s = fd.sockBuf();
   const family = b[o];
   if (family === AddressFamily.INET) {
-    if (fd.type === FdType.IPV4_SERVSOCK) s[SockOff.V4_L4] = s[SockOff.V4S_L4]!;
+    if (fd.type === FdType.IPV4_SERVSOCK) s[SockOff.V4_L4] = s[SockOff.V4S_L4];
     fd.type = FdType.IPV4_SOCK;
     if (!setIpv4FromTuple(fd, b, o)) return false;
   } else if (family === AddressFamily.INET6) {
@@ -267,7 +267,7 @@ export function rwExit(c: Core, evt: Event): void {
   if (fd.type === FdType.IPV4_SOCK || fd.type === FdType.IPV6_SOCK) fd.setConnected();
   const param = tupleParam(evt.type);
   if (param < 0 || (fd.name.length !== 0 && fd.isTcpSocket())) return;
-  const incoming = (c.table[evt.type]!.flags & EventFlag.READS_FROM_FD) !== 0;
+  const incoming = (c.table[evt.type].flags & EventFlag.READS_FROM_FD) !== 0;
   // Reads carry the tuple in the exit event, writes in the enter event.
   let src: Event | undefined = evt;
   if (!incoming) {

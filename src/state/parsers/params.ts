@@ -78,8 +78,8 @@ class ListCache<T> {
     const b = evt.buf;
     const keys = this.keys;
     for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      if (key.length === len && key.compare(b, o, o + len) === 0) return this.values[k]!;
+      const key = keys[k];
+      if (key.length === len && key.compare(b, o, o + len) === 0) return this.values[k];
     }
     const value = decode(evt, i);
     const slot = this.next;

@@ -121,10 +121,14 @@ describe('CRI client against a real containerd', { skip }, () => {
   let podUid: string;
   let app: string;
   let plain: string;
+  /** Stops what before() started, last first (before() may have failed half-way). */
+  const teardown: (() => unknown)[] = [];
 
   before(async () => {
     ctd = await startContainerd({ network: podNetworkSkipReason() === false });
+    teardown.push(() => ctd.stop());
     client = criClient('cri', ctd.socket, { labelMaxLen: LABEL_MAX_LEN });
+    teardown.push(() => client.close());
     podUid = `uid-${randomBytes(4).toString('hex')}`;
     pod = await ctd.runPod({ name: 'web-1', namespace: 'shop', uid: podUid, labels: { app: 'web' }, privileged: true });
     const shared = ctd.sharedDir();
@@ -141,8 +145,7 @@ describe('CRI client against a real containerd', { skip }, () => {
   });
 
   after(async () => {
-    client?.close();
-    await ctd?.stop();
+    for (const stop of teardown.reverse()) await stop();
   });
 
   test('inspect describes a running container as the kubelet created it', async () => {
@@ -232,8 +235,8 @@ describe('CRI client against a real containerd', { skip }, () => {
       assert.ok(c);
       assert.equal(c.hostNetwork, false);
       assert.match(c.ip, /^10\.231\.0\.\d+$/);
-      const cni = JSON.parse(c.cniJson) as Record<string, { IPConfigs: { IP: string }[] | null }>;
-      assert.equal(cni.eth0?.IPConfigs?.[0]?.IP, c.ip);
+      const cni = JSON.parse(c.cniJson) as Partial<Record<string, { IPConfigs: { IP: string }[] | null }>>;
+      assert.equal(cni.eth0?.IPConfigs?.at(0)?.IP, c.ip);
       assert.equal((await client.inspect(netPod, timeout()))?.ip, c.ip);
     } finally {
       await ctd.removePod(netPod);
@@ -324,7 +327,7 @@ describe('CRI client facing a broken runtime', () => {
     const socket = join(dir, 'odd.sock');
     const service = { ...RuntimeService.service };
     // ContainerStatus answers bytes that are no protobuf message.
-    service.ContainerStatus = { ...service.ContainerStatus!, responseSerialize: () => Buffer.from([0xff, 0xff, 0xff, 0xff]) };
+    service.ContainerStatus = { ...service.ContainerStatus, responseSerialize: () => Buffer.from([0xff, 0xff, 0xff, 0xff]) };
     const answers: Record<string, grpcHandler> = {
       Version: (_call, done) => done(null, { runtimeName: 'odd' }),
       ContainerStatus: (_call, done) => done(null, {}),
@@ -395,7 +398,7 @@ describe('CRI client facing a broken runtime', () => {
       await until(() => errors.length > 0, 5000, 'the error');
       await sleep(1200);
       assert.equal(errors.length, 1);
-      assert.match(errors[0]!.message, new RegExp(`^cri socket ${socket}: List(Containers|PodSandbox): `));
+      assert.match(errors[0].message, new RegExp(`^cri socket ${socket}: List(Containers|PodSandbox): `));
     } finally {
       c.close();
     }
@@ -453,7 +456,7 @@ async function grpcServer(
   handlers: Record<string, grpcHandler>, socket: string,
 ): Promise<import('@grpc/grpc-js').Server> {
   const server = new grpc.Server();
-  server.addService(service, handlers as unknown as import('@grpc/grpc-js').UntypedServiceImplementation);
+  server.addService(service, handlers);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
   });

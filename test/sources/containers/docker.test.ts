@@ -49,14 +49,19 @@ describe('against podman’s Docker-compatible service', () => {
   let plain = '';
   let host = '';
   let startedAt = 0;
+  /** Stops what before() started, last first (before() may have failed half-way). */
+  const teardown: (() => unknown)[] = [];
 
   before(async () => {
     if (skip !== false) return;
     await podmanRmLeftovers();
     await buildImage(IMAGE);
     service = await startPodmanService();
+    teardown.push(() => service.stop());
     client = dockerClient('podman', service.socket, { labelMaxLen: 100 });
+    teardown.push(() => client.close());
     bindDir = mkdtempSync(join(tmpdir(), 'gw-bind-'));
+    teardown.push(() => rmSync(bindDir, { recursive: true, force: true }));
     startedAt = Math.floor(Date.now() / 1000);
     const [a, b] = [testContainerName('plain'), testContainerName('host')];
     names.push(a, b);
@@ -68,16 +73,14 @@ describe('against podman’s Docker-compatible service', () => {
 
   after(async () => {
     if (skip !== false) return;
-    client?.close();
     await podmanRm(names);
-    await service?.stop();
-    if (bindDir !== undefined) rmSync(bindDir, { recursive: true, force: true });
+    for (const stop of teardown.reverse()) await stop();
   });
 
   test('inspect maps a bridged container: name, image, ids, labels, mounts, address, user', { skip }, async () => {
     const c = await client.inspect(plain, seconds(5));
     assert.ok(c !== undefined);
-    const image = JSON.parse(await podman(['image', 'inspect', IMAGE]))[0];
+    const [image] = JSON.parse(await podman(['image', 'inspect', IMAGE])) as { Id: string; Digest: string }[];
     assert.match(c.fullId, /^[0-9a-f]{64}$/);
     assert.equal(c.fullId, plain);
     assert.equal(c.type, RuntimeType.PODMAN);
@@ -176,8 +179,8 @@ describe('against podman’s Docker-compatible service', () => {
       ms.push(performance.now() - t0);
     }
     ms.sort((x, y) => x - y);
-    const median = ms[50]!;
-    t.diagnostic(`inspect (container + image, 2 requests): median ${median.toFixed(2)} ms, p95 ${ms[95]!.toFixed(2)} ms, max ${ms[99]!.toFixed(2)} ms`);
+    const median = ms[50];
+    t.diagnostic(`inspect (container + image, 2 requests): median ${median.toFixed(2)} ms, p95 ${ms[95].toFixed(2)} ms, max ${ms[99].toFixed(2)} ms`);
     assert.ok(median < 100, `median ${median} ms`);
   });
 

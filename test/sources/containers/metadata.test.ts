@@ -220,8 +220,8 @@ describe('ContainerMetadata: runtime events', () => {
     s.runtimes.podman.containers.set(A, ctr(A, RuntimeType.PODMAN, 'fresh'));
     s.runtimes.podman.emit({ kind: 'create', fullId: A });
     await until(() => s.sink.containers.length === 1, 'the description');
-    assert.equal(parsed(s.sink.containers[0]!).name, 'fresh');
-    assert.equal(parsed(s.sink.containers[0]!).lookup_state, 1);
+    assert.equal(parsed(s.sink.containers[0]).name, 'fresh');
+    assert.equal(parsed(s.sink.containers[0]).lookup_state, 1);
     // Its start event does not describe it again.
     s.runtimes.podman.emit({ kind: 'start', fullId: A });
     await sleep(20);
@@ -236,7 +236,7 @@ describe('ContainerMetadata: runtime events', () => {
     s.runtimes.docker.emit({ kind: 'create', fullId: B, partial });
     await until(() => s.sink.containers.length === 1, 'the description');
     assert.deepEqual(s.log.filter((l) => l.includes('inspect')), [`docker inspect ${B}`], 'it was inspected first');
-    const c = parsed(s.sink.containers[0]!);
+    const c = parsed(s.sink.containers[0]);
     assert.equal(c.id, 'bbbbbbbbbbbb');
     assert.equal(c.name, 'shortlived');
     assert.equal(c.imagerepo, 'busybox');
@@ -303,10 +303,10 @@ describe('ContainerMetadata: lookups', () => {
     await until(() => s.sink.containers.length === 1, 'the description');
     await sleep(20);
     assert.equal(s.sink.containers.length, 1, 'one description');
-    assert.equal(parsed(s.sink.containers[0]!).name, 'found');
+    assert.equal(parsed(s.sink.containers[0]).name, 'found');
     assert.equal(s.metadata.counters.lookups, 1);
     assert.equal(s.metadata.counters.failures, 0);
-    return s.log.map((l) => l.split(' ')[0]!);
+    return s.log.map((l) => l.split(' ')[0]);
   }
 
   it('asks the runtimes in the order the cgroup layout suggests, by the whole id, until one answers', async () => {
@@ -368,8 +368,8 @@ describe('ContainerMetadata: lookups', () => {
     ]);
     assert.deepEqual(s.metadata.counters, { described: 0, lookups: 2, failures: 2, timeouts: 2 });
     assert.equal(s.sink.warnings.length, 1, s.sink.warnings.join(' | '));
-    assert.match(s.sink.warnings[0]!, /container lookup of (aaaaaaaaaaaa|bbbbbbbbbbbb) on .*docker\.sock failed/);
-    assert.doesNotMatch(s.sink.warnings[0]!, /\n/);
+    assert.match(s.sink.warnings[0], /container lookup of (aaaaaaaaaaaa|bbbbbbbbbbbb) on .*docker\.sock failed/);
+    assert.doesNotMatch(s.sink.warnings[0], /\n/);
   });
 
   it('a container no runtime could describe is forgotten 30 s later, so that it is asked about again', async () => {
@@ -383,7 +383,7 @@ describe('ContainerMetadata: lookups', () => {
     // The lookup's timeout is a real one (AbortSignal.timeout): wait for it without timers.
     const deadline = performance.now() + 3000;
     while (s.sink.containers.length === 0 && performance.now() < deadline) await settle(1);
-    assert.equal(parsed(s.sink.containers[0]!).lookup_state, 2);
+    assert.equal(parsed(s.sink.containers[0]).lookup_state, 2);
     mock.timers.tick(27_000);
     await settle();
     assert.deepEqual(s.sink.removed, [], 'not before 30 s');
@@ -402,7 +402,7 @@ describe('ContainerMetadata: lookups', () => {
     await settle();
     s.metadata.lookup('dddddddddddd', D, RuntimeType.DOCKER);
     await until(() => s.sink.containers.length === 1, 'the failed description', 1000);
-    assert.equal(parsed(s.sink.containers[0]!).lookup_state, 2);
+    assert.equal(parsed(s.sink.containers[0]).lookup_state, 2);
     assert.deepEqual(s.metadata.counters, { described: 0, lookups: 1, failures: 1, timeouts: 0 });
   });
 
