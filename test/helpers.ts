@@ -17,3 +17,13 @@ export function sharedPath(...parts: string[]): string | undefined {
 }
 
 export const SHARED_MISSING = '../shared is absent (a user clone): reference data tests skipped';
+
+/** Whether a process exists (one we may not signal exists too). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -5,6 +5,8 @@ import type { ExtraOutputField, ExtraOutputFormat } from '../rules/index.js';
 import { parsePriority, type Priority } from '../rules/index.js';
 import { decodeBool } from '../rules/yaml.js';
 import { ConfigError, type RawNode } from './tree.js';
+import { DEFAULT_ENGINES } from '../sources/containers/metadata.js';
+import type { EngineName } from '../sources/containers/runtime.js';
 
 export const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 /** Syslog severities: 0 emergency … 7 debug. */
@@ -44,11 +46,10 @@ export interface HttpOutputConfig {
   readonly keepAlive: boolean;
 }
 
-export type ContainerEngine = 'docker' | 'podman' | 'containerd' | 'cri';
 
 /** Falco's container plugin settings (its init_config), which ghostwatch implements built in. */
-export interface ContainerEnginesConfig {
-  readonly engines: Readonly<Record<ContainerEngine, { readonly enabled: boolean; readonly sockets: readonly string[] }>>;
+export interface EngineNamesConfig {
+  readonly engines: Readonly<Record<EngineName, { readonly enabled: boolean; readonly sockets: readonly string[] }>>;
   readonly labelMaxLen: number;
   /** ghostwatch's: how long one question to a runtime may take (init_config.lookup_timeout_ms). */
   readonly lookupTimeoutMs: number;
@@ -68,7 +69,7 @@ export type EngineConfig =
 export interface GhostwatchConfig {
   readonly engine: EngineConfig;
   /** The container plugin's settings: sockets of each runtime engine asked for container metadata. */
-  readonly containers: ContainerEnginesConfig;
+  readonly containers: EngineNamesConfig;
   /** Plugins configured other than the built-in container plugin (not implemented). */
   readonly otherPlugins: readonly string[];
   /** rules_files (or Falco's older rules_file), only the paths that exist, as Falco keeps them. */
@@ -230,17 +231,10 @@ function readEngine(r: Reader, fail: (msg: string) => never): EngineConfig {
   }
 }
 
-/** Falco's container plugin defaults (plugins/container README). */
-const DEFAULT_SOCKETS: Readonly<Record<ContainerEngine, readonly string[]>> = {
-  docker: ['/var/run/docker.sock'],
-  podman: ['/run/podman/podman.sock'],
-  containerd: ['/run/host-containerd/containerd.sock'],
-  cri: ['/run/containerd/containerd.sock', '/run/crio/crio.sock', '/run/k3s/containerd/containerd.sock', '/run/host-containerd/containerd.sock'],
-};
-const ENGINES = Object.keys(DEFAULT_SOCKETS) as ContainerEngine[];
+const ENGINES = Object.keys(DEFAULT_ENGINES) as EngineName[];
 
 /** The container plugin's init_config (a map, or JSON text as Falco also takes it); the other plugins' names. */
-function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): { containers: ContainerEnginesConfig; otherPlugins: string[] } {
+function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): { containers: EngineNamesConfig; otherPlugins: string[] } {
   const items = node?.kind === 'seq' ? node.items : [];
   const otherPlugins: string[] = [];
   let init: RawNode | undefined;
@@ -252,7 +246,7 @@ function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): {
   }
   if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, fail);
   const r = new Reader(init?.kind === 'map' ? init : { kind: 'map', entries: new Map() });
-  const engines = {} as Record<ContainerEngine, { enabled: boolean; sockets: readonly string[] }>;
+  const engines = {} as Record<EngineName, { enabled: boolean; sockets: readonly string[] }>;
   for (const e of ENGINES) {
     const key = `plugins.init_config.engines.${e}`;
     const socketsNode = r.node(`engines.${e}.sockets`);
@@ -262,7 +256,7 @@ function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): {
     if (enabled !== undefined && (enabled.kind !== 'scalar' || decodeBool(enabled.text) === undefined)) {
       fail(`'${key}.enabled' of the container plugin must be a boolean (true or false)`);
     }
-    engines[e] = { enabled: r.bool(`engines.${e}.enabled`, true), sockets: socketsNode === undefined ? DEFAULT_SOCKETS[e] : r.strings(`engines.${e}.sockets`) };
+    engines[e] = { enabled: r.bool(`engines.${e}.enabled`, true), sockets: socketsNode === undefined ? DEFAULT_ENGINES[e].sockets : r.strings(`engines.${e}.sockets`) };
   }
   const labelMaxLen = r.number('label_max_len', 100);
   const lookupTimeoutMs = r.number('lookup_timeout_ms', 2000);

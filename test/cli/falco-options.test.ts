@@ -3,14 +3,14 @@
 // holds versions or dates), and the misuses that are one line on stderr with exit status 1.
 // Needs `npm run build`.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { OneRuleDescription, RulesDescription } from '../../src/rules/index.js';
-import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+import { repoRoot } from '../helpers.js';
+import { assertOneLineError, catWrite, ghostwatch as spawnGhostwatch, QUIET_CONFIG, type Result, scratch, skip } from './harness.js';
 
 // The JSON documents the options print, as far as the tests read them.
 interface VersionJson {
@@ -49,17 +49,7 @@ interface SchemaJson {
   items?: SchemaJson;
 }
 
-const bin = join(repoRoot, 'bin', 'ghostwatch');
-const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
-const catWrite = sharedPath('falco', 'legacy-tests', 'trace_files', 'cat_write.scap');
-const skip = !built ? 'ghostwatch is not built: run `npm run build` first' : catWrite === undefined ? SHARED_MISSING : false;
-
-const dir = mkdtempSync(join(tmpdir(), 'gw-falco-options-'));
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const { dir, file } = scratch('gw-falco-options-');
 
 const RULES = file('rules.yaml', `
 - list: cat_names
@@ -79,39 +69,15 @@ const RULES = file('rules.yaml', `
   priority: NOTICE
   tags: [process]
 `);
-const QUIET = file('quiet.yaml', 'stdout_output: {enabled: true}\nlog_stderr: false\n');
+const QUIET = file('quiet.yaml', QUIET_CONFIG);
 
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ghostwatch(args: string[], opts: { onSpawn?: (pid: number) => void } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir });
-    opts.onSpawn?.(child.pid!);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
-
+/** `ghostwatch ARGS` (top-level command included). */
+const ghostwatch = (args: string[], opts: { onSpawn?: (pid: number) => void } = {}) => spawnGhostwatch(args, dir, opts);
 const run = (...args: string[]) => ghostwatch(['run', '-c', QUIET, ...args]);
 
 function ok(r: Result): Result {
   assert.equal(r.status, 0, r.stderr);
   return r;
-}
-
-/** Exit 1 with exactly one line on stderr, "Error: ...". */
-function assertOneLineError(r: Result, pattern: RegExp): void {
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^Error: [^\n]*\n$/);
-  assert.match(r.stderr, pattern);
 }
 
 const SEMVER = /^\d+\.\d+\.\d+$/;

@@ -1,27 +1,15 @@
 // `ghostwatch run` end to end: the built command on real captures, rules files, configurations and
 // outputs (a file, a program, a local HTTP server). Needs `npm run build`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAlert } from '../alerts.js';
-import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+import { assertOneLineError, catWrite, ghostwatch as run, QUIET_CONFIG, scratch, skip } from './harness.js';
 
-const bin = join(repoRoot, 'bin', 'ghostwatch');
-const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
-const catWrite = sharedPath('falco', 'legacy-tests', 'trace_files', 'cat_write.scap');
-const skip = !built ? 'ghostwatch is not built: run `npm run build` first' : catWrite === undefined ? SHARED_MISSING : false;
-
-const dir = mkdtempSync(join(tmpdir(), 'gw-run-'));
-const file = (name: string, text: string) => {
-  const p = join(dir, name);
-  writeFileSync(p, text);
-  return p;
-};
+const { dir, file } = scratch('gw-run-');
 
 const RULES = file('rules.yaml', `
 - macro: is_cat
@@ -39,34 +27,10 @@ const RULES = file('rules.yaml', `
   priority: NOTICE
   tags: [process]
 `);
-// No log lines on stderr: only what the tests look for.
-const QUIET = file('quiet.yaml', 'stdout_output: {enabled: true}\nlog_stderr: false\n');
+const QUIET = file('quiet.yaml', QUIET_CONFIG);
 
-interface Result {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ghostwatch(args: string[], opts: { onSpawn?: (pid: number) => void } = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', ...args], { cwd: dir });
-    opts.onSpawn?.(child.pid!);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
-
-/** Exit 1 with exactly one line on stderr, "Error: ...", no stack trace. */
-function assertOneLineError(r: Result, pattern: RegExp): void {
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^Error: [^\n]*\n$/);
-  assert.match(r.stderr, pattern);
-}
+/** `ghostwatch run ARGS`. */
+const ghostwatch = (args: string[], opts: { onSpawn?: (pid: number) => void } = {}) => run(['run', ...args], dir, opts);
 
 describe('ghostwatch run', { skip }, () => {
   it('prints an alert per detection and, with -v, the counts', async () => {

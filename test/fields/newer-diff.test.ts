@@ -5,14 +5,10 @@
 // fixtures have no event on a known fd 0, 1 or 2: test/e2e/live-sandbox.test.ts checks
 // proc.stdin.name and the like against fd.name on a live capture.)
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { readCapture } from '../../src/capture/reader.js';
-import { OutputFormat } from '../../src/fields/format.js';
-import { createRegistry } from '../../src/fields/registry.js';
-import { State } from '../../src/state/state.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
 import { sysdigSkip } from '../support/sysdig.js';
+import { ourLines, sysdigLines } from './lines.js';
 
 const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
 const skip = traces === undefined ? SHARED_MISSING : sysdigSkip;
@@ -31,30 +27,6 @@ const NEWER = [
   'fs.path.name', 'fs.path.nameraw', 'fs.path.source', 'fs.path.sourceraw', 'fs.path.target', 'fs.path.targetraw',
 ];
 
-/** Each format's lines (fields separated by '|'), through reader → state → formatter. */
-async function ourLines(path: string, formats: readonly string[]): Promise<string[][]> {
-  const state = new State();
-  const registry = createRegistry(state);
-  const parsed = formats.map((f) => OutputFormat.parse(registry, f));
-  const out = formats.map((): string[] => []);
-  await readCapture(path, {
-    header: (h) => state.seed(h),
-    event: (e) => {
-      if (!state.process(e)) return;
-      parsed.forEach((f, i) => {
-        const line = f.format(e);
-        if (line !== undefined) out[i].push(line);
-      });
-    },
-  });
-  return out;
-}
-
-function sysdigLines(path: string, format: string, filter: string): string[] {
-  const r = spawnSync('sysdig', ['-r', path, '-p', format, filter], { encoding: 'latin1', maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, `sysdig failed: ${r.stderr}`);
-  return r.stdout === '' ? [] : r.stdout.replace(/\n$/, '').split('\n');
-}
 
 const OPEN = '*%evt.num|%evt.type|%evt.dir|%evt.rawres|';
 

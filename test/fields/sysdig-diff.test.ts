@@ -5,13 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { describe, it } from 'node:test';
-import { EventCategory, EVENT_TABLE } from '../../src/capture/event-table.js';
-import { readCapture } from '../../src/capture/reader.js';
-import { CONTAINER_FORMAT, DEFAULT_FORMAT, K8S_FORMAT, OutputFormat } from '../../src/fields/format.js';
-import { createRegistry } from '../../src/fields/registry.js';
-import { State } from '../../src/state/state.js';
+import { CONTAINER_FORMAT, DEFAULT_FORMAT, K8S_FORMAT } from '../../src/fields/format.js';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
 import { sysdigSkip } from '../support/sysdig.js';
+import { ourLines, sysdigLines } from './lines.js';
 
 const FORMATS: readonly string[] = [
   '*%evt.num %evt.time %evt.time.s %evt.time.iso8601 %evt.datetime %evt.datetime.s %evt.rawtime %evt.rawtime.s %evt.rawtime.ns %evt.outputtime %evt.cpu %evt.dir %evt.type %syscall.type %evt.category',
@@ -61,30 +58,6 @@ const traces = sharedPath('falco', 'legacy-tests', 'trace_files');
 const skip = traces === undefined ? SHARED_MISSING : sysdigSkip;
 const CAPTURES = ['cat_write', 'connect_localhost', 'empty', 'open-multiple-files', 'ping_sendto', 'syscall'];
 
-/** Each format's lines for one capture, through reader → state → formatter, as the events command prints them. */
-async function ourLines(path: string, formats: readonly string[]): Promise<string[][]> {
-  const state = new State();
-  const registry = createRegistry(state);
-  const parsed = formats.map((f) => OutputFormat.parse(registry, f));
-  const out = formats.map((): string[] => []);
-  await readCapture(path, {
-    header: (h) => state.seed(h),
-    event: (e) => {
-      if (!state.process(e) || ((EVENT_TABLE[e.type]?.category ?? 0) & EventCategory.INTERNAL) !== 0) return;
-      parsed.forEach((f, i) => {
-        const line = f.format(e);
-        if (line !== undefined) out[i].push(line);
-      });
-    },
-  });
-  return out;
-}
-
-function sysdigLines(path: string, format: string): string[] {
-  const r = spawnSync('sysdig', ['-r', path, '-p', format], { encoding: 'latin1', maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, `sysdig failed: ${r.stderr}`);
-  return r.stdout === '' ? [] : r.stdout.replace(/\n$/, '').split('\n');
-}
 
 function assertSameLines(ours: readonly string[], theirs: readonly string[]): void {
   const n = Math.max(ours.length, theirs.length);

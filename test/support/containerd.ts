@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import type * as Grpc from '@grpc/grpc-js';
 import { loadCriApi } from '../../src/sources/containers/cri-api.js';
 import { BUSYBOX, writeRootfs } from './rootfs.js';
+import { processAlive } from '../helpers.js';
 
 /** The image containers run by default: busybox with its applets where they usually live. */
 export const TEST_IMAGE = 'localhost/gw-test/busybox:1.0';
@@ -557,7 +558,7 @@ function forceCleanUp(dir: string): void {
 function cleanUpLeftovers(): void {
   for (const name of readdirSync('/run')) {
     const pid = Number(new RegExp(`^${DIR_PREFIX}(\\d+)-[0-9a-f]+$`).exec(name)?.[1]);
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) forceCleanUp(join('/run', name));
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) forceCleanUp(join('/run', name));
   }
 }
 
@@ -648,14 +649,6 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

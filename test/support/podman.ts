@@ -17,6 +17,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSYBOX, writeRootfs } from './rootfs.js';
+import { processAlive } from '../helpers.js';
 
 /** Why podman tests cannot run here, or false. */
 export function podmanSkipReason(): string | false {
@@ -77,19 +78,11 @@ export async function podmanRmLeftovers(): Promise<void> {
   const names = (await podman(['ps', '--all', '--filter', `name=^${TEST_CONTAINER_PREFIX}`, '--format', '{{.Names}}'])).split('\n');
   const orphans = names.filter((name) => {
     const pid = Number(/^gwtest-(\d+)-/.exec(name)?.[1]);
-    return Number.isInteger(pid) && pid > 0 && !alive(pid);
+    return Number.isInteger(pid) && pid > 0 && !processAlive(pid);
   });
   await podmanRm(orphans);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // ---- The busybox image
 
