@@ -4,6 +4,10 @@
 // ghostwatch's CPU% (node and the probe loader, over the workload's wall time), its peak RSS, and
 // the events the probe sent and dropped.
 //   1. syscall storm: dd if=/dev/zero of=/dev/null bs=1 count=N (target <= 1.15x)
+//   1b. the same storm under `run -A` with a rule on read and write buffers (io-rules.yaml): every
+//       read and write is captured with the first 80 bytes of its buffer (falco_libs.snaplen), then
+//       with -o falco_libs.snaplen=0 (the calls without their data): the cost of I/O capture, and of
+//       copying the data (reported)
 //   2. exec storm: N x fork+exec of /bin/true from sh (target <= 1.3x and no drops)
 //   3. open storm: open/close of many files (reported)
 //   4. exec storm inside a podman container: fork+exec of /bin/true there (target <= 1.3x and no
@@ -14,11 +18,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, stablePack } from '../test/e2e/live.js';
+import { repoRoot } from '../test/helpers.js';
 import { buildImage, podman, podmanRm, podmanSkipReason, startPodmanService, testContainerName, type PodmanService } from '../test/support/podman.js';
 
 interface Workload {
   readonly name: string;
   readonly argv: readonly string[];
+  /** More `ghostwatch run` arguments (-A...). */
+  readonly run?: readonly string[];
   /** Largest acceptable slowdown, when there is a target. */
   readonly target?: number;
   readonly zeroDrops?: boolean;
@@ -34,6 +41,8 @@ interface Sample {
   drops: number;
 }
 
+/** A rule on what read and write carry (the I/O capture workloads). */
+const IO_RULES = join(repoRoot, 'bench', 'io-rules.yaml');
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,7 +90,7 @@ function runWorkload(w: Workload): number {
 
 async function watched(w: Workload, podmanSocket: string | undefined): Promise<Sample> {
   const containers = podmanSocket === undefined ? [] : ['-o', `plugins[0].init_config.engines.podman.sockets[0]=${podmanSocket}`];
-  const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v', ...containers]);
+  const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v', ...containers, ...(w.run ?? [])]);
   await gw.ready();
   await sleep(500);
   const loader = gw.loaderPid();
@@ -115,6 +124,14 @@ function workloads(scale: number, dir: string, container: string | undefined): W
   ].join('\n'));
   return [
     { name: 'syscall storm: dd if=/dev/zero of=/dev/null bs=1', argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], target: 1.15 },
+    {
+      name: 'I/O capture: the dd storm under run -A, a rule on buffers (every read and write, 80 bytes of each)',
+      argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], run: ['-A', '-r', IO_RULES],
+    },
+    {
+      name: 'I/O capture without data: the same with -o falco_libs.snaplen=0',
+      argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], run: ['-A', '-r', IO_RULES, '-o', 'falco_libs.snaplen=0'],
+    },
     { name: 'exec storm: fork+exec of /bin/true', argv: ['sh', '-c', `i=0; while [ $i -lt ${n(2000)} ]; do /bin/true; i=$((i+1)); done`], target: 1.3, zeroDrops: true },
     { name: 'open storm: open/close of 1000 files', argv: ['python3', openStorm, files, String(n(300_000))] },
     ...(container === undefined ? [] : [{

@@ -35,6 +35,12 @@ struct gw_event_hdr {
 /* Event type ids are below this (the event table has 454). */
 #define GW_EVENT_TYPES 512
 
+/* System call numbers are below this (capture mode's tail-call maps are indexed by them). */
+#define GW_SYSCALLS 512
+
+/* Most bytes of an I/O buffer an event carries (--snaplen). */
+#define GW_MAX_SNAPLEN 4096
+
 /* Per cpu and event type: events submitted and events lost because the ring buffer was full.
  * The counters map holds GW_EVENT_TYPES of these per possible cpu (index cpu * GW_EVENT_TYPES + type)
  * and is memory-mapped by the loader, so reading it costs no system call. */

@@ -9,8 +9,12 @@
  * sched_process_exec (a successful execve/execveat, whose arguments are gone by the exit) and
  * sched_process_exit.
  *
- * Program names: gw_<event> for what the loader can be asked for, gwx_* for the helpers it attaches
- * along with them.
+ * In capture mode (the end of this file) the same exit programs run by tail call from the
+ * raw_syscalls tracepoints, after an enter program (gwe_<event>) for each call, and every other call
+ * is recorded as the generic event. I/O data is copied up to gw_snaplen bytes (none by default).
+ *
+ * Program names: gw_<event> for what the loader can be asked for, gwe_<event> for their enter
+ * programs, gwx_* for the helpers it attaches along with them.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -597,27 +601,356 @@ GW_EXIT(fchdir)
 	return gw_res_fd(ctx, GW_FCHDIR_X);
 }
 
-/* read/write: only which fd and how much; the data is never copied. */
-static __always_inline int gw_rw(struct syscall_trace_exit *ctx, __u16 type)
+/* The buffer's first bytes (gw_snaplen of them; none in detection mode), as the libs copy them: what
+ * a read received (its result), what a write was given (its size, whatever it wrote). */
+static __always_inline void gw_read_data(struct gw_w *w, long res)
+{
+	if (gw_snaplen != 0 && res > 0) gw_data(w, gw_arg(1), res);
+	else gw_empty(w);
+}
+
+/* read/write, pread64/pwrite64: res, data, fd, size (and pos). */
+static __always_inline int gw_rw(struct syscall_trace_exit *ctx, __u16 type, bool write, bool pos)
 {
 	struct gw_w w;
-	if (!gw_begin(&w, type, 4)) return 0;
-	gw_s64(&w, ctx->ret);
-	gw_empty(&w);
+	if (!gw_begin(&w, type, pos ? 5 : 4)) return 0;
+	long res = ctx->ret;
+	gw_s64(&w, res);
+	if (write) gw_data(&w, gw_arg(1), gw_arg(2));
+	else gw_read_data(&w, res);
 	gw_s64(&w, GW_FD_ARG(0));
 	gw_u32(&w, gw_arg(2));
+	if (pos) gw_u64(&w, gw_arg(3));
 	gw_submit(&w);
 	return 0;
 }
 
 GW_EXIT(read)
 {
-	return gw_rw(ctx, GW_READ_X);
+	return gw_rw(ctx, GW_READ_X, false, false);
 }
 
 GW_EXIT(write)
 {
-	return gw_rw(ctx, GW_WRITE_X);
+	return gw_rw(ctx, GW_WRITE_X, true, false);
+}
+
+GW_EXIT_AS(pread, pread64)
+{
+	return gw_rw(ctx, GW_PREAD_X, false, true);
+}
+
+GW_EXIT_AS(pwrite, pwrite64)
+{
+	return gw_rw(ctx, GW_PWRITE_X, true, true);
+}
+
+/* ---- what else a program does: memory, stat, seeks, signals, ids (capture mode records them) ---- */
+
+/* The caller's memory after the call, in KiB: vm_size, vm_rss, vm_swap. */
+static __always_inline void gw_vm(struct gw_w *w)
+{
+	struct mm_struct *mm = BPF_CORE_READ(gw_task(), mm);
+	gw_u32(w, gw_vm_size(mm));
+	gw_u32(w, gw_vm_rss(mm));
+	gw_u32(w, gw_vm_swap(mm));
+}
+
+GW_EXIT(brk)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_BRK_4_X, 5)) return 0;
+	gw_u64(&w, ctx->ret);
+	gw_vm(&w);
+	gw_u64(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(mmap)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MMAP_X, 10)) return 0;
+	gw_u64(&w, ctx->ret);
+	gw_vm(&w);
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u32(&w, gw_prot_flags(gw_arg(2)));
+	gw_u32(&w, gw_mmap_flags(gw_arg(3)));
+	gw_s64(&w, GW_FD_ARG(4));
+	gw_u64(&w, gw_arg(5));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(munmap)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MUNMAP_X, 6)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_vm(&w);
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(mprotect)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MPROTECT_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u32(&w, gw_prot_flags(gw_arg(2)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* fstat/stat/lstat: the kernel's tracepoints name them newfstat/newstat/newlstat on x86_64. */
+GW_EXIT_AS(fstat, newfstat)
+{
+	return gw_res_fd(ctx, GW_FSTAT_X);
+}
+
+GW_EXIT_AS(stat, newstat)
+{
+	return gw_res_paths(ctx, GW_STAT_X, 1);
+}
+
+GW_EXIT_AS(lstat, newlstat)
+{
+	return gw_res_paths(ctx, GW_LSTAT_X, 1);
+}
+
+GW_EXIT(access)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_ACCESS_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_str(&w, GW_USTR(0), true);
+	gw_u32(&w, GW_ACCESS_MODE(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(lseek)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_LSEEK_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u8(&w, GW_LSEEK_WHENCE(gw_arg(2)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(ioctl)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_IOCTL_3_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u64(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+/* The directory the call wrote to the caller's buffer. */
+GW_EXIT(getcwd)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_GETCWD_X, 2)) return 0;
+	long res = ctx->ret;
+	gw_s64(&w, res);
+	gw_str(&w, res > 0 ? GW_USTR(0) : NULL, true);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(getdents)
+{
+	return gw_res_fd(ctx, GW_GETDENTS_X);
+}
+
+GW_EXIT(getdents64)
+{
+	return gw_res_fd(ctx, GW_GETDENTS64_X);
+}
+
+/* kill/tkill/tgkill: the result, the pid or tid arguments, then the signal. */
+static __always_inline int gw_signal_call(struct syscall_trace_exit *ctx, __u16 type, int ids)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 2 + ids)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, (__s32)gw_arg(0));
+	if (ids == 2) gw_s64(&w, (__s32)gw_arg(1));
+	gw_u8(&w, gw_arg(ids));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(kill)
+{
+	return gw_signal_call(ctx, GW_KILL_X, 1);
+}
+
+GW_EXIT(tkill)
+{
+	return gw_signal_call(ctx, GW_TKILL_X, 1);
+}
+
+GW_EXIT(tgkill)
+{
+	return gw_signal_call(ctx, GW_TGKILL_X, 2);
+}
+
+/* A struct timespec the caller passed, in ns (0 when there is none). */
+static __always_inline __u64 gw_timespec_ns(unsigned long uptr)
+{
+	struct __kernel_timespec ts = {};
+	if (uptr) bpf_probe_read_user(&ts, sizeof(ts), (void *)uptr);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+GW_EXIT(nanosleep)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_NANOSLEEP_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, gw_timespec_ns(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(futex)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FUTEX_X, 4)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, gw_arg(0));
+	gw_u16(&w, gw_futex_op(gw_arg(1)));
+	gw_u64(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(epoll_wait)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EPOLL_WAIT_X, 2)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, (__s32)gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(select)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SELECT_X, 1)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(flock)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FLOCK_X, 3)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, GW_FLOCK_OP(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* sendfile (sendfile64 to the tracepoints): the offset after the call (0 without one). */
+GW_EXIT_AS(sendfile, sendfile64)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDFILE_X, 5)) return 0;
+	__u64 offset = 0;
+	if (gw_arg(2)) bpf_probe_read_user(&offset, sizeof(offset), (void *)gw_arg(2));
+	gw_s64(&w, ctx->ret);
+	gw_u64(&w, offset);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_s64(&w, GW_FD_ARG(1));
+	gw_u64(&w, gw_arg(3));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(splice)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SPLICE_X, 5)) return 0;
+	gw_s64(&w, ctx->ret);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_s64(&w, GW_FD_ARG(2));
+	gw_u64(&w, gw_arg(4));
+	gw_u32(&w, GW_SPLICE_FLAGS(gw_arg(5)));
+	gw_submit(&w);
+	return 0;
+}
+
+/* getuid/geteuid/getgid/getegid: the id is the result. */
+static __always_inline int gw_id(struct syscall_trace_exit *ctx, __u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1)) return 0;
+	gw_u32(&w, ctx->ret);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(getuid)
+{
+	return gw_id(ctx, GW_GETUID_X);
+}
+
+GW_EXIT(geteuid)
+{
+	return gw_id(ctx, GW_GETEUID_X);
+}
+
+GW_EXIT(getgid)
+{
+	return gw_id(ctx, GW_GETGID_X);
+}
+
+GW_EXIT(getegid)
+{
+	return gw_id(ctx, GW_GETEGID_X);
+}
+
+/* getresuid/getresgid: the three ids the call wrote to the caller's memory. */
+static __always_inline int gw_getres(struct syscall_trace_exit *ctx, __u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 4)) return 0;
+	long res = ctx->ret;
+	gw_s64(&w, res);
+	for (int i = 0; i < 3; i++) {
+		__u32 id = 0;
+		if (res == 0) bpf_probe_read_user(&id, sizeof(id), (void *)gw_arg(i));
+		gw_u32(&w, id);
+	}
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(getresuid)
+{
+	return gw_getres(ctx, GW_GETRESUID_X);
+}
+
+GW_EXIT(getresgid)
+{
+	return gw_getres(ctx, GW_GETRESGID_X);
 }
 
 /* ---- network ---- */
@@ -681,6 +1014,23 @@ GW_EXIT(shutdown)
 	gw_s64(&w, ctx->ret);
 	gw_s64(&w, GW_FD_ARG(0));
 	gw_u8(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+/* getsockname/getpeername: the events have no parameters. */
+GW_EXIT(getsockname)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_GETSOCKNAME_X, 0)) return 0;
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(getpeername)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_GETPEERNAME_X, 0)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -750,9 +1100,10 @@ GW_EXIT(accept4)
 	return 0;
 }
 
-/* Datagram I/O: which fd, how much and the peer; the data is never copied. The tuple is what
- * names an unconnected UDP socket's peer (fd.name), so it comes from the address the caller gave
- * (sendto/sendmsg) or received (recvfrom/recvmsg) when the socket has no peer of its own. */
+/* Datagram I/O: which fd, how much, the peer and the data's first bytes (the snaplen; none in
+ * detection mode). The tuple is what names an unconnected UDP socket's peer (fd.name), so it comes
+ * from the address the caller gave (sendto/sendmsg) or received (recvfrom/recvmsg) when the socket
+ * has no peer of its own. */
 GW_EXIT(sendto)
 {
 	struct gw_w w;
@@ -760,7 +1111,7 @@ GW_EXIT(sendto)
 	long res = ctx->ret;
 	__s64 fd = GW_FD_ARG(0);
 	gw_s64(&w, res);
-	gw_empty(&w);
+	gw_read_data(&w, res); /* what was sent: its result, as the libs copy it */
 	gw_s64(&w, fd);
 	gw_u32(&w, gw_arg(2));
 	if (res >= 0) gw_socktuple(&w, fd, true, gw_arg(4));
@@ -776,7 +1127,7 @@ GW_EXIT(recvfrom)
 	long res = ctx->ret;
 	__s64 fd = GW_FD_ARG(0);
 	gw_s64(&w, res);
-	gw_empty(&w);
+	gw_read_data(&w, res);
 	if (res >= 0) gw_socktuple(&w, fd, false, gw_arg(4));
 	else gw_empty(&w);
 	gw_s64(&w, fd);
@@ -800,6 +1151,29 @@ static __always_inline __u32 gw_iov_size(const struct iovec *iov, __u64 count)
 	return total;
 }
 
+/* The first bytes of the buffers of an iovec array (its first GW_IOV_MAX entries), at most max in
+ * all and the snaplen: the data of readv/writev/sendmsg/recvmsg. */
+static __always_inline void gw_iov_data(struct gw_w *w, const struct iovec *iov, __u64 count, __u64 max)
+{
+	if (gw_snaplen == 0) {
+		gw_empty(w);
+		return;
+	}
+	__u32 start = w->pos;
+	__u64 left = max < gw_snaplen ? max : gw_snaplen;
+	for (int i = 0; i < GW_IOV_MAX; i++) {
+		if (i >= count || left == 0) break;
+		struct iovec v = {};
+		if (bpf_probe_read_user(&v, sizeof(v), &iov[i]) != 0) break;
+		__u64 n = v.iov_len < left ? v.iov_len : left;
+		GW_CLAMP(n, GW_MAX_WRITE);
+		if (bpf_probe_read_user(&w->d[w->pos & GW_REC_MASK], n, v.iov_base) != 0) break;
+		w->pos += n;
+		left -= n;
+	}
+	gw_len(w, w->pos - start);
+}
+
 GW_EXIT(sendmsg)
 {
 	struct gw_w w;
@@ -808,10 +1182,12 @@ GW_EXIT(sendmsg)
 	__s64 fd = GW_FD_ARG(0);
 	struct user_msghdr msg = {};
 	bool have = bpf_probe_read_user(&msg, sizeof(msg), (void *)gw_arg(1)) == 0;
+	__u32 size = have ? gw_iov_size(msg.msg_iov, msg.msg_iovlen) : 0;
 	gw_s64(&w, res);
-	gw_empty(&w);
+	if (have) gw_iov_data(&w, msg.msg_iov, msg.msg_iovlen, size);
+	else gw_empty(&w);
 	gw_s64(&w, fd);
-	if (have) gw_u32(&w, gw_iov_size(msg.msg_iov, msg.msg_iovlen));
+	if (have) gw_u32(&w, size);
 	else gw_empty(&w);
 	if (have && res >= 0) gw_socktuple(&w, fd, true, (unsigned long)msg.msg_name);
 	else gw_empty(&w);
@@ -830,7 +1206,7 @@ GW_EXIT(recvmsg)
 	struct user_msghdr msg = {};
 	if (res >= 0 && bpf_probe_read_user(&msg, sizeof(msg), (void *)gw_arg(1)) == 0) {
 		gw_u32(&w, res);
-		gw_empty(&w);
+		gw_iov_data(&w, msg.msg_iov, msg.msg_iovlen, res);
 		gw_socktuple(&w, fd, false, (unsigned long)msg.msg_name);
 		if (msg.msg_control && msg.msg_controllen <= GW_MAX_WRITE) gw_user_block(&w, (unsigned long)msg.msg_control, msg.msg_controllen);
 		else gw_empty(&w);
@@ -843,6 +1219,52 @@ GW_EXIT(recvmsg)
 	gw_s64(&w, fd);
 	gw_submit(&w);
 	return 0;
+}
+
+/* readv/writev/preadv/pwritev: what readv reads is its result, bounded by the buffers' size; what
+ * writev writes is all of its buffers. */
+static __always_inline int gw_rwv(struct syscall_trace_exit *ctx, __u16 type, bool write, bool pos)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, pos ? 5 : 4)) return 0;
+	long res = ctx->ret;
+	const struct iovec *iov = (const struct iovec *)gw_arg(1);
+	__u64 count = gw_arg(2);
+	__u32 size = gw_iov_size(iov, count);
+	gw_s64(&w, res);
+	if (write) {
+		gw_iov_data(&w, iov, count, size);
+		gw_s64(&w, GW_FD_ARG(0));
+		gw_u32(&w, size);
+	} else {
+		__u32 got = res > 0 ? (res < size ? res : size) : 0;
+		gw_u32(&w, got);
+		gw_iov_data(&w, iov, count, got);
+		gw_s64(&w, GW_FD_ARG(0));
+	}
+	if (pos) gw_u64(&w, gw_arg(3));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_EXIT(readv)
+{
+	return gw_rwv(ctx, GW_READV_X, false, false);
+}
+
+GW_EXIT(writev)
+{
+	return gw_rwv(ctx, GW_WRITEV_X, true, false);
+}
+
+GW_EXIT(preadv)
+{
+	return gw_rwv(ctx, GW_PREADV_X, false, true);
+}
+
+GW_EXIT(pwritev)
+{
+	return gw_rwv(ctx, GW_PWRITEV_X, true, true);
 }
 
 /* ---- credentials ---- */
@@ -1293,3 +1715,669 @@ int BPF_PROG(gw_procexit, struct task_struct *p)
 	gw_submit(&w);
 	return 0;
 }
+
+/* ---- capture mode: every call, each with its enter event ----
+ *
+ * `ghostwatch capture` and `ghostwatch events` record what `sysdig -w` records: an enter event at
+ * the moment each call starts (its own timestamp, so evt.latency is the call's duration) and an
+ * exit event when it returns, for every call. Two programs on the raw_syscalls tracepoints, which
+ * run for every call (never attached in detection mode, where that would tax every call), hand each
+ * call to its own programs with a tail call: the gwe_<event> enter program below and the gw_<event>
+ * exit program above (its context, the raw sys_exit record, has the result where a syscall exit
+ * tracepoint's has it). A call without programs of its own is recorded as the generic syscall event
+ * when every call is asked for (gw_all_syscalls).
+ *
+ * Each enter program emits the 2022 enter event of its call, the one sysdig 0.29.3 reads, with the
+ * arguments as the exit program reads them. Its section names the x86_64 number of its call
+ * (tracepoint/gw_enter/NR): the loader fills the tail-call maps from it.
+ */
+#include <asm/unistd_64.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, GW_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} gw_enters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, GW_SYSCALLS);
+	__type(key, __u32);
+	__type(value, __u32);
+} gw_exits SEC(".maps");
+
+/* Calls with programs of their own (1), by number; every other call is a generic event when
+ * gw_all_syscalls is set. */
+const volatile __u8 gw_own[GW_SYSCALLS] = {};
+const volatile bool gw_all_syscalls = false;
+
+/* The generic event of call nr; its PPM_SC id is named by user space (from nativeID). */
+static __always_inline int gw_generic(__u16 type, long nr)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 2)) return 0;
+	gw_u16(&w, 0);
+	gw_u16(&w, nr);
+	gw_submit(&w);
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int gwx_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	long nr = ctx->id;
+	if (nr < 0 || nr >= GW_SYSCALLS) return 0;
+	bpf_tail_call(ctx, &gw_enters, nr);
+	/* Reached only when the call has no enter program. */
+	if (!gw_all_syscalls || gw_own[nr]) return 0;
+	return gw_generic(GW_GENERIC_E, nr);
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int gwx_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	long nr = ctx->id;
+	if (nr < 0 || nr >= GW_SYSCALLS) return 0;
+	bpf_tail_call(ctx, &gw_exits, nr);
+	if (!gw_all_syscalls || gw_own[nr]) return 0;
+	return gw_generic(GW_GENERIC_X, nr);
+}
+
+#define GW_STR_(x) #x
+#define GW_STR(x) GW_STR_(x)
+#define GW_ENTER_AS(event, call) SEC("tracepoint/gw_enter/" GW_STR(__NR_##call)) int gwe_##event(struct trace_event_raw_sys_enter *ctx)
+#define GW_ENTER(name) GW_ENTER_AS(name, name)
+
+/* Enter events without parameters. */
+static __always_inline int gw_enter_none(__u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 0)) return 0;
+	gw_submit(&w);
+	return 0;
+}
+
+/* Enter events with one parameter, the fd in argument 0. */
+static __always_inline int gw_enter_fd(__u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_submit(&w);
+	return 0;
+}
+
+/* Enter events with the arguments 0 to n-1 as u32 (ids). */
+static __always_inline int gw_enter_u32s(__u16 type, int n)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, n)) return 0;
+	for (int i = 0; i < n; i++) gw_u32(&w, gw_arg(i));
+	gw_submit(&w);
+	return 0;
+}
+
+/* Calls sysdig 0.29.3's driver recorded as generic events. */
+#define GW_ENTER_GENERIC(name) GW_ENTER(name) { return gw_generic(GW_GENERIC_E, ctx->id); }
+
+/* files */
+GW_ENTER(open)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPEN_E, 3)) return 0;
+	__u32 flags = gw_arg(1);
+	gw_str(&w, GW_USTR(0), true);
+	gw_u32(&w, gw_open_flags(flags));
+	gw_u32(&w, gw_open_mode(flags, gw_arg(2)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(creat)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_CREAT_E, 2)) return 0;
+	gw_str(&w, GW_USTR(0), true);
+	gw_u32(&w, gw_arg(1) & 07777);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(openat)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPENAT_2_E, 4)) return 0;
+	__u32 flags = gw_arg(2);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, gw_open_flags(flags));
+	gw_u32(&w, gw_open_mode(flags, gw_arg(3)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(openat2)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPENAT2_E, 5)) return 0;
+	struct open_how how = {};
+	bpf_probe_read_user(&how, sizeof(how), (void *)gw_arg(2));
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, gw_open_flags(how.flags));
+	gw_u32(&w, gw_open_mode(how.flags, how.mode));
+	gw_u32(&w, GW_RESOLVE_FLAGS(how.resolve));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER_GENERIC(open_by_handle_at)
+
+GW_ENTER(close) { return gw_enter_fd(GW_CLOSE_E); }
+GW_ENTER(dup) { return gw_enter_fd(GW_DUP_E); }
+GW_ENTER(dup2) { return gw_enter_fd(GW_DUP_E); }
+GW_ENTER(dup3) { return gw_enter_fd(GW_DUP_E); }
+
+GW_ENTER(fcntl)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FCNTL_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u8(&w, gw_fcntl_cmd(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(pipe) { return gw_enter_none(GW_PIPE_E); }
+GW_ENTER(pipe2) { return gw_enter_none(GW_PIPE_E); }
+GW_ENTER_GENERIC(memfd_create)
+
+static __always_inline int gw_enter_eventfd(__u32 flags)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EVENTFD_E, 2)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_u32(&w, flags);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(eventfd) { return gw_enter_eventfd(0); }
+GW_ENTER(eventfd2) { return gw_enter_eventfd(gw_fd_flags(gw_arg(1))); }
+
+static __always_inline int gw_enter_signalfd(__u8 flags)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SIGNALFD_E, 3)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_sigmask(gw_arg(1)));
+	gw_u8(&w, flags);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(signalfd) { return gw_enter_signalfd(0); }
+GW_ENTER(signalfd4) { return gw_enter_signalfd(gw_fd_flags(gw_arg(3))); }
+
+GW_ENTER(timerfd_create)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_TIMERFD_CREATE_E, 2)) return 0;
+	gw_u8(&w, gw_arg(0));
+	gw_u8(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+static __always_inline int gw_enter_inotify(__u8 flags)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_INOTIFY_INIT_E, 1)) return 0;
+	gw_u8(&w, flags);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(inotify_init) { return gw_enter_inotify(0); }
+GW_ENTER(inotify_init1) { return gw_enter_inotify(gw_fd_flags(gw_arg(0))); }
+GW_ENTER_GENERIC(epoll_create)
+GW_ENTER_GENERIC(epoll_create1)
+GW_ENTER(userfaultfd) { return gw_enter_none(GW_USERFAULTFD_E); }
+GW_ENTER(symlink) { return gw_enter_none(GW_SYMLINK_E); }
+GW_ENTER(symlinkat) { return gw_enter_none(GW_SYMLINKAT_E); }
+GW_ENTER(link) { return gw_enter_none(GW_LINK_2_E); }
+GW_ENTER(linkat) { return gw_enter_none(GW_LINKAT_2_E); }
+GW_ENTER(unlink) { return gw_enter_none(GW_UNLINK_2_E); }
+GW_ENTER(unlinkat) { return gw_enter_none(GW_UNLINKAT_2_E); }
+GW_ENTER(rename) { return gw_enter_none(GW_RENAME_E); }
+GW_ENTER(renameat) { return gw_enter_none(GW_RENAMEAT_E); }
+GW_ENTER(renameat2) { return gw_enter_none(GW_RENAMEAT2_E); }
+
+GW_ENTER(mkdir)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MKDIR_2_E, 1)) return 0;
+	gw_u32(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(mkdirat) { return gw_enter_none(GW_MKDIRAT_E); }
+GW_ENTER(rmdir) { return gw_enter_none(GW_RMDIR_2_E); }
+GW_ENTER(chmod) { return gw_enter_none(GW_CHMOD_E); }
+GW_ENTER(fchmod) { return gw_enter_none(GW_FCHMOD_E); }
+GW_ENTER(fchmodat) { return gw_enter_none(GW_FCHMODAT_E); }
+GW_ENTER(chdir) { return gw_enter_none(GW_CHDIR_E); }
+GW_ENTER(fchdir) { return gw_enter_fd(GW_FCHDIR_E); }
+
+/* fd and size; pread/pwrite add the position */
+static __always_inline int gw_enter_rw(__u16 type, __u32 size, bool pos)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, pos ? 3 : 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, size);
+	if (pos) gw_u64(&w, gw_arg(3));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(read) { return gw_enter_rw(GW_READ_E, gw_arg(2), false); }
+GW_ENTER(write) { return gw_enter_rw(GW_WRITE_E, gw_arg(2), false); }
+GW_ENTER_AS(pread, pread64) { return gw_enter_rw(GW_PREAD_E, gw_arg(2), true); }
+GW_ENTER_AS(pwrite, pwrite64) { return gw_enter_rw(GW_PWRITE_E, gw_arg(2), true); }
+GW_ENTER(readv) { return gw_enter_fd(GW_READV_E); }
+GW_ENTER(writev) { return gw_enter_rw(GW_WRITEV_E, gw_iov_size((const struct iovec *)gw_arg(1), gw_arg(2)), false); }
+GW_ENTER(pwritev) { return gw_enter_rw(GW_PWRITEV_E, gw_iov_size((const struct iovec *)gw_arg(1), gw_arg(2)), true); }
+
+GW_ENTER(preadv)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PREADV_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u64(&w, gw_arg(3));
+	gw_submit(&w);
+	return 0;
+}
+
+/* memory, stat, seeks, signals, ids */
+GW_ENTER(brk)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_BRK_4_E, 1)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(mmap)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MMAP_E, 6)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u32(&w, gw_prot_flags(gw_arg(2)));
+	gw_u32(&w, gw_mmap_flags(gw_arg(3)));
+	gw_s64(&w, GW_FD_ARG(4));
+	gw_u64(&w, gw_arg(5));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(munmap)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MUNMAP_E, 2)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(mprotect)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_MPROTECT_E, 3)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u32(&w, gw_prot_flags(gw_arg(2)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(fstat) { return gw_enter_fd(GW_FSTAT_E); }
+GW_ENTER(stat) { return gw_enter_none(GW_STAT_E); }
+GW_ENTER(lstat) { return gw_enter_none(GW_LSTAT_E); }
+
+GW_ENTER(access)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_ACCESS_E, 1)) return 0;
+	gw_u32(&w, GW_ACCESS_MODE(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(lseek)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_LSEEK_E, 3)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u8(&w, GW_LSEEK_WHENCE(gw_arg(2)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(ioctl)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_IOCTL_3_E, 3)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u64(&w, gw_arg(1));
+	gw_u64(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(getcwd) { return gw_enter_none(GW_GETCWD_E); }
+GW_ENTER(getdents) { return gw_enter_fd(GW_GETDENTS_E); }
+GW_ENTER(getdents64) { return gw_enter_fd(GW_GETDENTS64_E); }
+
+/* kill/tkill/tgkill: the pid or tid arguments, then the signal */
+static __always_inline int gw_enter_kill(__u16 type, int ids)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1 + ids)) return 0;
+	gw_s64(&w, (__s32)gw_arg(0));
+	if (ids == 2) gw_s64(&w, (__s32)gw_arg(1));
+	gw_u8(&w, gw_arg(ids));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(kill) { return gw_enter_kill(GW_KILL_E, 1); }
+GW_ENTER(tkill) { return gw_enter_kill(GW_TKILL_E, 1); }
+GW_ENTER(tgkill) { return gw_enter_kill(GW_TGKILL_E, 2); }
+
+GW_ENTER(nanosleep)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_NANOSLEEP_E, 1)) return 0;
+	gw_u64(&w, gw_timespec_ns(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(futex)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FUTEX_E, 3)) return 0;
+	gw_u64(&w, gw_arg(0));
+	gw_u16(&w, gw_futex_op(gw_arg(1)));
+	gw_u64(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(epoll_wait)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EPOLL_WAIT_E, 1)) return 0;
+	gw_s64(&w, (__s32)gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(select) { return gw_enter_none(GW_SELECT_E); }
+
+GW_ENTER(flock)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_FLOCK_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, GW_FLOCK_OP(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(sendfile)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDFILE_E, 4)) return 0;
+	__u64 offset = 0;
+	if (gw_arg(2)) bpf_probe_read_user(&offset, sizeof(offset), (void *)gw_arg(2));
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_s64(&w, GW_FD_ARG(1));
+	gw_u64(&w, offset);
+	gw_u64(&w, gw_arg(3));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(splice)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SPLICE_E, 4)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_s64(&w, GW_FD_ARG(2));
+	gw_u64(&w, gw_arg(4));
+	gw_u32(&w, GW_SPLICE_FLAGS(gw_arg(5)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(getuid) { return gw_enter_none(GW_GETUID_E); }
+GW_ENTER(geteuid) { return gw_enter_none(GW_GETEUID_E); }
+GW_ENTER(getgid) { return gw_enter_none(GW_GETGID_E); }
+GW_ENTER(getegid) { return gw_enter_none(GW_GETEGID_E); }
+GW_ENTER(getresuid) { return gw_enter_none(GW_GETRESUID_E); }
+GW_ENTER(getresgid) { return gw_enter_none(GW_GETRESGID_E); }
+
+/* network */
+static __always_inline int gw_enter_socket(__u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 3)) return 0;
+	gw_u32(&w, gw_arg(0));
+	gw_u32(&w, gw_arg(1));
+	gw_u32(&w, gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(socket) { return gw_enter_socket(GW_SOCKET_E); }
+GW_ENTER(socketpair) { return gw_enter_socket(GW_SOCKETPAIR_E); }
+GW_ENTER(bind) { return gw_enter_fd(GW_BIND_E); }
+
+GW_ENTER(listen)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_LISTEN_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(connect)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_CONNECT_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_sockaddr(&w, gw_arg(1), gw_arg(2));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(shutdown)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SHUTDOWN_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u8(&w, gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(getsockname) { return gw_enter_none(GW_GETSOCKNAME_E); }
+GW_ENTER(getpeername) { return gw_enter_none(GW_GETPEERNAME_E); }
+GW_ENTER(accept) { return gw_enter_none(GW_ACCEPT_5_E); }
+
+GW_ENTER(accept4)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_ACCEPT4_5_E, 1)) return 0;
+	gw_s32(&w, gw_fd_flags(gw_arg(3)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(sendto)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDTO_E, 3)) return 0;
+	__s64 fd = GW_FD_ARG(0);
+	gw_s64(&w, fd);
+	gw_u32(&w, gw_arg(2));
+	gw_socktuple(&w, fd, true, gw_arg(4));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(recvfrom) { return gw_enter_rw(GW_RECVFROM_E, gw_arg(2), false); }
+
+GW_ENTER(sendmsg)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SENDMSG_E, 3)) return 0;
+	__s64 fd = GW_FD_ARG(0);
+	struct user_msghdr msg = {};
+	bool have = bpf_probe_read_user(&msg, sizeof(msg), (void *)gw_arg(1)) == 0;
+	gw_s64(&w, fd);
+	if (have) gw_u32(&w, gw_iov_size(msg.msg_iov, msg.msg_iovlen));
+	else gw_empty(&w);
+	if (have) gw_socktuple(&w, fd, true, (unsigned long)msg.msg_name);
+	else gw_empty(&w);
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(recvmsg) { return gw_enter_fd(GW_RECVMSG_E); }
+
+/* credentials, limits, namespaces */
+GW_ENTER(setuid) { return gw_enter_u32s(GW_SETUID_E, 1); }
+GW_ENTER(setgid) { return gw_enter_u32s(GW_SETGID_E, 1); }
+GW_ENTER_GENERIC(setreuid)
+GW_ENTER_GENERIC(setregid)
+GW_ENTER(setresuid) { return gw_enter_u32s(GW_SETRESUID_E, 3); }
+GW_ENTER(setresgid) { return gw_enter_u32s(GW_SETRESGID_E, 3); }
+
+static __always_inline int gw_enter_rlimit(__u16 type)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, type, 1)) return 0;
+	gw_u8(&w, gw_rlimit_resource(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(getrlimit) { return gw_enter_rlimit(GW_GETRLIMIT_E); }
+GW_ENTER(setrlimit) { return gw_enter_rlimit(GW_SETRLIMIT_E); }
+
+GW_ENTER_AS(prlimit, prlimit64)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PRLIMIT_E, 2)) return 0;
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_u8(&w, gw_rlimit_resource(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER_GENERIC(pidfd_open)
+GW_ENTER_GENERIC(pidfd_getfd)
+
+GW_ENTER(setns)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETNS_E, 2)) return 0;
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_u32(&w, gw_clone_flags(gw_arg(1)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(unshare)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_UNSHARE_E, 1)) return 0;
+	gw_u32(&w, gw_clone_flags(gw_arg(0)));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(bpf)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_BPF_2_E, 1)) return 0;
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER_GENERIC(init_module)
+GW_ENTER_GENERIC(finit_module)
+GW_ENTER(chroot) { return gw_enter_none(GW_CHROOT_E); }
+GW_ENTER(setsid) { return gw_enter_none(GW_SETSID_E); }
+
+GW_ENTER(setpgid)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_SETPGID_E, 2)) return 0;
+	gw_s64(&w, (__s32)gw_arg(0));
+	gw_s64(&w, (__s32)gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER_GENERIC(capset)
+
+GW_ENTER(ptrace)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_PTRACE_E, 2)) return 0;
+	gw_u16(&w, gw_ptrace_request(gw_arg(0)));
+	gw_s64(&w, (__s32)gw_arg(1));
+	gw_submit(&w);
+	return 0;
+}
+
+/* processes */
+GW_ENTER(execve)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EXECVE_19_E, 1)) return 0;
+	gw_str(&w, GW_USTR(0), true);
+	gw_submit(&w);
+	return 0;
+}
+
+/* AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW in scap bits. */
+GW_ENTER(execveat)
+{
+	struct gw_w w;
+	if (!gw_begin(&w, GW_EXECVEAT_E, 3)) return 0;
+	__u32 flags = gw_arg(4);
+	gw_s64(&w, GW_FD_ARG(0));
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, ((flags & 0x1000) ? 1 : 0) | ((flags & 0x100) ? 2 : 0));
+	gw_submit(&w);
+	return 0;
+}
+
+GW_ENTER(clone) { return gw_enter_none(GW_CLONE_20_E); }
+GW_ENTER(clone3) { return gw_enter_none(GW_CLONE3_E); }
+GW_ENTER(fork) { return gw_enter_none(GW_FORK_20_E); }
+GW_ENTER(vfork) { return gw_enter_none(GW_VFORK_20_E); }

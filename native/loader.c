@@ -2,16 +2,28 @@
 /* ghostwatch-probe: loads the probe, attaches the programs for the events it is asked for, and
  * copies the ring buffer to stdout as scap event blocks. Decoding is ghostwatch's (TypeScript) job.
  *
- *   ghostwatch-probe [--ring-kb N] [--stats-fd FD] [--ignore-tgid PID]... EVENT...
+ *   ghostwatch-probe [--ring-kb N] [--stats-fd FD] [--ignore-tgid PID]... [--snaplen N]
+ *                    [--enter-events [--all-syscalls]] EVENT...
  *   ghostwatch-probe --list
  *
  * EVENT is a system call name (openat, execve, ...) or procexit. Everything attached belongs to
  * this process (nothing is pinned): when it exits, even killed, the kernel detaches it all.
+ * --snaplen: copy the first N bytes (at most GW_MAX_SNAPLEN) of the I/O calls' buffers (default 0).
+ * --enter-events (capture mode): also an enter event, with its own time, for each call; the calls
+ * are then handed to their programs by the two raw_syscalls programs instead of each call's own
+ * tracepoint (see ghostwatch.bpf.c). --all-syscalls: every other call too, as a generic event.
  * SIGINT/SIGTERM, or the parent dying, drain the buffer and exit 0.
  *
  * The stats fd (optional) receives one JSON object per line: {"ready":...} once everything is
  * attached, then {"events":{TYPE:N,...},"drops":{TYPE:N,...}} with cumulative counts per event type
  * each second they change and once at exit ("final":true).
+ *
+ * The control channel (stdin, optional): lines "attach EVENT..." and "detach EVENT..." change the
+ * set of events while running, without touching the rest: the ring buffer, the counters and every
+ * other program stay as they are. Each line is answered on the stats fd, in order, with
+ * {"reply":"attach","ok":true,"programs":N,"ms":T} or {"reply":...,"ok":false,"error":"..."}; an
+ * attach that fails attaches none of its events. They run on their own thread: the events keep
+ * flowing meanwhile.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -190,16 +202,21 @@ static void write_counts(FILE *f, const char *key, const unsigned long long *cou
 	fputc('}', f);
 }
 
+/* The stats fd is written by the pump (counts) and by the control thread (replies). */
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void report(FILE *stats, struct counters *c, bool final)
 {
 	if (!stats) return;
 	if (!sum_counters(c) && !final) return;
+	pthread_mutex_lock(&stats_lock);
 	fputc('{', stats);
 	write_counts(stats, "events", c->events);
 	fputc(',', stats);
 	write_counts(stats, "drops", c->drops);
 	fprintf(stats, "%s}\n", final ? ",\"final\":true" : "");
 	fflush(stats);
+	pthread_mutex_unlock(&stats_lock);
 }
 
 static void usage(void)
@@ -255,6 +272,9 @@ struct options {
 	unsigned int ignored[MAX_IGNORED];
 	int n_ignored;
 	bool list;
+	unsigned long snaplen;
+	bool enter_events;
+	bool all_syscalls;
 	char **events;
 	int n_events;
 };
@@ -269,6 +289,9 @@ static struct options parse_args(int argc, char **argv)
 		if (strcmp(a, "--list") == 0) o.list = true;
 		else if (strcmp(a, "--ring-kb") == 0 && has_value) o.ring_kb = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(a, "--stats-fd") == 0 && has_value) o.stats_fd = atoi(argv[++i]);
+		else if (strcmp(a, "--snaplen") == 0 && has_value) o.snaplen = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(a, "--enter-events") == 0) o.enter_events = true;
+		else if (strcmp(a, "--all-syscalls") == 0) o.all_syscalls = true;
 		else if (strcmp(a, "--ignore-tgid") == 0 && has_value) {
 			if (o.n_ignored == MAX_IGNORED) fail(2, "at most %d --ignore-tgid", MAX_IGNORED - 1);
 			o.ignored[o.n_ignored++] = strtoul(argv[++i], NULL, 10);
@@ -276,7 +299,42 @@ static struct options parse_args(int argc, char **argv)
 	}
 	o.events = argv + i;
 	o.n_events = argc - i;
+	if (o.snaplen > GW_MAX_SNAPLEN) fail(2, "--snaplen is at most %d", GW_MAX_SNAPLEN);
+	if (o.all_syscalls && !o.enter_events) fail(2, "--all-syscalls goes with --enter-events");
 	return o;
+}
+
+/* Capture mode (--enter-events): the system calls' programs are tail-called by the raw_syscalls
+ * programs, from maps indexed by call number; each call's number is in its enter program's section
+ * (tracepoint/gw_enter/NR). */
+static bool enter_events;
+#define ENTER_SECTION "tracepoint/gw_enter/"
+#define SYSCALL_EXIT_SECTION "tracepoint/syscalls/sys_exit_"
+
+/* The enter program of an event, or NULL (procexit has none), and its call's number. */
+static struct bpf_program *enter_program(struct ghostwatch *skel, const char *event, int *nr)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "gwe_%s", event);
+	struct bpf_program *p = bpf_object__find_program_by_name(skel->obj, name);
+	if (!p || sscanf(bpf_program__section_name(p), ENTER_SECTION "%d", nr) != 1 || *nr < 0 || *nr >= GW_SYSCALLS) return NULL;
+	return p;
+}
+
+/* Whether a program runs by tail call, not attached on its own. */
+static bool tail_called(const struct bpf_program *p)
+{
+	const char *sec = bpf_program__section_name(p);
+	return enter_events && (strncmp(sec, ENTER_SECTION, strlen(ENTER_SECTION)) == 0 ||
+				strncmp(sec, SYSCALL_EXIT_SECTION, strlen(SYSCALL_EXIT_SECTION)) == 0);
+}
+
+/* The helper program an event needs besides its own, or NULL. */
+static const char *helper_program(const char *event)
+{
+	/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
+	if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0) return "gwx_exec";
+	return NULL;
 }
 
 /* Only the programs asked for are loaded (and verified); an unknown event is refused. */
@@ -290,9 +348,15 @@ static void select_programs(struct ghostwatch *skel, const struct options *o)
 		if (!p || !has_tracepoint(p))
 			fail(2, "unknown event '%s' (ghostwatch-probe --list shows the ones this kernel supports)", event);
 		bpf_program__set_autoload(p, true);
-		/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
-		if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0)
-			bpf_program__set_autoload(skel->progs.gwx_exec, true);
+		const char *helper = helper_program(event);
+		if (helper) bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, helper), true);
+		int nr;
+		struct bpf_program *enter = o->enter_events ? enter_program(skel, event, &nr) : NULL;
+		if (enter) bpf_program__set_autoload(enter, true);
+	}
+	if (o->enter_events) {
+		bpf_program__set_autoload(skel->progs.gwx_sys_enter, true);
+		bpf_program__set_autoload(skel->progs.gwx_sys_exit, true);
 	}
 	if (debug_level >= 2)
 		bpf_object__for_each_program(prog, skel->obj) bpf_program__set_log_level(prog, 4);
@@ -306,6 +370,26 @@ static void configure(struct ghostwatch *skel, const struct options *o, int cpus
 	bpf_map__set_max_entries(skel->maps.gw_ring, ring_bytes);
 	skel->rodata->gw_boot_time_ns = boot_time_ns();
 	for (int i = 0; i < o->n_ignored; i++) skel->rodata->gw_ignore_tgid[i] = o->ignored[i];
+	skel->rodata->gw_snaplen = o->snaplen;
+	skel->rodata->gw_all_syscalls = o->all_syscalls;
+	int nr;
+	for (int i = 0; i < o->n_events && o->enter_events; i++)
+		if (enter_program(skel, o->events[i], &nr)) skel->rodata->gw_own[nr] = 1;
+}
+
+/* Capture mode: each call's enter and exit programs in the tail-call maps, at its number. */
+static void fill_tail_calls(struct ghostwatch *skel, const struct options *o)
+{
+	for (int i = 0; i < o->n_events && o->enter_events; i++) {
+		int nr;
+		struct bpf_program *enter = enter_program(skel, o->events[i], &nr);
+		if (!enter) continue;
+		int fds[2] = {bpf_program__fd(enter), bpf_program__fd(find_event(skel, o->events[i]))};
+		int maps[2] = {bpf_map__fd(skel->maps.gw_enters), bpf_map__fd(skel->maps.gw_exits)};
+		for (int m = 0; m < 2; m++)
+			if (bpf_map_update_elem(maps[m], &nr, &fds[m], BPF_ANY) != 0)
+				fail(1, "cannot set up the programs of %s: %s", o->events[i], strerror(errno));
+	}
 }
 
 #define MAX_LINKS 128
@@ -343,17 +427,21 @@ static void detach_all(struct bpf_link **links, int n)
 	for (int t = 0; t < started; t++) pthread_join(threads[t], NULL);
 }
 
-/* Attach every loaded program; the links are owned by this process only. */
-static int attach_all(struct ghostwatch *skel, struct bpf_link **links)
+/* Attach every loaded program; the links are owned by this process only. progs[i] names the
+ * program of links[i]. */
+static int attach_all(struct ghostwatch *skel, struct bpf_link **links, const char **progs)
 {
 	int n = 0;
 	struct bpf_program *prog;
 	bpf_object__for_each_program(prog, skel->obj)
 	{
-		if (!bpf_program__autoload(prog)) continue;
+		if (!bpf_program__autoload(prog) || tail_called(prog)) continue;
 		struct bpf_link *link = bpf_program__attach(prog);
 		if (!link) fail(1, "cannot attach %s: %s", bpf_program__name(prog), strerror(errno));
-		if (n < MAX_LINKS) links[n++] = link;
+		if (n < MAX_LINKS) {
+			progs[n] = bpf_program__name(prog);
+			links[n++] = link;
+		}
 	}
 	return n;
 }
@@ -384,6 +472,245 @@ static void pump(struct ring_buffer *rb, FILE *stats, struct counters *counters)
 	}
 }
 
+/* The control channel (see the top of this file). Programs are loaded once and kept: detaching
+ * leaves a program loaded, so attaching it again costs no verification. A program never loaded is
+ * loaded in a new instance of the object that shares every map (ring buffer, counters, constants)
+ * with the first one. */
+
+#define MAX_OBJECTS 64
+#define EVENT_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
+#define MAX_EVENTS 256
+
+struct control {
+	struct ghostwatch *objects[MAX_OBJECTS]; /* [0]: the one loaded at start */
+	int n_objects;
+	char *events[MAX_EVENTS]; /* the events attached */
+	int n_events;
+	struct bpf_link *links[MAX_LINKS];
+	const char *progs[MAX_LINKS]; /* the program of each link */
+	int n_links;
+	FILE *stats;
+	pthread_mutex_t lock; /* held while a command runs, and from exit on */
+};
+
+static bool has_event(const struct control *c, const char *event)
+{
+	for (int i = 0; i < c->n_events; i++)
+		if (strcmp(c->events[i], event) == 0) return true;
+	return false;
+}
+
+/* Whether an attached event needs the program. */
+static bool needed(const struct control *c, const char *prog)
+{
+	size_t n = strlen(PROG_PREFIX);
+	for (int i = 0; i < c->n_events; i++) {
+		if (strncmp(prog, PROG_PREFIX, n) == 0 && strcmp(prog + n, c->events[i]) == 0) return true;
+		const char *helper = helper_program(c->events[i]);
+		if (helper && strcmp(helper, prog) == 0) return true;
+	}
+	return false;
+}
+
+static bool is_attached(const struct control *c, const char *prog)
+{
+	for (int i = 0; i < c->n_links; i++)
+		if (strcmp(c->progs[i], prog) == 0) return true;
+	return false;
+}
+
+/* The program, loaded in one of the objects, or NULL. */
+static struct bpf_program *loaded_program(const struct control *c, const char *name)
+{
+	for (int i = 0; i < c->n_objects; i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(c->objects[i]->obj, name);
+		if (p && bpf_program__fd(p) >= 0) return p;
+	}
+	return NULL;
+}
+
+/* An event name this probe and kernel have (names are checked before they are ever echoed). */
+static bool known_event(const struct control *c, const char *event)
+{
+	if (strlen(event) > 40 || strspn(event, EVENT_CHARS) != strlen(event)) return false;
+	struct bpf_program *p = find_event(c->objects[0], event);
+	return p && has_tracepoint(p);
+}
+
+/* A new instance of the object with only these programs, sharing the first one's maps. */
+static struct ghostwatch *load_programs(const struct control *c, const char *const *names, int n, char *err, size_t errlen)
+{
+	struct ghostwatch *skel = ghostwatch__open();
+	if (!skel) {
+		snprintf(err, errlen, "cannot open the probe: %s", strerror(errno));
+		return NULL;
+	}
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		bpf_program__set_autoload(prog, false);
+		if (debug_level >= 2) bpf_program__set_log_level(prog, 4);
+	}
+	for (int i = 0; i < n; i++) bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, names[i]), true);
+	struct bpf_map *map;
+	int e = 0;
+	bpf_object__for_each_map(map, skel->obj)
+	{
+		struct bpf_map *first = bpf_object__find_map_by_name(c->objects[0]->obj, bpf_map__name(map));
+		if (e == 0 && first && bpf_map__fd(first) >= 0) e = bpf_map__reuse_fd(map, bpf_map__fd(first));
+	}
+	if (e == 0) e = ghostwatch__load(skel);
+	if (e) {
+		snprintf(err, errlen, "cannot load %.63s: %s", names[0], strerror(-e));
+		ghostwatch__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* Attach the events (all of them, or none). NULL, or what went wrong. */
+static const char *attach_events(struct control *c, char **events, int n, char *err, size_t errlen)
+{
+	if (c->n_events + n > MAX_EVENTS) return snprintf(err, errlen, "too many events"), err;
+	/* The programs to attach: each new event's own, and its helper unless attached already. */
+	char missing[2 * MAX_EVENTS][64];
+	int n_missing = 0;
+	for (int i = 0; i < n; i++) {
+		if (!known_event(c, events[i])) {
+			bool printable = strlen(events[i]) <= 40 && strspn(events[i], EVENT_CHARS) == strlen(events[i]);
+			snprintf(err, errlen, "unknown event '%s'", printable ? events[i] : "?");
+			return err;
+		}
+		if (has_event(c, events[i])) continue;
+		char own[64];
+		snprintf(own, sizeof(own), PROG_PREFIX "%s", events[i]);
+		const char *wanted[2] = {own, helper_program(events[i])};
+		for (int w = 0; w < 2; w++) {
+			if (!wanted[w] || is_attached(c, wanted[w])) continue;
+			bool listed = false;
+			for (int m = 0; m < n_missing; m++) listed |= strcmp(missing[m], wanted[w]) == 0;
+			if (!listed) snprintf(missing[n_missing++], sizeof(missing[0]), "%s", wanted[w]);
+		}
+	}
+	/* Those never loaded are loaded together, in one new instance. */
+	const char *unloaded[2 * MAX_EVENTS];
+	int n_unloaded = 0;
+	for (int m = 0; m < n_missing; m++)
+		if (!loaded_program(c, missing[m])) unloaded[n_unloaded++] = missing[m];
+	if (n_unloaded > 0) {
+		if (c->n_objects == MAX_OBJECTS) return snprintf(err, errlen, "too many program loads"), err;
+		struct ghostwatch *skel = load_programs(c, unloaded, n_unloaded, err, errlen);
+		if (!skel) return err;
+		c->objects[c->n_objects++] = skel;
+	}
+	int first_new = c->n_links;
+	for (int m = 0; m < n_missing; m++) {
+		struct bpf_program *p = loaded_program(c, missing[m]);
+		struct bpf_link *link = p && c->n_links < MAX_LINKS ? bpf_program__attach(p) : NULL;
+		if (!link) {
+			snprintf(err, errlen, "cannot attach %.63s: %s", missing[m], strerror(errno));
+			detach_all(c->links + first_new, c->n_links - first_new);
+			c->n_links = first_new;
+			return err;
+		}
+		c->progs[c->n_links] = bpf_program__name(p);
+		c->links[c->n_links++] = link;
+	}
+	for (int i = 0; i < n; i++)
+		if (!has_event(c, events[i])) c->events[c->n_events++] = strdup(events[i]);
+	return NULL;
+}
+
+/* Detach the events (and the helpers no attached event needs any more); unknown ones are ignored. */
+static void detach_events(struct control *c, char **events, int n)
+{
+	for (int i = 0; i < n; i++) {
+		for (int e = 0; e < c->n_events; e++) {
+			if (strcmp(c->events[e], events[i]) != 0) continue;
+			free(c->events[e]);
+			c->events[e] = c->events[--c->n_events];
+			break;
+		}
+	}
+	struct bpf_link *gone[MAX_LINKS];
+	int n_gone = 0, kept = 0;
+	for (int i = 0; i < c->n_links; i++) {
+		if (needed(c, c->progs[i])) {
+			c->progs[kept] = c->progs[i];
+			c->links[kept++] = c->links[i];
+		} else gone[n_gone++] = c->links[i];
+	}
+	c->n_links = kept;
+	detach_all(gone, n_gone);
+}
+
+static void reply(const struct control *c, const char *verb, const char *error, unsigned long long ms)
+{
+	if (!c->stats) return;
+	pthread_mutex_lock(&stats_lock);
+	if (!error) {
+		fprintf(c->stats, "{\"reply\":\"%s\",\"ok\":true,\"programs\":%d,\"ms\":%llu}\n", verb, c->n_links, ms);
+	} else {
+		fprintf(c->stats, "{\"reply\":\"%s\",\"ok\":false,\"error\":\"", verb);
+		for (const char *p = error; *p; p++) {
+			if (*p == '"' || *p == '\\') fputc('\\', c->stats);
+			fputc((unsigned char)*p < 0x20 ? ' ' : *p, c->stats);
+		}
+		fputs("\"}\n", c->stats);
+	}
+	fflush(c->stats);
+	pthread_mutex_unlock(&stats_lock);
+}
+
+/* One command per line, until stdin ends or the loader stops. */
+static void *control_loop(void *arg)
+{
+	struct control *c = arg;
+	char *line = NULL;
+	size_t cap = 0;
+	for (;;) {
+		if (getline(&line, &cap, stdin) < 0) {
+			if (errno == EINTR) {
+				clearerr(stdin);
+				continue;
+			}
+			break; /* nobody will ask anything more */
+		}
+		char *words[MAX_EVENTS + 1], *save = NULL;
+		int n = 0;
+		for (char *w = strtok_r(line, " \t\r\n", &save); w && n <= MAX_EVENTS; w = strtok_r(NULL, " \t\r\n", &save)) words[n++] = w;
+		if (n == 0) continue;
+		pthread_mutex_lock(&c->lock);
+		if (stopping) break; /* the lock stays held: exit owns everything now */
+		unsigned long long start = now_ms();
+		char err[256];
+		if (n > MAX_EVENTS) reply(c, "error", "too many events on one line", 0);
+		/* With enter events, the calls are wired together in the tail-call maps at load. */
+		else if (enter_events) reply(c, "error", "the events cannot change with --enter-events", 0);
+		else if (strcmp(words[0], "attach") == 0) reply(c, "attach", attach_events(c, words + 1, n - 1, err, sizeof(err)), now_ms() - start);
+		else if (strcmp(words[0], "detach") == 0) {
+			detach_events(c, words + 1, n - 1);
+			reply(c, "detach", NULL, now_ms() - start);
+		} else reply(c, "error", "unknown command (attach or detach)", 0);
+		pthread_mutex_unlock(&c->lock);
+	}
+	free(line);
+	return NULL;
+}
+
+/* Start the control thread; SIGINT and SIGTERM stay the pump's (they interrupt its wait). */
+static void start_control(struct control *c)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, control_loop, c) == 0) pthread_detach(thread);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	debug_level = getenv("GW_PROBE_DEBUG") ? atoi(getenv("GW_PROBE_DEBUG")) : 0;
@@ -403,6 +730,7 @@ int main(int argc, char **argv)
 	unsigned long ring_bytes = o.ring_kb * 1024;
 	if (ring_bytes < (unsigned long)page || (ring_bytes & (ring_bytes - 1)) != 0)
 		fail(2, "--ring-kb must be a power of 2 of at least %ld", page / 1024);
+	enter_events = o.enter_events;
 	select_programs(skel, &o);
 
 	check_prerequisites();
@@ -413,8 +741,12 @@ int main(int argc, char **argv)
 	configure(skel, &o, cpus, ring_bytes);
 	err = ghostwatch__load(skel);
 	if (err) fail(1, "cannot load the probe: %s (GW_PROBE_DEBUG=1 shows the verifier's log)", strerror(-err));
-	struct bpf_link *links[MAX_LINKS];
-	int n_links = attach_all(skel, links);
+	fill_tail_calls(skel, &o);
+	static struct control control = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	control.objects[control.n_objects++] = skel;
+	for (int i = 0; i < o.n_events && i < MAX_EVENTS; i++)
+		if (!has_event(&control, o.events[i])) control.events[control.n_events++] = strdup(o.events[i]);
+	control.n_links = attach_all(skel, control.links, control.progs);
 
 	struct counters counters = {.cpus = cpus};
 	size_t counters_size = (size_t)cpus * GW_EVENT_TYPES * sizeof(struct gw_counter);
@@ -432,18 +764,21 @@ int main(int argc, char **argv)
 
 	FILE *stats = o.stats_fd >= 0 ? fdopen(o.stats_fd, "w") : NULL;
 	if (stats) {
-		fprintf(stats, "{\"ready\":true,\"cpus\":%d,\"ringBytes\":%lu,\"programs\":%d}\n", cpus, ring_bytes, n_links);
+		fprintf(stats, "{\"ready\":true,\"cpus\":%d,\"ringBytes\":%lu,\"programs\":%d}\n", cpus, ring_bytes, control.n_links);
 		fflush(stats);
 	}
+	control.stats = stats;
+	start_control(&control);
 	pump(rb, stats, &counters);
 
-	/* Detach first so nothing new arrives, then drain what is left. */
-	detach_all(links, n_links);
+	/* No command runs from here on. Detach first so nothing new arrives, then drain what is left. */
+	pthread_mutex_lock(&control.lock);
+	detach_all(control.links, control.n_links);
 	ring_buffer__consume(rb);
 	flush_out();
 	report(stats, &counters, true);
 	ring_buffer__free(rb);
 	munmap((void *)counters.map, counters_size);
-	ghostwatch__destroy(skel);
+	for (int i = control.n_objects - 1; i >= 0; i--) ghostwatch__destroy(control.objects[i]);
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* The event type ids the probe emits (PPME_* of the scap format; src/capture/event-table.ts has
  * each one's parameters) and how many parameters each carries. The probe always emits the newest
- * exit event of a system call, which carries the call's arguments too, so no enter events are sent.
+ * exit event of a system call, which carries the call's arguments too. In capture mode it also
+ * emits enter events, each the 2022 one of its call (the one sysdig 0.29.3 reads; gw_enter_id),
+ * and the generic syscall event for the calls without events of their own.
  */
 #ifndef GW_EVENT_IDS_H
 #define GW_EVENT_IDS_H
@@ -88,6 +90,150 @@ enum gw_event_id {
 	GW_FINIT_MODULE_X = 413, /* res, fd, uargs, flags */
 	GW_SETREUID_X = 427,    /* res, ruid, euid */
 	GW_SETREGID_X = 429,    /* res, rgid, egid */
+	GW_GENERIC_X = 1,       /* ID (0: user space names it from nativeID), nativeID */
+	GW_FUTEX_X = 65,        /* res, addr, op, val */
+	GW_STAT_X = 67,         /* res, path */
+	GW_LSTAT_X = 69,        /* res, path */
+	GW_FSTAT_X = 71,        /* res, fd */
+	GW_EPOLL_WAIT_X = 79,   /* res, maxevents */
+	GW_SELECT_X = 83,       /* res */
+	GW_LSEEK_X = 87,        /* res, fd, offset, whence */
+	GW_GETCWD_X = 93,       /* res, path */
+	GW_PREAD_X = 113,       /* res, data, fd, size, pos */
+	GW_PWRITE_X = 115,      /* res, data, fd, size, pos */
+	GW_READV_X = 117,       /* res, size, data, fd */
+	GW_WRITEV_X = 119,      /* res, data, fd, size */
+	GW_PREADV_X = 121,      /* res, size, data, fd, pos */
+	GW_PWRITEV_X = 123,     /* res, data, fd, size, pos */
+	GW_KILL_X = 129,        /* res, pid, sig */
+	GW_TKILL_X = 131,       /* res, tid, sig */
+	GW_TGKILL_X = 133,      /* res, pid, tid, sig */
+	GW_NANOSLEEP_X = 135,   /* res, interval */
+	GW_BRK_4_X = 159,       /* res, vm_size, vm_rss, vm_swap, addr */
+	GW_MMAP_X = 161,        /* res, vm_size, vm_rss, vm_swap, addr, length, prot, flags, fd, offset */
+	GW_MUNMAP_X = 165,      /* res, vm_size, vm_rss, vm_swap, addr, length */
+	GW_SPLICE_X = 167,      /* res, fd_in, fd_out, size, flags */
+	GW_IOCTL_3_X = 171,     /* res, fd, request, argument */
+	GW_SENDFILE_X = 189,    /* res, offset, out_fd, in_fd, size */
+	GW_GETUID_X = 203,      /* uid */
+	GW_GETEUID_X = 205,     /* euid */
+	GW_GETGID_X = 207,      /* gid */
+	GW_GETEGID_X = 209,     /* egid */
+	GW_GETRESUID_X = 211,   /* res, ruid, euid, suid */
+	GW_GETRESGID_X = 213,   /* res, rgid, egid, sgid */
+	GW_GETDENTS_X = 237,    /* res, fd */
+	GW_GETDENTS64_X = 239,  /* res, fd */
+	GW_FLOCK_X = 243,       /* res, fd, operation */
+	GW_ACCESS_X = 265,      /* res, name, mode */
+	GW_MPROTECT_X = 329,    /* res, addr, length, prot */
+	GW_GETSOCKNAME_X = 39,  /* (none) */
+	GW_GETPEERNAME_X = 41,  /* (none) */
+};
+
+/* Capture mode's enter events: the 2022 ones (their parameters are the 2022 ones too). */
+enum gw_enter_id {
+	GW_GENERIC_E = 0,       /* ID (0: user space names it from nativeID), nativeID */
+	GW_OPEN_E = 2,          /* name, flags, mode */
+	GW_CLOSE_E = 4,         /* fd */
+	GW_READ_E = 6,          /* fd, size */
+	GW_WRITE_E = 8,         /* fd, size */
+	GW_SOCKET_E = 18,       /* domain, type, proto */
+	GW_BIND_E = 20,         /* fd */
+	GW_CONNECT_E = 22,      /* fd, addr */
+	GW_LISTEN_E = 24,       /* fd, backlog */
+	GW_SENDTO_E = 30,       /* fd, size, tuple */
+	GW_RECVFROM_E = 34,     /* fd, size */
+	GW_SHUTDOWN_E = 36,     /* fd, how */
+	GW_GETSOCKNAME_E = 38,
+	GW_GETPEERNAME_E = 40,
+	GW_SOCKETPAIR_E = 42,   /* domain, type, proto */
+	GW_SENDMSG_E = 48,      /* fd, size, tuple */
+	GW_RECVMSG_E = 52,      /* fd */
+	GW_CREAT_E = 58,        /* name, mode */
+	GW_PIPE_E = 60,
+	GW_EVENTFD_E = 62,      /* initval, flags */
+	GW_FUTEX_E = 64,        /* addr, op, val */
+	GW_STAT_E = 66,
+	GW_LSTAT_E = 68,
+	GW_FSTAT_E = 70,        /* fd */
+	GW_EPOLL_WAIT_E = 78,   /* maxevents */
+	GW_SELECT_E = 82,
+	GW_LSEEK_E = 86,        /* fd, offset, whence */
+	GW_GETCWD_E = 92,
+	GW_CHDIR_E = 94,
+	GW_FCHDIR_E = 96,       /* fd */
+	GW_PREAD_E = 112,       /* fd, size, pos */
+	GW_PWRITE_E = 114,      /* fd, size, pos */
+	GW_READV_E = 116,       /* fd */
+	GW_WRITEV_E = 118,      /* fd, size */
+	GW_PREADV_E = 120,      /* fd, pos */
+	GW_PWRITEV_E = 122,     /* fd, size, pos */
+	GW_DUP_E = 124,         /* fd */
+	GW_SIGNALFD_E = 126,    /* fd, mask, flags */
+	GW_KILL_E = 128,        /* pid, sig */
+	GW_TKILL_E = 130,       /* tid, sig */
+	GW_TGKILL_E = 132,      /* pid, tid, sig */
+	GW_NANOSLEEP_E = 134,   /* interval */
+	GW_TIMERFD_CREATE_E = 136, /* clockid, flags */
+	GW_INOTIFY_INIT_E = 138, /* flags */
+	GW_GETRLIMIT_E = 140,   /* resource */
+	GW_SETRLIMIT_E = 142,   /* resource */
+	GW_PRLIMIT_E = 144,     /* pid, resource */
+	GW_FCNTL_E = 150,       /* fd, cmd */
+	GW_BRK_4_E = 158,       /* addr */
+	GW_MMAP_E = 160,        /* addr, length, prot, flags, fd, offset */
+	GW_MUNMAP_E = 164,      /* addr, length */
+	GW_SPLICE_E = 166,      /* fd_in, fd_out, size, flags */
+	GW_PTRACE_E = 168,      /* request, pid */
+	GW_IOCTL_3_E = 170,     /* fd, request, argument */
+	GW_RENAME_E = 174,
+	GW_RENAMEAT_E = 176,
+	GW_SYMLINK_E = 178,
+	GW_SYMLINKAT_E = 180,
+	GW_SENDFILE_E = 188,    /* out_fd, in_fd, offset, size */
+	GW_SETRESUID_E = 192,   /* ruid, euid, suid */
+	GW_SETRESGID_E = 194,   /* rgid, egid, sgid */
+	GW_SETUID_E = 198,      /* uid */
+	GW_SETGID_E = 200,      /* gid */
+	GW_GETUID_E = 202,
+	GW_GETEUID_E = 204,
+	GW_GETGID_E = 206,
+	GW_GETEGID_E = 208,
+	GW_GETRESUID_E = 210,
+	GW_GETRESGID_E = 212,
+	GW_CLONE_20_E = 222,
+	GW_FORK_20_E = 224,
+	GW_VFORK_20_E = 226,
+	GW_GETDENTS_E = 236,    /* fd */
+	GW_GETDENTS64_E = 238,  /* fd */
+	GW_SETNS_E = 240,       /* fd, nstype */
+	GW_FLOCK_E = 242,       /* fd, operation */
+	GW_ACCEPT_5_E = 246,
+	GW_ACCEPT4_5_E = 248,   /* flags */
+	GW_ACCESS_E = 264,      /* mode */
+	GW_CHROOT_E = 266,
+	GW_SETSID_E = 274,
+	GW_MKDIR_2_E = 276,     /* mode */
+	GW_RMDIR_2_E = 278,
+	GW_UNSHARE_E = 284,     /* flags */
+	GW_EXECVE_19_E = 292,   /* filename */
+	GW_SETPGID_E = 294,     /* pid, pgid */
+	GW_BPF_2_E = 296,       /* cmd */
+	GW_UNLINK_2_E = 300,
+	GW_UNLINKAT_2_E = 302,
+	GW_MKDIRAT_E = 304,
+	GW_OPENAT_2_E = 306,    /* dirfd, name, flags, mode */
+	GW_LINK_2_E = 308,
+	GW_LINKAT_2_E = 310,
+	GW_FCHMODAT_E = 312,
+	GW_CHMOD_E = 314,
+	GW_FCHMOD_E = 316,
+	GW_RENAMEAT2_E = 318,
+	GW_USERFAULTFD_E = 320,
+	GW_OPENAT2_E = 326,     /* dirfd, name, flags, mode, resolve */
+	GW_MPROTECT_E = 328,    /* addr, length, prot */
+	GW_EXECVEAT_E = 330,    /* dirfd, pathname, flags */
+	GW_CLONE3_E = 334,
 };
 
 #endif

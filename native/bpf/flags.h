@@ -149,6 +149,55 @@ static __always_inline __u32 gw_memfd_flags(__u32 f)
 /* openat2(2) resolve flags: RESOLVE_NO_XDEV..RESOLVE_CACHED keep their values in scap. */
 #define GW_RESOLVE_FLAGS(f) ((f) & 0x3f)
 
+/* mmap(2)/mprotect(2) protections in scap bits (PROT_READ, _WRITE, _EXEC keep theirs). */
+static __always_inline __u32 gw_prot_flags(__u32 p)
+{
+	__u32 r = p & 0x7;
+	if (p & 0x01000000) r |= 1 << 4; /* PROT_GROWSDOWN */
+	if (p & 0x02000000) r |= 1 << 5; /* PROT_GROWSUP */
+	return r;
+}
+
+/* mmap(2) flags in scap bits. */
+static __always_inline __u32 gw_mmap_flags(__u32 f)
+{
+	static const __u32 bits[][2] = {
+		{0x01, 1 << 0},     /* MAP_SHARED */
+		{0x02, 1 << 1},     /* MAP_PRIVATE */
+		{0x10, 1 << 2},     /* MAP_FIXED */
+		{0x20, 1 << 3},     /* MAP_ANONYMOUS */
+		{0x40, 1 << 4},     /* MAP_32BIT */
+		{0x4000, 1 << 6},   /* MAP_NORESERVE */
+		{0x8000, 1 << 7},   /* MAP_POPULATE */
+		{0x10000, 1 << 8},  /* MAP_NONBLOCK */
+		{0x100, 1 << 9},    /* MAP_GROWSDOWN */
+		{0x800, 1 << 10},   /* MAP_DENYWRITE */
+		{0x1000, 1 << 11},  /* MAP_EXECUTABLE */
+		{0x2000, 1 << 14},  /* MAP_LOCKED */
+	};
+	__u32 r = 0;
+	for (int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (f & bits[i][0]) r |= bits[i][1];
+	return r;
+}
+
+/* futex(2) operations: the command (FUTEX_WAIT.. FUTEX_CMP_REQUEUE_PI keep their numbers) and the
+ * FUTEX_PRIVATE_FLAG (128) and FUTEX_CLOCK_REALTIME (256) bits, as scap has them. */
+static __always_inline __u16 gw_futex_op(__u32 op)
+{
+	__u32 cmd = op & 127;
+	return (cmd <= 12 ? cmd : 0) | (op & (128 | 256));
+}
+
+/* access(2) modes: F_OK is scap's 0... X_OK 1, W_OK 2, R_OK 4 keep their bits. */
+#define GW_ACCESS_MODE(m) ((m) & 0x7)
+/* lseek(2) whence: SEEK_SET, _CUR, _END keep their numbers; others are 0. */
+#define GW_LSEEK_WHENCE(w) ((w) <= 2 ? (w) : 0)
+/* flock(2): LOCK_SH 1, LOCK_EX 2, LOCK_NB 4, LOCK_UN 8 keep their bits. */
+#define GW_FLOCK_OP(o) ((o) & 0xf)
+/* splice(2): SPLICE_F_MOVE, _NONBLOCK, _MORE, _GIFT keep their bits. */
+#define GW_SPLICE_FLAGS(f) ((f) & 0xf)
+
 /* Capabilities: scap bit i is capability i, for the 41 capabilities scap knows. */
 #define GW_CAPS(c) ((c) & ((1ULL << 41) - 1))
 #define GW_CAP_DAC_OVERRIDE 1

@@ -56,6 +56,10 @@ struct {
 const volatile __u64 gw_boot_time_ns = 0;
 /* Processes whose events are not sent (the loader itself, and its consumer): no feedback loops. */
 const volatile __u32 gw_ignore_tgid[4] = {0, 0, 0, 0};
+/* How many bytes of each I/O buffer (read, write, send, recv... data) are copied: sysdig's snaplen.
+ * 0 (detection without -A): none, and the copying code is dead to the verifier, which knows these
+ * constants. At most GW_MAX_WRITE. */
+const volatile __u32 gw_snaplen = 0;
 
 /* Clamp a length to a constant in a way the verifier follows: clang may otherwise compare one copy
  * of the value and pass another to the helper. */
@@ -175,6 +179,19 @@ static __always_inline void gw_user_block(struct gw_w *w, unsigned long p, __u64
 	if (p == 0 || bpf_probe_read_user(&w->d[w->pos & GW_REC_MASK], n, (void *)p) != 0) n = 0;
 	w->pos += n;
 	gw_len(w, n);
+}
+
+/* The data of an I/O call: the first bytes of the user buffer, at most len and the snaplen (empty
+ * when nothing is to be copied or the memory cannot be read). */
+static __always_inline void gw_data(struct gw_w *w, unsigned long p, __u64 len)
+{
+	if (gw_snaplen == 0) {
+		gw_empty(w);
+		return;
+	}
+	__u64 n = len < gw_snaplen ? len : gw_snaplen;
+	if (n == 0) gw_empty(w);
+	else gw_user_block(w, p, n);
 }
 
 /* Finish the event and hand it to user space; count it, or count the drop. */

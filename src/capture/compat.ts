@@ -9,13 +9,18 @@
 //   and calls it had no event for as the generic syscall event;
 // - it reads only the parameters it knows (EventInfo.legacyParams): the rest are dropped;
 // - it takes the fd of an exit event from the enter event before it (no enter: no fd, so a close
-//   does not remove its fd, a read shows no file). An enter event is synthesized before every exit
-//   whose enter parameters the exit carries (a 2022 driver always sent both), with the exit's
-//   timestamp. The child's return from clone/fork has no enter event, as in a 2022 capture;
+//   does not remove its fd, a read shows no file). In capture mode the probe sends the 2022 enter
+//   event of each call itself, at the call's start (ProbeEnters); otherwise an enter event is
+//   synthesized before every exit whose enter parameters the exit carries (a 2022 driver always
+//   sent both), with the exit's timestamp. The child's return from clone/fork has no enter event,
+//   as in a 2022 capture;
 // - it expects every string parameter to end with a NUL: an empty one is written as a lone NUL.
+// Generic syscall events come from the probe with the call's x86_64 number only: their syscall id
+// is the one sysdig 0.29.3's driver gave that number (native-syscalls.ts).
 import { EVENT_TABLE, LEGACY_EVENT_COUNT, legacyParamCount } from './event-table.js';
 import { ParamType, type EventInfo } from './event-types.js';
 import { Event } from './event.js';
+import { ppmScOfNative } from './native-syscalls.js';
 
 const HEADER = 26;
 const GENERIC_E = 0;
@@ -57,13 +62,15 @@ const AS_GENERIC: ReadonlyMap<number, { sc: number; native: number }> = new Map(
   [409, { sc: 0, native: 434 }], // pidfd_open
   [427, { sc: 123, native: 113 }], // setreuid
   [429, { sc: 124, native: 114 }], // setregid
+  [411, { sc: 76, native: 175 }], // init_module
+  [413, { sc: 314, native: 313 }], // finit_module
 ]);
 
 /**
- * Where a written parameter comes from: a parameter of the source event, a constant, or bpf's
- * result (see BPF_PLAN).
+ * Where a written parameter comes from: a parameter of the source event, a constant, bpf's
+ * result (see BPF_PLAN), or the syscall id of the x86_64 call number in parameter `ppmScOf`.
  */
-type Source = { from: number } | { constant: number } | { bpfResult: true };
+type Source = { from: number } | { constant: number } | { bpfResult: true } | { ppmScOf: number };
 
 interface Plan {
   exitId: number;
@@ -125,8 +132,20 @@ const BPF_PLAN: Plan = {
   enterOpenFlags: -1, childHasNoEnter: false,
 };
 
+/** The probe's generic events (ID, nativeID): ID is named from nativeID. */
+const GENERIC_E_PLAN: Plan = {
+  exitId: GENERIC_E, exitParams: [{ ppmScOf: 1 }, { from: 1 }],
+  enterId: -1, enterParams: [], enterOpenFlags: -1, childHasNoEnter: false,
+};
+const GENERIC_X_PLAN: Plan = {
+  exitId: GENERIC_X, exitParams: [{ ppmScOf: 1 }],
+  enterId: GENERIC_E, enterParams: [{ ppmScOf: 1 }, { from: 1 }], enterOpenFlags: -1, childHasNoEnter: false,
+};
+
 function planFor(info: EventInfo): Plan | undefined {
   if (info.id === BPF_2_X) return BPF_PLAN;
+  if (info.id === GENERIC_E) return GENERIC_E_PLAN;
+  if (info.id === GENERIC_X) return GENERIC_X_PLAN;
   const generic = AS_GENERIC.get(info.id);
   if (generic !== undefined) {
     return {
@@ -161,6 +180,14 @@ const CONTAINER_JSON_2_E = 324;
 /** The plan of every event type, by id; undefined for the types sysdig 0.29.3 cannot be given. */
 const PLANS: readonly (Plan | undefined)[] = EVENT_TABLE.map((info) => planFor(info));
 
+export interface ConverterOptions {
+  /**
+   * The probe sends enter events of its own (capture mode): they are converted like the others,
+   * and none is synthesized before an exit.
+   */
+  readonly probeEnters?: boolean;
+}
+
 /**
  * Turns events of any driver version into 2022 events. convert() calls emit with each event to
  * write (the synthesized enter event, then the exit) — an Event valid during the call only.
@@ -170,6 +197,11 @@ export class LegacyConverter {
   private readonly plans = PLANS;
   private buf = Buffer.alloc(4096);
   private readonly out = new Event();
+  private readonly synthesizeEnters: boolean;
+
+  constructor(opts: ConverterOptions = {}) {
+    this.synthesizeEnters = opts.probeEnters !== true;
+  }
 
   /** Convert one event; false when sysdig 0.29.3 has no way to show it (nothing is emitted). */
   convert(src: Event, emit: (e: Event) => void): boolean {
@@ -180,7 +212,7 @@ export class LegacyConverter {
     }
     const plan = this.plans[src.type];
     if (plan === undefined) return false;
-    if (plan.enterId >= 0 && !(plan.childHasNoEnter && src.paramInt(0) === 0)) {
+    if (this.synthesizeEnters && plan.enterId >= 0 && !(plan.childHasNoEnter && src.paramInt(0) === 0)) {
       emit(this.build(src, plan.enterId, plan.enterParams, plan.enterOpenFlags));
     }
     emit(this.build(src, plan.exitId, plan.exitParams, -1));
@@ -219,7 +251,7 @@ export class LegacyConverter {
   private paramSize(src: Event, info: EventInfo, i: number, s: Source): number {
     const type = info.params[i].type;
     const width = fixedWidth(type);
-    if ('constant' in s) return width;
+    if ('constant' in s || 'ppmScOf' in s) return width;
     if ('bpfResult' in s) return 9;
     const len = src.paramLen(s.from);
     if (len === 0) return STRING_TYPES.has(type) ? 1 : 0;
@@ -233,6 +265,10 @@ export class LegacyConverter {
     const width = fixedWidth(type);
     if ('constant' in s) {
       writeInt(b, at, width, s.constant);
+      return width;
+    }
+    if ('ppmScOf' in s) {
+      writeInt(b, at, width, ppmScOfNative(src.paramInt(s.ppmScOf)));
       return width;
     }
     if ('bpfResult' in s) {

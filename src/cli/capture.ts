@@ -1,17 +1,23 @@
-// `ghostwatch capture -w FILE [-M SECONDS] [-n EVENTS] [FILTER]`: record the live system into a
-// capture that Debian's sysdig 0.29.3 and `ghostwatch events -r` read alike.
+// `ghostwatch capture -w FILE [-M SECONDS] [-n EVENTS] [-s SNAPLEN] [FILTER]`: record the live system
+// into a capture that Debian's sysdig 0.29.3 and `ghostwatch events -r` read alike.
+//
+// As `sysdig -w` does, it records every system call (the ones the probe has no event for as the
+// generic syscall event), each with its enter event at the moment the call started, and the first
+// SNAPLEN bytes (80 by default) of the I/O calls' buffers. The probe runs in capture mode for that
+// (probe/probe.ts): it costs every call something, which detection never pays.
 //
 // Probe → /proc scan header → 2022 conversion (compat.ts) → state → filter → writer. The filter
 // runs on the converted events, the ones the file holds, so it keeps in the file what it keeps
 // when the file is read back. As with `ghostwatch events -w` (sysdig -F), events the filter drops
 // but the state needs are written hidden (state-only), and a dropped enter event is written hidden
-// before its exit when the exit is written, so readers pair them as the recorder did.
+// before its exit when the exit is written (it is kept per thread until then), so readers pair
+// them as the recorder did.
 import { LegacyConverter, liveEventsWrittenAs } from '../capture/compat.js';
 import { Event } from '../capture/event.js';
 import { CaptureWriter } from '../capture/writer.js';
 import { createRegistry } from '../fields/registry.js';
 import { compileCondition, eventTypesOf, parseCondition } from '../filter/index.js';
-import { listProbeEvents } from '../probe/index.js';
+import { CAPTURE_RING_KB, DEFAULT_SNAPLEN, listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State, stateNeeds } from '../state/state.js';
@@ -30,21 +36,33 @@ export interface CaptureOptions {
   filter?: string;
   /** Container runtime sockets given on the command line. */
   containers?: ContainerSockets;
+  /** Bytes of each I/O buffer to keep (-s; default 80, as sysdig). */
+  snaplen?: number;
 }
 
 /** How long events of a new container are kept back, waiting for its description. */
 const CONTAINER_WAIT_MS = 500;
+/** Threads whose dropped enter event is kept (past this, those kept are forgotten). */
+const MAX_PENDING_ENTERS = 65_536;
+const GENERIC_E = 0;
+const GENERIC_X = 1;
 
 /** Records the live system; resolves to the exit status. */
 export async function runCapture(o: CaptureOptions): Promise<number> {
   const state = new State();
   let syscalls: string[];
+  let allSyscalls = true;
   try {
     const ast = o.filter === undefined ? undefined : parseCondition(o.filter);
     if (ast !== undefined) state.filter = compileCondition(ast, createRegistry(state));
     syscalls = listProbeEvents();
-    // With a filter, only the events it can match and those the state needs.
-    if (ast !== undefined) syscalls = probeSyscalls(liveEventsWrittenAs(eventTypesOf(ast, SYSCALL_EVENT_UNIVERSE)), { all: true }, syscalls);
+    // With a filter, only the events it can match and those the state needs; the calls without
+    // events of their own only when it can match the generic event.
+    if (ast !== undefined) {
+      const types = eventTypesOf(ast, SYSCALL_EVENT_UNIVERSE);
+      syscalls = probeSyscalls(liveEventsWrittenAs(types), { all: true }, syscalls);
+      allSyscalls = types.has(GENERIC_E) || types.has(GENERIC_X);
+    }
   } catch (err) {
     reportError(err);
     return 1;
@@ -52,7 +70,10 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
 
   let live: LiveSource;
   try {
-    live = await openLive({ syscalls, containers: commandLineContainerConfig(o.containers), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
+    live = await openLive({
+      syscalls, enterEvents: true, allSyscalls, snaplen: o.snaplen ?? DEFAULT_SNAPLEN, ringKb: CAPTURE_RING_KB,
+      containers: commandLineContainerConfig(o.containers), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`),
+    });
   } catch (err) {
     reportError(err);
     return 1;
@@ -68,10 +89,13 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
     return 1;
   }
 
-  // A signal stops the recording at the next event (and detaches the probe, for an idle system).
+  // A signal detaches the probe: the events it captured until then are still written (on a busy
+  // system the recording runs behind the calls it records), then the file is closed. A second
+  // signal stops at the next event.
   let interrupted = false;
+  let signals = 0;
   const interrupt = () => {
-    interrupted = true;
+    if (++signals > 1) interrupted = true;
     void live.stop();
   };
   process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
@@ -82,7 +106,7 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
   let deadline = Infinity;
   const timer = window > 0 ? setTimeout(() => void live.stop(), seconds * 1000) : undefined;
   const recorder = new Recorder(state, writer, o.count ?? Infinity);
-  const converter = new LegacyConverter();
+  const converter = new LegacyConverter({ probeEnters: true });
   // A new container's description is written before its first events (it comes from the runtime
   // a moment after them): readers of the capture then know the container from its first process on.
   const hold = new ContainerHold({
@@ -134,9 +158,10 @@ class Recorder implements EventSteps {
   /** Set once `limit` shown events are written. */
   full = false;
   private shown = 0;
-  /** The last enter event the filter dropped, while its exit may still be written. */
-  private readonly pendingEnter = new Event();
-  private hasPendingEnter = false;
+  /** Per thread, the last enter event the filter dropped, while its exit may still be written. */
+  private readonly pendingEnters = new Map<number, Event>();
+  /** Copies no longer pending, reused (no allocation per event). */
+  private readonly spareEvents: Event[] = [];
   /** Container events already written ahead of their turn (by number). */
   private readonly written = new Set<number>();
 
@@ -152,13 +177,19 @@ class Recorder implements EventSteps {
     const isEnter = (e.type & 1) === 0;
     const shown = this.state.process(e);
     const write = shown || stateNeeds(e.type);
-    if (isEnter) {
-      this.hasPendingEnter = !write;
-      if (!write) this.pendingEnter.copyFrom(e);
-    } else {
-      const p = this.pendingEnter;
-      if (write && this.hasPendingEnter && p.type === e.type - 1 && p.tid === e.tid) this.writer.writeHidden(p);
-      this.hasPendingEnter = false;
+    const pending = this.pendingEnters.get(e.tid);
+    if (pending !== undefined) {
+      // The thread's next event: its exit (written hidden before it, when it is written), or a
+      // call whose exit never came.
+      if (!isEnter && write && pending.type === e.type - 1) this.writer.writeHidden(pending);
+      this.pendingEnters.delete(e.tid);
+      this.spareEvents.push(pending);
+    }
+    if (isEnter && !write) {
+      if (this.pendingEnters.size >= MAX_PENDING_ENTERS) this.pendingEnters.clear();
+      const copy = this.spareEvents.pop() ?? new Event();
+      copy.copyFrom(e);
+      this.pendingEnters.set(e.tid, copy);
     }
     if (!write) return false;
     if (!shown) {

@@ -1,8 +1,8 @@
 // `ghostwatch fields`: every field with its type and a one-line description, in the layout of
-// sysdig -lv (sysdig -l without types is `--brief`).
-import { FIELD_CLASSES } from '../fields/registry.js';
-import { listFields } from '../fields/list.js';
+// sysdig -lv (sysdig -l without types is `--brief`): the syscall source's fields, then those of the
+// k8s_audit source, each class with the sources it serves.
+import { fieldList, SOURCE_FIELDS } from './field-list.js';
 
 export function printFields(brief = false): void {
-  process.stdout.write(listFields(FIELD_CLASSES, !brief));
+  process.stdout.write(fieldList(SOURCE_FIELDS, { format: 'text', namesOnly: false, verbose: !brief }));
 }

@@ -1,6 +1,8 @@
 // ghostwatch's command line. Each subcommand lives in its own module; this file only declares
 // the flags (sysdig's for `events`) and turns every error into one line on stderr and exit 1.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import type { TimeType } from '../fields/spec.js';
+import { DEFAULT_SNAPLEN, MAX_SNAPLEN } from '../probe/index.js';
 import { runCapture } from './capture.js';
 import type { ContainerSockets } from './containers.js';
 import { runEvents } from './events.js';
@@ -24,13 +26,19 @@ interface EventsFlags extends SocketFlags {
   readonly verbose?: true;
   readonly printAscii?: true;
   readonly printHexAscii?: true;
+  readonly printHex?: true;
   readonly printBase64?: true;
+  readonly json?: true;
+  readonly timetype?: TimeType;
+  readonly snaplen?: number;
+  readonly summary?: true;
 }
 
 interface CaptureFlags extends SocketFlags {
   readonly write: string;
   readonly M?: number;
   readonly number?: number;
+  readonly snaplen?: number;
 }
 
 interface RunFlags {
@@ -68,10 +76,12 @@ interface RunFlags {
   readonly pluginInfo?: string;
 }
 
+// Set before the subcommands are declared: they inherit both. commander's own errors (an unknown
+// option, a missing argument, a value an option's parser rejects) become one line "Error: ...".
 const program = new Command('ghostwatch')
   .description('Runtime threat detection for Linux hosts and Kubernetes nodes (Falco/sysdig compatible)')
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(`${commanderErrorLine(s)}\n`) });
 
 program
   .command('events')
@@ -83,8 +93,13 @@ program
   .option('-n, --number <count>', 'stop after this many events', (v) => positiveInt(v, '-n'))
   .option('-v, --verbose', 'print long parameters and buffers in full')
   .option('-A, --print-ascii', 'print only the text part of data buffers')
+  .option('-x, --print-hex', 'print data buffers in hex')
   .option('-X, --print-hex-ascii', 'print data buffers in hex and ASCII')
   .option('-b, --print-base64', 'print data buffers in base64')
+  .option('-j, --json', 'print each event as a JSON object of its fields, one per line (as sysdig -j)')
+  .option('-t, --timetype <type>', 'how %evt.outputtime prints: h (human-readable, the default), a (absolute s.ns), r (since the first event), d (the call\'s latency), D (since the previous event)', timeType)
+  .option('-s, --snaplen <len>', `live: keep the first <len> bytes of each I/O buffer (default ${DEFAULT_SNAPLEN}, at most ${MAX_SNAPLEN})`, snaplen)
+  .option('-S, --summary', 'print the event summary (the events seen, by number of calls) at the end')
   .option('--cri <path>', "live: a CRI runtime's socket to ask about containers, instead of the default ones (repeatable, as sysdig's)", collect, [])
   .option('--docker <path>', "live: a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)", collect, [])
   .option('--podman <path>', "live: podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
@@ -98,8 +113,13 @@ program
       compress: opts.compress === true,
       count: opts.number,
       verbose: opts.verbose === true,
-      bufferFormat: opts.printAscii === true ? 'ascii' : opts.printHexAscii === true ? 'hex' : opts.printBase64 === true ? 'base64' : 'normal',
+      bufferFormat: opts.printAscii === true ? 'ascii' : opts.printHexAscii === true ? 'hexascii' : opts.printHex === true ? 'hex'
+        : opts.printBase64 === true ? 'base64' : 'normal',
       filter: filter.length > 0 ? filter.join(' ') : undefined,
+      json: opts.json === true,
+      timeType: opts.timetype,
+      snaplen: opts.snaplen,
+      summary: opts.summary === true,
     });
   });
 
@@ -109,6 +129,7 @@ program
   .requiredOption('-w, --write <file>', 'capture file to write')
   .option('-M <seconds>', 'stop after this many seconds (default: at SIGINT/SIGTERM)', (v) => positiveInt(v, '-M'))
   .option('-n, --number <count>', 'stop after this many events are written', (v) => positiveInt(v, '-n'))
+  .option('-s, --snaplen <len>', `keep the first <len> bytes of each I/O buffer (default ${DEFAULT_SNAPLEN}, at most ${MAX_SNAPLEN})`, snaplen)
   .option('--cri <path>', "a CRI runtime's socket to ask about containers, instead of the default ones (repeatable, as sysdig's)", collect, [])
   .option('--docker <path>', 'a Docker Engine API socket to ask about containers, instead of /var/run/docker.sock (repeatable)', collect, [])
   .option('--podman <path>', "podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
@@ -119,6 +140,7 @@ program
       write: opts.write,
       ...(opts.M !== undefined && { durationSeconds: opts.M }),
       ...(opts.number !== undefined && { count: opts.number }),
+      ...(opts.snaplen !== undefined && { snaplen: opts.snaplen }),
       ...(filter.length > 0 && { filter: filter.join(' ') }),
     });
   });
@@ -158,7 +180,7 @@ program
   .option('-t <tag>', 'run only the rules with this tag; repeatable', collect, [])
   .option('-T <tag>', 'disable the rules with this tag; repeatable', collect, [])
   .option('-M <seconds>', 'stop after this many seconds (of event time, for a capture)', (v) => positiveInt(v, '-M'), 0)
-  .option('-v', 'verbose: rule warnings, and at the end the counts of detections')
+  .option('-v', 'verbose: rule warnings in full (also when the log is off), and at the end the counts of detections')
   .option('-L', 'list the loaded rules with their descriptions, then exit (with json_output: every rule, macro and list in detail, in JSON)')
   .option('-l <rule>', 'show the description of this rule, then exit (with json_output: its details, in JSON)')
   .option('--list [source]', 'list the fields rules can use (source: syscall), then exit')
@@ -220,10 +242,29 @@ program
     process.exit(status);
   });
 
+/** An option's value that must be a whole number (digits only: not 1.5, 1e3, 0x10 or ''). */
 function positiveInt(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CommanderError(1, 'ghostwatch.badNumber', `${flag} takes a whole number, got '${v}'`);
+  // commander reports an InvalidArgumentError as "option '<flags>' argument '<v>' is invalid. <message>".
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${flag} takes a whole number.`);
+  return Number(v);
+}
+
+/** -s: sysdig's snaplen, within what the probe can copy. */
+function snaplen(v: string): number {
+  const n = positiveInt(v, '-s');
+  if (n > MAX_SNAPLEN) throw new InvalidArgumentError(`-s takes at most ${MAX_SNAPLEN} (bytes of each buffer).`);
   return n;
+}
+
+/** -t: sysdig's time formats. */
+function timeType(v: string): TimeType {
+  if (v === 'h' || v === 'a' || v === 'r' || v === 'd' || v === 'D') return v;
+  throw new InvalidArgumentError('-t takes h, a, r, d or D.');
+}
+
+/** commander's message ("error: unknown option '--x'\n(Did you mean --y?)") as ghostwatch's one error line. */
+function commanderErrorLine(message: string): string {
+  return `Error: ${message.replace(/^error: /, '').trim().replace(/\s*[\r\n]+\s*/g, ' ')}`;
 }
 
 program.addHelpText('after', `
@@ -236,7 +277,7 @@ try {
   await program.parseAsync(argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // commander has already printed its message (or the help text, exit code 0).
+    // commander has already printed its message through outputError (or the help text, exit code 0).
     process.exitCode = err.exitCode;
   } else {
     reportError(err);

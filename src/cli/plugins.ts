@@ -1,10 +1,43 @@
 // Falco's plugins as ghostwatch knows them, for --list-plugins, --plugin-info, -L's "plugins" and
 // --version's plugin_versions. ghostwatch loads no plugin library: what a plugin does, it does
-// built in, or not at all. The container plugin is built in (the container and k8s fields, the
-// container events, the runtimes' metadata); k8saudit and json are not (rules of source
-// k8s_audit are skipped, as Falco skips rules of a source it has no plugin for).
+// built in, or not at all. Built in: the container plugin (the container and k8s fields, the
+// container events, the runtimes' metadata), always in effect; the k8saudit plugin (the k8s_audit
+// event source and its ka.* fields) and the json plugin (json.* and jevt.* fields), in effect
+// when the configuration loads them (load_plugins), as in Falco.
 import type { PluginUse } from '../rules/index.js';
 import { CONTAINER_INIT_SCHEMA, JSON_SCHEMA_DRAFT, type JsonSchema } from '../config/json-schema.js';
+
+const ASYNC_DESC = 'If true then async extraction optimization is enabled (Default: true); accepted, without effect in ghostwatch';
+
+/** The k8saudit plugin's init_config, as its schema gives it, with ghostwatch's bearer token keys. */
+const K8SAUDIT_INIT_SCHEMA: JsonSchema = {
+  $schema: JSON_SCHEMA_DRAFT,
+  title: 'K8sAuditInitConfig',
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    sslCertificate: {
+      type: 'string', title: 'SSL certificate', default: '/etc/falco/falco.pem',
+      description: 'The SSL Certificate to be used with the HTTPS Webhook endpoint (Default: /etc/falco/falco.pem): one PEM file with the private key and the certificate',
+    },
+    useAsync: { type: 'boolean', title: 'Use async extraction', default: true, description: ASYNC_DESC },
+    maxEventSize: { type: 'integer', title: 'Maximum event size', default: 262144, description: 'Maximum size of single audit event (Default: 262144)' },
+    webhookMaxBatchSize: {
+      type: 'integer', title: 'Maximum webhook request size', default: 12582912,
+      description: 'Maximum size of incoming webhook POST request bodies (Default: 12582912)',
+    },
+    webhookBearerToken: { type: 'string', description: "ghostwatch's: the bearer token webhook clients must send (Authorization: Bearer TOKEN)" },
+    webhookBearerTokenFile: { type: 'string', description: "ghostwatch's: a file holding that token (instead of webhookBearerToken)" },
+  },
+};
+
+const JSON_INIT_SCHEMA: JsonSchema = {
+  $schema: JSON_SCHEMA_DRAFT,
+  title: 'JsonInitConfig',
+  type: 'object',
+  additionalProperties: true,
+  properties: { useAsync: { type: 'boolean', title: 'Use async extraction', default: true, description: ASYNC_DESC } },
+};
 
 export interface PluginInfo extends PluginUse {
   readonly description: string;
@@ -46,7 +79,8 @@ export const PLUGINS: readonly PluginInfo[] = [
     asyncSources: [],
     asyncEvents: [],
     parsing: false,
-    builtIn: false,
+    builtIn: true,
+    initSchema: K8SAUDIT_INIT_SCHEMA,
   },
   {
     name: 'json',
@@ -58,7 +92,8 @@ export const PLUGINS: readonly PluginInfo[] = [
     asyncSources: [],
     asyncEvents: [],
     parsing: false,
-    builtIn: false,
+    builtIn: true,
+    initSchema: JSON_INIT_SCHEMA,
   },
 ];
 
@@ -81,12 +116,13 @@ export function formatPluginInfo(p: PluginInfo): string {
 }
 
 /**
- * --list-plugins: the plugins ghostwatch has built in, in Falco's layout. They are always there
- * (the container plugin's entry in `plugins:` only configures it); other configured plugins are
- * not loaded, and a warning at start names them.
+ * --list-plugins: the plugins in effect, in Falco's layout: the container plugin (always: its entry
+ * in `plugins:` only configures it), and the other built-in plugins the configuration loads
+ * (`loaded`: k8saudit, json). Other configured plugins are not loaded; a warning at start names them.
  */
-export function listPlugins(): string {
-  return `${String(BUILT_IN_PLUGINS.length)} Plugins Loaded:\n\n${BUILT_IN_PLUGINS.map((p) => `${formatPluginInfo(p)}\n`).join('')}\n`;
+export function listPlugins(loaded: readonly string[] = []): string {
+  const shown = BUILT_IN_PLUGINS.filter((p) => p.name === 'container' || loaded.includes(p.name));
+  return `${String(shown.length)} Plugins Loaded:\n\n${shown.map((p) => `${formatPluginInfo(p)}\n`).join('')}\n`;
 }
 
 /**

@@ -8,10 +8,11 @@
 // error is one line "Error: ..." on stderr, exit 1.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
+import { resolve } from 'node:path';
 import type { Event } from '../capture/event.js';
 import type { GhostwatchConfig } from '../config/config.js';
 import { configJsonSchema, ruleJsonSchema } from '../config/json-schema.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, defaultConfigPath, loadConfig, packageRoot } from '../config/load.js';
 import type { RawNode } from '../config/tree.js';
 import { describeRules } from '../engine/describe.js';
 import { detect } from '../engine/detect.js';
@@ -19,11 +20,13 @@ import { DROP_RULE, DropMonitor } from '../engine/drops.js';
 import { isSyscallEvent, ruleEventNames } from '../engine/live-syscalls.js';
 import { ProbeDropSource } from '../engine/probe-drops.js';
 import { RuleEngine } from '../engine/engine.js';
+import { RulesInForce } from '../engine/rules-in-force.js';
 import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
 import { DetectionStats } from '../engine/stats.js';
 import { READ_TIMEOUT_MS, TIMEOUT_RULE, TimeoutMonitor } from '../engine/timeouts.js';
 import { TokenBucket } from '../engine/token-bucket.js';
-import { createRegistry, FIELD_CLASSES } from '../fields/registry.js';
+import { createRegistry } from '../fields/registry.js';
+import type { FieldRegistry } from '../fields/types.js';
 import { AlertFormatter, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
 import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
@@ -34,18 +37,22 @@ import { Outputs } from '../outputs/outputs.js';
 import { ProgramOutput } from '../outputs/program.js';
 import { StdoutOutput } from '../outputs/stdout.js';
 import {
-  checkPluginRequirements, DescribeError, describeRulesJson, ERROR_CODES, loadRules, type LoadedRule, type LoadResult, readRulesFiles,
-  renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys,
+  checkPluginRequirements, DescribeError, describeRulesJson, loadErrorLine, loadRules, loadWarningLines, type LoadedRule, type LoadResult,
+  readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
 } from '../rules/index.js';
 import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { errorLine } from './errors.js';
 import { ignoredEventsText, listEvents } from './event-list.js';
-import { fieldList } from './field-list.js';
+import { fieldList, SOURCE_FIELDS } from './field-list.js';
 import { outputFormat } from './formats.js';
 import { packageVersion, pageSize, PROBE_SCHEMA_VERSION, supportJson, versionJson, versionText } from './info.js';
 import { BUILT_IN_PLUGINS, listPlugins, type PluginEntry, pluginInfo } from './plugins.js';
+import {
+  K8S_AUDIT_SOURCE, loadedPluginNames, loadedSources, PluginSourceError, PluginSources, pluginVersionsInEffect, ruleSources, runPluginSourcesOnly,
+} from './plugin-sources.js';
+import { LoaderThread, Reloader, ReloadTriggers, restartNeeded } from './reload.js';
 
 export interface RunOptions {
   readonly rules: readonly string[];
@@ -137,7 +144,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
 
   const { config: loaded, file: configFile, unimplemented, tree } = loadConfig(o.config, o.options);
   const config: GhostwatchConfig = o.unbuffered ? { ...loaded, bufferedOutputs: false } : loaded;
-  logger.configure({ enabled: config.logStderr, level: config.logLevel, iso8601: config.timeFormatIso8601 });
+  configureLogger(logger, config);
   logger.log(LOG.INFO, `ghostwatch version: ${packageVersion()}`);
   logger.log(LOG.INFO, `ghostwatch initialized with configuration file: ${configFile}`);
   if (unimplemented.length > 0) warn(logger, `Settings ghostwatch does not implement (ignored): ${unimplemented.join(', ')}`);
@@ -146,16 +153,20 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   if (o.pageSize) return print(`Your system page size is: ${String(guard(pageSize))} bytes\n`);
   const plugin = o.pluginInfo;
   if (plugin !== undefined) return print(guard(() => pluginInfo(plugin, configuredPlugins(tree))));
-  if (o.listPlugins) return print(listPlugins());
+  if (o.listPlugins) return print(listPlugins(loadedPluginNames(config)));
 
   if (o.listFields !== undefined) {
-    if (o.listFields !== true && o.listFields !== '' && o.listFields !== SYSCALL_SOURCE) throw new RunError('Value for --list must be a valid source type');
-    return print(fieldList(FIELD_CLASSES, { format, namesOnly: o.namesOnly === true, verbose: o.verbose }));
+    // Every source ghostwatch has built in can be listed, loaded or not.
+    const which = o.listFields;
+    const listed = which === true || which === '' ? SOURCE_FIELDS : SOURCE_FIELDS.filter((s) => s.source === which);
+    if (listed.length === 0) throw new RunError('Value for --list must be a valid source type');
+    return print(fieldList(listed, { format, namesOnly: o.namesOnly === true, verbose: o.verbose }));
   }
 
   // -e is Falco's older way of saying engine.kind=replay.
   const engine = o.capture !== undefined ? { kind: 'replay' as const, captureFile: o.capture } : config.engine;
-  if (engine.kind !== 'replay') selectEventSources(o);
+  // A capture is the only source when one is read (sources are not selected then, as in Falco).
+  const enabledSources = engine.kind !== 'replay' ? selectEventSources(o, loadedSources(config)) : new Set([SYSCALL_SOURCE]);
 
   if (o.validate.length > 0) return validate(o, config, logger);
 
@@ -169,6 +180,8 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   for (const tag of o.tags) logger.log(LOG.INFO, `Enabling rules with tag: ${tag}`);
   const sel: RuleSelection = { minPriority: config.minPriority, configSelection: config.ruleSelection, ...selection };
   const running = selectRules(set.rules, sel);
+  // Each source's rules run on its own events: the syscall detection gets the syscall rules.
+  const syscallRunning = running.filter((r) => r.source === SYSCALL_SOURCE);
 
   if (o.listRules || o.describeRule !== undefined) return print(describeLoaded(set, o.describeRule, config.jsonOutput));
   if (o.support) {
@@ -194,19 +207,28 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     }
   }
   try {
-    if (engine.kind === 'nodriver') return await runWithoutEvents(o, set, outputs, config, logger);
+    const plugins = enabledSources.has(K8S_AUDIT_SOURCE) ? await openPluginSources(running, config, outputs, hostname, o, logger) : undefined;
+    if (plugins !== undefined && !enabledSources.has(SYSCALL_SOURCE)) {
+      const stats = new DetectionStats(set.rules);
+      return await runPluginSourcesOnly(plugins, stats, outputs, {
+        verbose: o.verbose, outputTimeoutMs: config.outputTimeout, summary: () => stats.summary(),
+        notice: (m) => logger.log(LOG.NOTICE, m), info: (m) => logger.log(LOG.INFO, m),
+      });
+    }
+    if (engine.kind === 'nodriver') return await runWithoutEvents(o, set, outputs, config, logger, plugins);
     let input: Input;
     if (engine.kind === 'replay') {
       input = { capture: engine.captureFile };
     } else {
       try {
-        input = { live: await openLiveSystem(running, config, o.allEvents === true, logger) };
+        input = { live: await openLiveSystem(syscallRunning, config, o.allEvents === true, logger) };
       } catch (e) {
+        await plugins?.stop();
         await outputs.close(config.outputTimeout);
         throw e instanceof ProbeError ? new RunError(e.message) : e;
       }
     }
-    return await detectEvents(o, input, config, set, running, outputs, hostname, logger);
+    return await detectEvents(o, input, config, set, syscallRunning, outputs, hostname, logger, plugins);
   } finally {
     if (pidfile !== undefined) rmSync(pidfile, { force: true });
   }
@@ -223,24 +245,41 @@ async function print(text: string): Promise<number> {
   return 0;
 }
 
-/** The event sources ghostwatch has: syscall (the plugins' sources, k8s_audit..., are not built in). */
-const EVENT_SOURCES: readonly string[] = [SYSCALL_SOURCE];
-
-/** --enable-source / --disable-source, checked as Falco does (not when reading a capture). */
-function selectEventSources(o: RunOptions): void {
+/**
+ * --enable-source / --disable-source, checked as Falco does (not when reading a capture), among the
+ * sources loaded (syscall, and k8s_audit when the k8saudit plugin is): the sources enabled.
+ */
+function selectEventSources(o: RunOptions, loaded: readonly string[]): Set<string> {
   const enable = o.enableSources ?? [];
   const disable = o.disableSources ?? [];
   if (enable.length > 0 && disable.length > 0) throw new RunError('You can not mix --enable-source and --disable-source');
-  const enabled = new Set(enable.length > 0 ? [] : EVENT_SOURCES);
+  const enabled = new Set(enable.length > 0 ? [] : loaded);
   for (const src of enable) {
-    if (!EVENT_SOURCES.includes(src)) throw new RunError(`Attempted enabling an unknown event source: ${src}`);
+    if (!loaded.includes(src)) throw new RunError(`Attempted enabling an unknown event source: ${src}`);
     enabled.add(src);
   }
   for (const src of disable) {
-    if (!EVENT_SOURCES.includes(src)) throw new RunError(`Attempted disabling an unknown event source: ${src}`);
+    if (!loaded.includes(src)) throw new RunError(`Attempted disabling an unknown event source: ${src}`);
     enabled.delete(src);
   }
   if (enabled.size === 0) throw new RunError('Must enable at least one event source');
+  return enabled;
+}
+
+/** Opens the enabled plugin sources (k8s_audit): a webhook listens once this resolves; a failure ends the run. */
+async function openPluginSources(
+  running: readonly LoadedRule[], config: GhostwatchConfig, outputs: Outputs, hostname: string, o: RunOptions, logger: Logger,
+): Promise<PluginSources> {
+  logger.log(LOG.INFO, `Enabled event sources: ${[...loadedSources(config)].join(', ')}`);
+  try {
+    return await PluginSources.open(running, {
+      config, outputs, hostname, durationSeconds: o.durationSeconds,
+      info: (m) => logger.log(LOG.INFO, m), warn: (m) => warn(logger, m), debug: (m) => logger.log(LOG.DEBUG, m),
+    });
+  } catch (e) {
+    await outputs.close(config.outputTimeout);
+    throw e instanceof PluginSourceError ? new RunError(e.message) : e;
+  }
 }
 
 /** The items of `plugins:` (name and library_path), for --plugin-info by library path. */
@@ -273,8 +312,29 @@ function describeLoaded(set: RuleSet, ruleName: string | undefined, json: boolea
  * engine.kind nodriver: no kernel events. The rules are loaded and the outputs open; ghostwatch
  * waits for SIGINT/SIGTERM (or -M seconds), as Falco does with no event source to open.
  */
-async function runWithoutEvents(o: RunOptions, set: RuleSet, outputs: Outputs, config: GhostwatchConfig, logger: Logger): Promise<number> {
+async function runWithoutEvents(o: RunOptions, set: RuleSet, outputs: Outputs, config: GhostwatchConfig, logger: Logger, plugins?: PluginSources): Promise<number> {
+  // The plugin sources (k8s_audit) run meanwhile, until the same end.
+  const stats = new DetectionStats(set.rules);
+  const pluginRun = plugins?.run(stats);
   warn(logger, `Enabled event source '${SYSCALL_SOURCE}' will be opened with no driver, no event will be produced`);
+  // A reload checks the configuration and rules (nothing runs them).
+  let inForce = config;
+  const reloader = new Reloader({
+    reload: async () => {
+      const next = await loadInBackground(o);
+      guard(() => new RuleEngine(next.running, createRegistry(new State(), { allParams: true })));
+      plugins?.replaceRules(next.all, next.config);
+      inForce = next.config;
+      configureLogger(logger, next.config);
+      return `${next.running.length} rules loaded`;
+    },
+    info: (m) => logger.log(LOG.INFO, m),
+    error: (m) => reloadFailed(logger, m),
+    after: () => triggers.watch(watchedFiles(o, inForce)),
+    close: () => reloadLoader.close(),
+  });
+  const triggers = new ReloadTriggers(reloader, (m) => warn(logger, m));
+  triggers.watch(watchedFiles(o, config));
   await new Promise<void>((done) => {
     const timer = o.durationSeconds > 0 ? setTimeout(finish, o.durationSeconds * 1000) : undefined;
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -289,8 +349,15 @@ async function runWithoutEvents(o: RunOptions, set: RuleSet, outputs: Outputs, c
       done();
     }
   });
+  await triggers.close();
+  await plugins?.stop();
+  await pluginRun;
+  if (o.verbose) process.stderr.write(plugins?.summary() ?? '');
   await outputs.close(config.outputTimeout);
-  if (o.verbose) process.stdout.write(new DetectionStats(set.rules).summary());
+  if (o.verbose) {
+    process.stderr.write(reloader.summary());
+    process.stdout.write(stats.summary());
+  }
   return 0;
 }
 
@@ -302,17 +369,118 @@ type Input = { readonly capture: string; readonly live?: undefined } | { readonl
  * them; -A is base_syscalls.all), with the ring buffer syscall_buf_size_preset asks for.
  */
 async function openLiveSystem(running: readonly LoadedRule[], config: GhostwatchConfig, allEvents: boolean, logger: Logger): Promise<LiveSource> {
+  const syscalls = liveSyscalls(running, config, allEvents);
+  logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
+  return openLive({
+    // -A (or base_syscalls.all) brings the I/O calls in: their buffers' first falco_libs.snaplen
+    // bytes come with them (evt.buffer). Without it no buffer is copied.
+    syscalls, ringKb: config.syscallBufferKb, ...((allEvents || config.baseSyscalls.all) && { snaplen: config.snaplen }),
+    containers: { ...config.containers, hostRoot: process.env.HOST_ROOT ?? '' },
+    onWarning: (m) => warn(logger, m),
+  });
+}
+
+/** The events to capture for these rules, and Falco's warning for those of them that will not be. */
+function liveSyscalls(running: readonly LoadedRule[], config: GhostwatchConfig, allEvents: boolean): string[] {
   const supported = listProbeEventsOrFail();
   const names = ruleEventNames(running);
   const base = allEvents ? { ...config.baseSyscalls, all: true } : config.baseSyscalls;
   const syscalls = probeSyscalls(names === 'all' ? supported : names, base, supported);
   if (names !== 'all') warnUnsupportedEvents(names, syscalls);
-  logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
-  return openLive({
-    syscalls, ringKb: config.syscallBufferKb,
-    containers: { ...config.containers, hostRoot: process.env.HOST_ROOT ?? '' },
-    onWarning: (m) => warn(logger, m),
+  return syscalls;
+}
+
+/** The rules in force and what goes with them: their engine, and their outputs ready to format. */
+interface ActiveRules {
+  readonly engine: RuleEngine;
+  readonly matchAll: boolean;
+  readonly running: readonly LoadedRule[];
+  readonly formatter: AlertFormatter;
+  readonly prepared: ReadonlyMap<LoadedRule, PreparedOutput>;
+}
+
+function activeRules(running: readonly LoadedRule[], config: GhostwatchConfig, registry: FieldRegistry, hostname: string): ActiveRules {
+  const engine = guard(() => new RuleEngine(running, registry));
+  const formatter = new AlertFormatter(registry, {
+    json: config.jsonOutput,
+    includeOutput: config.jsonIncludeOutputProperty,
+    includeTags: config.jsonIncludeTagsProperty,
+    includeMessage: config.jsonIncludeMessageProperty,
+    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
+    iso8601: config.timeFormatIso8601,
+    hostname,
   });
+  const prepared = new Map<LoadedRule, PreparedOutput>(running.map((r) => [r, guard(() => formatter.prepare(r))]));
+  return { engine, matchAll: config.ruleMatching === 'all', running, formatter, prepared };
+}
+
+/** Falco's alert when a restart fails (its hot restart's dry run). */
+const RESTART_FAILURE_RULE = 'Falco internal: hot restart failure';
+
+/** A reload's configuration and rules. */
+interface Reloaded {
+  readonly config: GhostwatchConfig;
+  readonly running: readonly LoadedRule[];
+  readonly all: readonly LoadedRule[];
+}
+
+/** A reload's loading, done by the loader thread: the rules or the error line, with the log lines written meanwhile. */
+type LoadedForReload = (Reloaded | { readonly error: string }) & { readonly log: string };
+
+/** The reloads' loader thread (reload-worker.ts, found beside the compiled modules; inline without it). */
+const reloadLoader = new LoaderThread<RunOptions, LoadedForReload>(resolve(packageRoot(), 'dist', 'src', 'cli', 'reload-worker.js'), loadForReload);
+
+/** A reload's configuration and rules, loaded off the event loop; its log lines are written here, in order. */
+async function loadInBackground(o: RunOptions): Promise<Reloaded> {
+  const r = await reloadLoader.run(o);
+  if (r.log !== '') process.stderr.write(r.log);
+  if ('error' in r) throw new RunError(r.error);
+  return r;
+}
+
+/** The loader thread's work (exported for reload-worker.ts): reloadedRules, its log lines collected. */
+export function loadForReload(o: RunOptions): LoadedForReload {
+  let log = '';
+  const logger = new Logger({ enabled: false, level: LOG.INFO, iso8601: false }, (s) => (log += s));
+  try {
+    return { ...reloadedRules(o, logger), log };
+  } catch (e) {
+    return { error: e instanceof RunError || e instanceof ConfigError ? e.message : errorLine(e), log };
+  }
+}
+
+/**
+ * A reload's configuration and rules: -c and -o read again; the command line (-r, -D, -T, -t, -p,
+ * -U) as at start. A failing rules file is said once, in the reload's error line. The logger is
+ * set as the new configuration says (as at start).
+ */
+function reloadedRules(o: RunOptions, logger: Logger): Reloaded {
+  const { config: loaded } = loadConfig(o.config, o.options);
+  const config: GhostwatchConfig = o.unbuffered ? { ...loaded, bufferedOutputs: false } : loaded;
+  configureLogger(logger, config);
+  const set = loadRulesOrFail({ ...o, verbose: false }, config, logger);
+  const running = selectRules(set.rules, {
+    minPriority: config.minPriority, configSelection: config.ruleSelection,
+    disabledSubstrings: o.disable, disabledTags: o.disableTags, enabledTags: o.tags,
+  });
+  // `running`: the syscall source's rules; `all`: every source's (the plugin sources take theirs).
+  return { config, running: running.filter((r) => r.source === SYSCALL_SOURCE), all: running };
+}
+
+/** What watch_config_files watches: the configuration file, and the rules files and directories. */
+function watchedFiles(o: RunOptions, config: GhostwatchConfig): string[] {
+  if (!config.watchConfigFiles) return [];
+  return [o.config ?? defaultConfigPath(), ...(o.rules.length > 0 ? o.rules : config.rulesFiles)];
+}
+
+function configureLogger(logger: Logger, config: GhostwatchConfig): void {
+  logger.configure({ enabled: config.logStderr, level: config.logLevel, iso8601: config.timeFormatIso8601 });
+}
+
+/** A failed reload's one line: logged as an error, or on stderr when the log is off. */
+function reloadFailed(logger: Logger, message: string): void {
+  if (logger.enabled(LOG.ERR)) logger.log(LOG.ERR, message);
+  else process.stderr.write(`Error: ${escapeControls(message.replace(/[\r\n]+/g, ' '))}\n`);
 }
 
 /** A warning that is shown even when ghostwatch's own log is off (it says data will be missing). */
@@ -343,28 +511,23 @@ function warnUnsupportedEvents(ruleNames: ReadonlySet<string>, captured: readonl
 function listProbeEventsOrFail(): string[] {
   const binary = probeBinary();
   if (!existsSync(binary)) throw new RunError(`the eBPF probe is not built (${binary} is missing): run scripts/build-probe.sh`);
-  return guard(() => listProbeEvents(binary));
+  probeEvents ??= guard(() => listProbeEvents(binary));
+  return probeEvents;
 }
+
+/** The probe's events, asked once (a reload needs them again). */
+let probeEvents: string[] | undefined;
 
 async function detectEvents(
   o: RunOptions, input: Input, config: GhostwatchConfig, set: RuleSet, running: readonly LoadedRule[],
-  outputs: Outputs, hostname: string, logger: Logger,
+  outputs: Outputs, hostname: string, logger: Logger, plugins?: PluginSources,
 ): Promise<number> {
   const state = new State();
   // Live events carry parameters sysdig 0.29.3 did not know (ptrace's request on its exit event...): rules see them all.
   const registry = createRegistry(state, { allParams: true });
   const live = input.live;
-  const engine = guard(() => new RuleEngine(running, registry));
-  const formatter = new AlertFormatter(registry, {
-    json: config.jsonOutput,
-    includeOutput: config.jsonIncludeOutputProperty,
-    includeTags: config.jsonIncludeTagsProperty,
-    includeMessage: config.jsonIncludeMessageProperty,
-    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
-    iso8601: config.timeFormatIso8601,
-    hostname,
-  });
-  const prepared = new Map<LoadedRule, PreparedOutput>(running.map((r) => [r, guard(() => formatter.prepare(r))]));
+  // The rules and their outputs, replaced as a whole between two events by a reload.
+  const rules = new RulesInForce(activeRules(running, config, registry, hostname));
   // Live, the container runtimes are asked about each new container; an alert about one whose
   // description has not arrived yet waits for it (bounded), so it names its container and pod.
   const wait = new ContainerWait(2 * config.containers.lookupTimeoutMs, (id) => state.containers.get(id)?.lookupPending === true, (line) => outputs.send(line));
@@ -373,16 +536,19 @@ async function detectEvents(
     live.onContainerRemoved = (id) => state.containers.remove(id);
   }
   const sendAlert = (rule: LoadedRule, evt: Event) => {
+    const { formatter, prepared } = rules.current;
     const p = prepared.get(rule)!;
     const id = evt.thread?.containerId;
     if (id && state.containers.get(id)?.lookupPending === true) wait.hold(id, formatter.deferred(p, evt));
     else outputs.send(formatter.format(p, evt));
   };
   const stats = new DetectionStats(set.rules);
+  // The plugin sources (k8s_audit) are judged meanwhile, counted with the system calls.
+  const pluginRun = plugins?.run(stats);
   const clock = () => Number(process.hrtime.bigint());
   const drops = new DropMonitor(config.syscallEventDrops, {
     log: (m) => logger.log(LOG.DEBUG, m),
-    alert: (ts, m, fields) => outputs.send(formatter.internal(ts, 7, m, DROP_RULE, fields)),
+    alert: (ts, m, fields) => outputs.send(rules.current.formatter.internal(ts, 7, m, DROP_RULE, fields)),
     critical: (m) => {
       if (logger.enabled(LOG.CRIT)) logger.log(LOG.CRIT, m);
       else process.stderr.write(`${m}\n`);
@@ -398,6 +564,7 @@ async function detectEvents(
     stop = true;
     wake?.();
     stopLive();
+    void plugins?.stop();
   };
   const onReopen = () => {
     logger.log(LOG.INFO, 'SIGUSR1 received, reopening outputs...');
@@ -407,9 +574,50 @@ async function detectEvents(
   for (const [sig, h] of handlers) process.on(sig, h);
   let wake: (() => void) | undefined;
 
+  // SIGHUP and watch_config_files: the configuration and rules read again and put in force
+  // between two events; the probe, the state and the outputs stay.
+  let inForce = config;
+  const reloader = new Reloader({
+    reload: async (markInForce) => {
+      const next = await loadInBackground(o);
+      const active = activeRules(next.running, next.config, registry, hostname);
+      const before = rules.current.running.length;
+      let probe = '';
+      if (live !== undefined) {
+        const wanted = liveSyscalls(next.running, next.config, o.allEvents === true);
+        // The new calls first, then the rules, then the calls no rule needs any more: no event
+        // the new rules need is missed, and none the old ones still judge is taken away early.
+        const added = await live.setSyscalls([...new Set([...live.syscalls, ...wanted])]);
+        rules.replace(active);
+        markInForce();
+        const removed = await live.setSyscalls(wanted);
+        probe = `; event types attached: ${added.attached.join(', ') || 'none'}; detached: ${removed.detached.join(', ') || 'none'}`
+          + ` (${removed.programs} programs attached)`;
+      } else {
+        rules.replace(active);
+        markInForce();
+      }
+      plugins?.replaceRules(next.all, next.config);
+      inForce = next.config;
+      configureLogger(logger, next.config);
+      const restart = restartNeeded(config, next.config, { engineFixed: o.capture !== undefined });
+      if (restart.length > 0) warn(logger, `Settings changed that take effect only at the next start: ${restart.join(', ')}`);
+      return `${active.running.length} rules in force (were ${before})${probe}`;
+    },
+    info: (m) => logger.log(LOG.INFO, m),
+    error: (m, reason) => {
+      reloadFailed(logger, m);
+      outputs.send(rules.current.formatter.internal(BigInt(Date.now()) * 1_000_000n, 2, `${RESTART_FAILURE_RULE}: ${reason}`, RESTART_FAILURE_RULE, {}));
+    },
+    after: () => triggers.watch(watchedFiles(o, inForce)),
+    close: () => reloadLoader.close(),
+  });
+  const triggers = new ReloadTriggers(reloader, (m) => warn(logger, m));
+  triggers.watch(watchedFiles(o, config));
+
   // Live, Falco's notice when no event comes for syscall_event_timeouts.max_consecutives reads.
   const timeouts = live === undefined ? undefined : new TimeoutMonitor(config.syscallEventTimeoutsMax, () => live.progress(),
-    (message, fields) => outputs.send(formatter.internal(BigInt(Date.now()) * 1_000_000n, 7, message, TIMEOUT_RULE, fields)),
+    (message, fields) => outputs.send(rules.current.formatter.internal(BigInt(Date.now()) * 1_000_000n, 7, message, TIMEOUT_RULE, fields)),
     (ts) => localTimeOfDay(BigInt(Math.round(ts))));
   const timeoutTicks = timeouts === undefined ? undefined : setInterval(() => timeouts.tick(), READ_TIMEOUT_MS);
 
@@ -421,8 +629,7 @@ async function detectEvents(
     if (live === undefined) logger.log(LOG.INFO, `Reading events from capture file ${input.capture}`);
     else logger.log(LOG.INFO, 'Watching the live system (eBPF probe); SIGINT or SIGTERM stops');
     result = await detect(live ?? input.capture, {
-      state, engine, stats, clock, drops,
-      matchAll: config.ruleMatching === 'all',
+      state, rules, stats, clock, drops,
       alert: sendAlert,
       limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
       ...(config.outputsRate > 0 && { limiter: new TokenBucket(config.outputsRate, config.outputsMaxBurst, clock()) }),
@@ -438,6 +645,9 @@ async function detectEvents(
     clearTimeout(timer);
     clearInterval(timeoutTicks);
     await live?.stop();
+    await triggers.close();
+    await plugins?.stop();
+    await pluginRun?.catch(() => undefined);
     wait.flush();
     await outputs.close(config.outputTimeout);
     for (const [sig, h] of handlers) process.off(sig, h);
@@ -445,6 +655,9 @@ async function detectEvents(
   }
   clearTimeout(timer);
   clearInterval(timeoutTicks);
+  await triggers.close();
+  await plugins?.stop();
+  await pluginRun;
   wait.flush();
   if (o.verbose) {
     const used = process.cpuUsage(started);
@@ -452,6 +665,8 @@ async function detectEvents(
     if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait, result.holds) + tableStats(state, result.tablesAtStart));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
+    process.stderr.write(plugins?.summary() ?? '');
+    process.stderr.write(reloader.summary());
   }
   // Falco honours -M with a capture too: it waits that long once the events are read.
   if (live === undefined && o.durationSeconds > 0 && !stopRequested() && !result.stoppedByDrops) {
@@ -502,14 +717,12 @@ function validate(o: RunOptions, config: GhostwatchConfig, logger: Logger): numb
   logger.log(LOG.INFO, 'Validating rules file(s):');
   for (const f of o.validate) logger.log(LOG.INFO, `   ${f}`);
   const set = loadRules(readFiles(o.validate), loadOptions(config, o));
-  const pluginError = checkPluginRequirements(set.requiredPluginVersions);
+  const pluginError = checkPluginRequirements(set.requiredPluginVersions, pluginVersionsInEffect(config));
   if (pluginError !== undefined) throw new RunError(pluginError);
+  for (const r of set.results) if (r.successful && r.hasWarnings) warnLoadResult(r, set.contents, logger, o.verbose);
   if (config.jsonOutput) process.stdout.write(`${renderLoadResultsJson(set.results, set.contents)}\n`);
   else process.stdout.write(`${renderValidationSummary(set.results, set.contents)}\n`);
-  if (o.verbose) {
-    for (const r of set.results) if (r.successful && r.hasWarnings) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
-  }
-  if (!set.successful) throw new RunError(failureLine(set.results));
+  if (!set.successful) throw new RunError(set.results.filter((r) => !r.successful).map(loadErrorLine).join('; '));
   return 0;
 }
 
@@ -523,46 +736,55 @@ function loadRulesOrFail(o: RunOptions, config: GhostwatchConfig, logger: Logger
   const files = readFiles(paths);
   for (const f of files) logger.log(LOG.INFO, `Loading rules from file ${f.name}`);
   const set = loadRules(files, loadOptions(config, o));
+  // As Falco, the files load until one fails: its error is the one reported (a later file's
+  // errors may only follow from it, as its lists and macros are missing).
+  const failed = set.results.find((r) => !r.successful);
+  // A plugin the rules need and that is not loaded ends the run: its one line, not the warnings
+  // of the rules it made unknown.
+  const pluginError = checkPluginRequirements(set.requiredPluginVersions, pluginVersionsInEffect(config));
+  if (pluginError !== undefined) throw new RunError(pluginError);
   for (const r of set.results) {
-    if (!r.successful) {
+    if (r === failed) {
       if (o.verbose) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
       break;
     }
-    if (o.verbose && r.hasWarnings) process.stderr.write(`${renderLoadResultText(r, set.contents, true)}\n`);
+    if (r.hasWarnings) warnLoadResult(r, set.contents, logger, o.verbose);
   }
-  const pluginError = checkPluginRequirements(set.requiredPluginVersions);
-  if (pluginError !== undefined) throw new RunError(pluginError);
-  if (!set.successful) throw new RunError(failureLine(set.results));
+  if (failed !== undefined) throw new RunError(loadErrorLine(failed));
   return set;
+}
+
+/**
+ * A rules file's warnings, logged as Falco logs them (its load result in full, at warning level).
+ * Shown even when ghostwatch's log is off, one line per warning (in full with -v): a rule that
+ * loads otherwise than written (a misspelt key is ignored) must not go unnoticed.
+ */
+function warnLoadResult(r: LoadResult, contents: ReadonlyMap<string, string>, logger: Logger, verbose: boolean): void {
+  if (logger.enabled(LOG.WARNING) || verbose) {
+    const [first = '', ...rest] = renderLoadResultText(r, contents, true).replace(/\n+$/, '').split('\n').map(escapeControls);
+    if (logger.enabled(LOG.WARNING)) logger.log(LOG.WARNING, first);
+    else process.stderr.write(`${first}\n`);
+    process.stderr.write(rest.map((l) => `${l}\n`).join(''));
+  } else {
+    for (const line of loadWarningLines(r)) process.stderr.write(`Warning: ${escapeControls(line.replace(/[\r\n]+/g, ' '))}\n`);
+  }
 }
 
 function readFiles(paths: readonly string[]) {
   return guard(() => readRulesFiles(paths));
 }
 
-/** The configuration's append_output, and -p's text added to the output of every syscall rule (as Falco does). */
+/**
+ * The configuration's append_output, and -p's text added to the output of every syscall rule (as
+ * Falco does). A -p format that cannot print is -p's error, not that of the first rule it joins.
+ */
 function loadOptions(config: GhostwatchConfig, o: RunOptions) {
   const print = o.print === undefined || o.print === '' ? [] : [{ source: SYSCALL_SOURCE, format: PRINT_FORMATS[o.print] ?? o.print }];
-  return { extraOutputFormats: [...config.extraOutputFormats, ...print], extraOutputFields: config.extraOutputFields };
-}
-
-/**
- * The first error of each file that failed, on one line: the innermost named item it is about and
- * the innermost place in the file (1-based line and column).
- */
-function failureLine(results: readonly LoadResult[]): string {
-  return results
-    .filter((r) => !r.successful)
-    .map((r) => {
-      const e = r.errors[0];
-      const locs = e.context.locations;
-      const item = [...locs].reverse().find((l) => l.itemName !== '') ?? locs.at(0);
-      const place = [...locs].reverse().find((l) => l.name === r.name);
-      const what = item === undefined ? '' : `${item.itemType}${item.itemName === '' ? '' : ` '${item.itemName}'`}`;
-      const where = place === undefined ? '' : ` at ${r.name}:${place.position.line + 1}:${place.position.column + 1}`;
-      return `${r.name}: Invalid: ${e.code} (${ERROR_CODES[e.code]}): ${e.message}${what === '' && where === '' ? '' : ` (${what}${where})`}`;
-    })
-    .join('; ');
+  for (const p of print) {
+    const why = syscallFormatError(p.format);
+    if (why !== undefined) throw new RunError(`-p '${p.format}' is not a valid output format: ${why}`);
+  }
+  return { extraOutputFormats: [...config.extraOutputFormats, ...print], extraOutputFields: config.extraOutputFields, sources: ruleSources(config) };
 }
 
 function resolveHostname(logger: Logger): string {

@@ -2,11 +2,13 @@
 // and checked with Falco's messages. Keys absent from the file take the value Falco gives them
 // when its configuration does not name them.
 import type { ExtraOutputField, ExtraOutputFormat } from '../rules/index.js';
-import { parsePriority, type Priority } from '../rules/index.js';
+import { parsePriority, type Priority, syscallFormatError } from '../rules/index.js';
 import { decodeBool } from '../rules/yaml.js';
 import { ConfigError, type RawNode } from './tree.js';
+import { DEFAULT_SNAPLEN, MAX_SNAPLEN } from '../probe/events.js';
 import { DEFAULT_ENGINES } from '../sources/containers/metadata.js';
 import type { EngineName } from '../sources/containers/runtime.js';
+import { K8sAuditConfigError, type K8sAuditPluginConfig, readK8sAuditInit } from '../sources/k8saudit/config.js';
 
 export const LOG_LEVELS = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'] as const;
 /** Syslog severities: 0 emergency … 7 debug. */
@@ -70,8 +72,12 @@ export interface GhostwatchConfig {
   readonly engine: EngineConfig;
   /** The container plugin's settings: sockets of each runtime engine asked for container metadata. */
   readonly containers: EngineNamesConfig;
-  /** Plugins configured other than the built-in container plugin (not implemented). */
+  /** Plugins loaded (load_plugins, or every one configured) that ghostwatch does not implement. */
   readonly otherPlugins: readonly string[];
+  /** The k8saudit plugin (built in), when loaded: the k8s_audit event source. */
+  readonly k8sAudit?: K8sAuditPluginConfig;
+  /** Whether the json plugin (built in: json.* and jevt.* fields for k8s_audit) is loaded. */
+  readonly jsonPlugin: boolean;
   /** rules_files (or Falco's older rules_file), only the paths that exist, as Falco keeps them. */
   readonly rulesFiles: readonly string[];
   readonly ruleSelection: readonly RuleSelectionEntry[];
@@ -110,6 +116,10 @@ export interface GhostwatchConfig {
   readonly syscallBufferKb: number;
   /** Live: how often threads that have left the system are removed from the tables (falco_libs). */
   readonly threadPurgeIntervalS: number;
+  /** Live, with -A: bytes of each I/O buffer the events carry (falco_libs.snaplen). */
+  readonly snaplen: number;
+  /** Reload when the configuration file or a rules file or directory changes (as on SIGHUP). */
+  readonly watchConfigFiles: boolean;
 }
 
 const BUF_SIZE_PRESET_MIN = 1;
@@ -164,10 +174,10 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
 
   return {
     engine,
-    ...readPlugins(r.node('plugins'), fail),
+    ...readPlugins(r.node('plugins'), r.node('load_plugins') === undefined ? undefined : r.strings('load_plugins'), fail),
     rulesFiles,
     ruleSelection: readRuleSelection(r.node('rules'), fail),
-    ...readAppendOutput(r.node('append_output'), fail),
+    ...readAppendOutput(r.node('append_output'), name, fail),
     jsonOutput: r.bool('json_output', false),
     jsonIncludeOutputProperty: r.bool('json_include_output_property', true),
     jsonIncludeTagsProperty: r.bool('json_include_tags_property', true),
@@ -201,6 +211,8 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     },
     syscallBufferKb: 1024 << (bufPreset - 1),
     threadPurgeIntervalS: r.number('falco_libs.thread_table_auto_purging_interval_s', 300),
+    snaplen: Math.min(Math.max(r.number('falco_libs.snaplen', DEFAULT_SNAPLEN), 0), MAX_SNAPLEN),
+    watchConfigFiles: r.bool('watch_config_files', true),
   };
 }
 
@@ -233,17 +245,42 @@ function readEngine(r: Reader, fail: (msg: string) => never): EngineConfig {
 
 const ENGINES = Object.keys(DEFAULT_ENGINES) as EngineName[];
 
-/** The container plugin's init_config (a map, or JSON text as Falco also takes it); the other plugins' names. */
-function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): { containers: EngineNamesConfig; otherPlugins: string[] } {
+interface PluginsConfig {
+  containers: EngineNamesConfig;
+  otherPlugins: string[];
+  k8sAudit?: K8sAuditPluginConfig;
+  jsonPlugin: boolean;
+}
+
+/**
+ * The plugins: the container plugin's init_config (a map, or JSON text as Falco also takes it),
+ * always in effect (it is built in); the k8saudit and json plugins (built in) when loaded; the
+ * names of the other loaded plugins. As in Falco, `load_plugins` lists the plugins loaded (each
+ * must be configured); without it, every configured plugin is.
+ */
+function readPlugins(node: RawNode | undefined, loadPlugins: readonly string[] | undefined, fail: (msg: string) => never): PluginsConfig {
   const items = node?.kind === 'seq' ? node.items : [];
-  const otherPlugins: string[] = [];
-  let init: RawNode | undefined;
+  const byName = new Map<string, RawNode & { kind: 'map' }>();
   for (const item of items) {
     const name = item.kind === 'map' ? item.entries.get('name') : undefined;
     const text = name?.kind === 'scalar' ? name.text : '';
-    if (text === 'container') init = item.kind === 'map' ? item.entries.get('init_config') : undefined;
-    else otherPlugins.push(text);
+    if (item.kind === 'map' && !byName.has(text)) byName.set(text, item);
   }
+  for (const name of loadPlugins ?? []) {
+    if (!byName.has(name)) fail(`Cannot load plugin '${name}': plugin config not found for given name`);
+  }
+  const loaded = loadPlugins ?? [...byName.keys()];
+  const otherPlugins: string[] = [];
+  let k8sAudit: K8sAuditPluginConfig | undefined;
+  let jsonPlugin = false;
+  for (const name of new Set(loaded)) {
+    const item = byName.get(name)!;
+    if (name === 'container') continue;
+    if (name === 'json') jsonPlugin = true;
+    else if (name === 'k8saudit') k8sAudit = readK8sAuditPlugin(item, fail);
+    else otherPlugins.push(name);
+  }
+  let init: RawNode | undefined = byName.get('container')?.entries.get('init_config');
   if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, fail);
   const r = new Reader(init?.kind === 'map' ? init : { kind: 'map', entries: new Map() });
   const engines = {} as Record<EngineName, { enabled: boolean; sockets: readonly string[] }>;
@@ -264,19 +301,32 @@ function readPlugins(node: RawNode | undefined, fail: (msg: string) => never): {
   if (!Number.isInteger(newContainerWaitMs) || newContainerWaitMs < 0) fail("'plugins.init_config.new_container_wait_ms' of the container plugin must be an integer >= 0");
   if (!Number.isInteger(labelMaxLen) || labelMaxLen < 0) fail("'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");
   if (!Number.isInteger(lookupTimeoutMs) || lookupTimeoutMs <= 0) fail("'plugins.init_config.lookup_timeout_ms' of the container plugin must be an integer > 0");
-  return { containers: { engines, labelMaxLen, lookupTimeoutMs, newContainerWaitMs }, otherPlugins };
+  return { containers: { engines, labelMaxLen, lookupTimeoutMs, newContainerWaitMs }, otherPlugins, ...(k8sAudit && { k8sAudit }), jsonPlugin };
+}
+
+/** The k8saudit plugin's init_config (a map, or JSON text) and open_params; library_path is not loaded (it is built in). */
+function readK8sAuditPlugin(item: RawNode & { kind: 'map' }, fail: (msg: string) => never): K8sAuditPluginConfig {
+  let init = item.entries.get('init_config');
+  if (init?.kind === 'scalar' && init.text.trim() !== '') init = jsonNode(init.text, fail, 'k8saudit');
+  const params = item.entries.get('open_params');
+  try {
+    return { init: readK8sAuditInit(init), openParams: params?.kind === 'scalar' ? params.text : '' };
+  } catch (e) {
+    if (e instanceof K8sAuditConfigError) fail(e.message);
+    throw e;
+  }
 }
 
 /** What JSON.parse returns. */
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** A JSON init_config as a tree the Reader walks. */
-function jsonNode(text: string, fail: (msg: string) => never): RawNode {
+function jsonNode(text: string, fail: (msg: string) => never, plugin = 'container'): RawNode {
   let v: Json;
   try {
     v = JSON.parse(text) as Json;
   } catch (e) {
-    fail(`the container plugin's init_config is neither a map nor JSON (${(e as Error).message})`);
+    fail(`the ${plugin} plugin's init_config is neither a map nor JSON (${(e as Error).message})`);
   }
   const toNode = (x: Json): RawNode => {
     if (x === null) return { kind: 'null' };
@@ -340,6 +390,7 @@ const SUGGESTED_FIELDS = ['container.id', 'container.name', 'container.image.rep
 
 function readAppendOutput(
   node: RawNode | undefined,
+  name: string,
   fail: (msg: string) => never,
 ): { extraOutputFormats: ExtraOutputFormat[]; extraOutputFields: ExtraOutputField[] } {
   const extraOutputFormats: ExtraOutputFormat[] = [];
@@ -353,7 +404,16 @@ function readAppendOutput(
       ...(r.strings('match.tags').length > 0 && { tags: r.strings('match.tags') }),
       ...(r.string('match.rule', '') !== '' && { rule: r.string('match.rule', '') }),
     };
+    // A format that cannot be printed is the configuration's error, said as such before any rule
+    // is loaded (appended to every rule's output, it would fail the first rule it applies to).
+    const check = (key: string, at: RawNode | undefined, format: string) => {
+      const why = format !== '' && (match.source === undefined || match.source === 'syscall') ? syscallFormatError(format) : undefined;
+      if (why === undefined) return;
+      const where = at?.line === undefined ? 'Error in config option set with -o' : `Error reading config file (${name}), line ${at.line}`;
+      throw new ConfigError(`${where}: '${key}' is not a valid output format: ${why}`);
+    };
     const format = r.string('extra_output', '');
+    check('append_output.extra_output', r.node('extra_output'), format);
     if (format !== '') extraOutputFormats.push({ ...match, format });
     if (r.bool('suggested_output', false)) {
       for (const field of SUGGESTED_FIELDS) extraOutputFormats.push({ ...match, format: `${field.replace(/\./g, '_')}=%${field}`, suggested: true });
@@ -365,6 +425,7 @@ function readAppendOutput(
     for (const f of fields.items) {
       const def = fieldDefinition(f);
       if (def === undefined || keys.has(def.key)) fail("each item of 'append_output.extra_fields' must be a field name or one 'key: format' pair, each key once");
+      check(`append_output.extra_fields.${def.key}`, f, def.format);
       keys.add(def.key);
       extraOutputFields.push({ ...match, ...def });
     }

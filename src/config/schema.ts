@@ -86,13 +86,13 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   syscall_event_timeouts: map({ max_consecutives: int() }),
   // Live capture only: validated, without effect on captures (as in Falco).
   base_syscalls: map({ custom_set: strings(), repair: bool(), all: bool() }),
+  watch_config_files: bool(),
 
   // What Falco knows and ghostwatch does not implement.
   config_files: any(),
-  watch_config_files: bool(false),
   plugins_hostinfo: bool(false),
-  load_plugins: strings(false),
-  // Only the container plugin's entry is implemented (built in); other plugins are reported as not implemented.
+  // The container, k8saudit and json plugins are built in (library_path is not loaded); other loaded plugins are reported as not implemented.
+  load_plugins: strings(),
   plugins: list({ name: str(), library_path: str(), init_config: any(true), open_params: str() }),
   static_fields: any(),
   buffer_format_base64: bool(false),
@@ -127,7 +127,7 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   capture: unimplemented({ enabled: 'boolean', path_prefix: 'string', mode: 'string', default_duration: 'integer', max_file_size_mb: 'integer' }),
   falco_libs: map({
     thread_table_size: int(false), thread_table_auto_purging_interval_s: int(),
-    thread_table_auto_purging_thread_timeout_s: int(false), snaplen: int(false),
+    thread_table_auto_purging_thread_timeout_s: int(false), snaplen: int(),
   }),
   syscall_buf_size_preset: int(),
   syscall_drop_failed_exit: bool(false),

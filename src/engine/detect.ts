@@ -1,7 +1,8 @@
 // Detection over a capture or the live system: source → state (every event parsed, as Falco's
 // inspector does) → drop monitor → the rules that can match the event's type → alerts, rate
 // limited, to the outputs. Every match is counted, whether its alert is sent or rate limited, as
-// Falco counts them.
+// Falco counts them. The rules can be replaced while events flow (a reload): the loop takes the
+// new ones between two events (RulesInForce).
 import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
 import type { LoadedRule } from '../rules/index.js';
@@ -9,15 +10,15 @@ import type { State } from '../state/state.js';
 import { ContainerHold, type HoldOptions } from './container-hold.js';
 import type { DropMonitor } from './drops.js';
 import type { RuleEngine, RunningRule } from './engine.js';
+import type { RulesInForce } from './rules-in-force.js';
 import type { DetectionStats } from './stats.js';
 import type { TokenBucket } from './token-bucket.js';
 
 export interface Detection {
   readonly state: State;
-  readonly engine: RuleEngine;
+  /** The rules, replaceable between two events; each event raises every rule it matches (matchAll: rule_matching all) or only the first. */
+  readonly rules: RulesInForce<{ readonly engine: RuleEngine; readonly matchAll: boolean }>;
   readonly stats: DetectionStats;
-  /** Every matching rule (rule_matching: all) or only the first. */
-  readonly matchAll: boolean;
   /** Sends the alert of a rule for this event. */
   readonly alert: (rule: LoadedRule, evt: Event) => void;
   /** Called for a match the rate limiter holds back. */
@@ -91,11 +92,12 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
       return true;
     },
     judge: (evt: Event): void => {
-      if (d.matchAll) {
-        const n = d.engine.all(evt, matches);
+      const { engine, matchAll } = d.rules.current;
+      if (matchAll) {
+        const n = engine.all(evt, matches);
         for (let i = 0; i < n; i++) matched(matches[i].rule, evt);
       } else {
-        const r = d.engine.first(evt);
+        const r = engine.first(evt);
         if (r !== undefined) matched(r.rule, evt);
       }
       events++;
@@ -107,6 +109,7 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
     header: (h) => d.state.seed(h),
     event: (evt) => {
       if (stopped || d.stopRequested()) return false;
+      d.rules.boundary();
       if (hold !== undefined) hold.offer(evt);
       else if (steps.parse(evt)) steps.judge(evt);
       return !stopped;

@@ -4,26 +4,37 @@
 //      WARNING: N          (levels with detections, most severe first; Informational as INFO)
 //   Triggered rules by rule name:
 //      rule name: N        (rules with detections, in load order)
+// Rules are counted by name, so a rule keeps its count across reloads; a rule a reload brought in
+// is listed after the first ones.
 import { priorityName, type LoadedRule, type Priority } from '../rules/index.js';
 
 export class DetectionStats {
   private total = 0;
   private readonly byPriority = new Array<number>(8).fill(0);
-  /** By rule, indexed as the rules given to the constructor. */
+  /** By rule, indexed as `names`. */
   private readonly byRule: number[];
-  private readonly index = new Map<LoadedRule, number>();
+  private readonly names: string[];
+  private readonly index = new Map<string, number>();
 
   /** `rules`: every loaded rule, in load order (the order of the summary). */
-  constructor(private readonly rules: readonly LoadedRule[]) {
+  constructor(rules: readonly LoadedRule[]) {
+    this.names = rules.map((r) => r.name);
     this.byRule = new Array<number>(rules.length).fill(0);
-    rules.forEach((r, i) => this.index.set(r, i));
+    this.names.forEach((n, i) => {
+      if (!this.index.has(n)) this.index.set(n, i);
+    });
   }
 
   count(rule: LoadedRule): void {
     this.total++;
     this.byPriority[rule.priority]++;
-    const i = this.index.get(rule);
-    if (i !== undefined) this.byRule[i]++;
+    let i = this.index.get(rule.name);
+    if (i === undefined) {
+      i = this.names.push(rule.name) - 1;
+      this.byRule.push(0);
+      this.index.set(rule.name, i);
+    }
+    this.byRule[i]++;
   }
 
   get detected(): number {
@@ -37,7 +48,7 @@ export class DetectionStats {
     });
     out += 'Triggered rules by rule name:\n';
     this.byRule.forEach((n, i) => {
-      if (n > 0) out += `   ${this.rules[i].name}: ${n}\n`;
+      if (n > 0) out += `   ${this.names[i]}: ${n}\n`;
     });
     return out;
   }

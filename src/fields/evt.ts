@@ -3,7 +3,7 @@
 // error counters). Argument
 // rendering is the event renderer's (src/fields/render.ts); this file picks what to render.
 import type { Event } from '../capture/event.js';
-import { EC_IO_BASE, EventCategory, EVENT_TABLE, findLongestParam } from '../capture/event-table.js';
+import { EC_IO_BASE, EventCategory, EVENT_TABLE, EVENT_TYPE_NAMES, findLongestParam } from '../capture/event-table.js';
 import { EventFlag, ParamType, PrintFormat, type EventInfo } from '../capture/event-types.js';
 import { SYSCALL_CATEGORIES, SYSCALL_NAMES } from '../capture/names.js';
 import { findParam, renderArg, renderInfo, renderParamText, renderRawArg, visibleParamCount, type RenderOptions } from './render.js';
@@ -49,6 +49,22 @@ function result(e: Event): { index: number; value: number } | undefined {
   let i = findParam(e, 'res');
   if (i < 0 && (flagsOf(e) & EventFlag.CREATES_FD) !== 0 && !isEnter(e)) i = findParam(e, 'fd');
   return i < 0 ? undefined : { index: i, value: e.paramInt(i) };
+}
+
+/** The names evt.type can be compared with: every event's, and every system call's. */
+const EVENT_TYPE_NAMES_AND_SYSCALLS: ReadonlySet<string> = new Set([...EVENT_TYPE_NAMES, ...SYSCALL_NAMES.slice(1)]);
+
+/** Whether evt.type can be compared with this name: an event's or a system call's. */
+export function isEventTypeName(name: string): boolean {
+  return EVENT_TYPE_NAMES_AND_SYSCALLS.has(name);
+}
+
+/**
+ * A literal compared with evt.type must name an event or a system call, whatever the operator
+ * (sinsp's validate_filter_value; sysdig and Falco both refuse the filter: "unknown event type opne").
+ */
+function checkEventTypeName(text: string): void {
+  if (!isEventTypeName(text)) throw new FieldError(`unknown event type ${text}`);
 }
 
 /** The event type's name; generic syscall events name their syscall. */
@@ -438,7 +454,7 @@ export const SYSCALL_EVENT_CLASS: FieldClass = {
     },
     simple('evt.dir', T.CHARBUF, F.DIR, "event direction can be either '>' for enter events or '<' for exit events.",
       (e) => (isEnter(e) ? '>' : '<')),
-    simple('evt.type', T.CHARBUF, F.NA, "The name of the event (e.g. 'open').", typeName),
+    simple('evt.type', T.CHARBUF, F.NA, "The name of the event (e.g. 'open').", typeName, { checkValue: checkEventTypeName }),
     {
       name: 'evt.type.is', type: T.UINT32, arg: 'key', argRequired: true,
       desc: 'allows one to specify an event type, and returns 1 for events that are of that type. For example, evt.type.is.open returns 1 for open events, 0 for any other event.',

@@ -87,21 +87,30 @@ export class OutputFormat {
     return complete ? out : undefined;
   }
 
-  /** Like format(), but the line goes to `out` (with its newline) without being built as a string. */
+  /**
+   * Like format(), but the line goes to `out` (with its newline) without being built as a string.
+   * A field that throws (sysdig's "wrong event type 30" for %evt.rawarg.flags on an event without
+   * flags) leaves nothing of the line in `out`: the error is the only thing printed.
+   */
   write(evt: Event, out: LineSink): void {
     const mark = out.mark();
     let complete = true;
-    for (const t of this.tokens) {
-      if (typeof t === 'string') {
-        if (complete) out.text(t);
-        continue;
+    try {
+      for (const t of this.tokens) {
+        if (typeof t === 'string') {
+          if (complete) out.text(t);
+          continue;
+        }
+        let s = t.field.render(evt);
+        if (s === undefined) {
+          if (this.requireAll) complete = false;
+          s = '<NA>';
+        }
+        if (complete) out.text(t.width === 0 ? s : fit(s, t.width));
       }
-      let s = t.field.render(evt);
-      if (s === undefined) {
-        if (this.requireAll) complete = false;
-        s = '<NA>';
-      }
-      if (complete) out.text(t.width === 0 ? s : fit(s, t.width));
+    } catch (e) {
+      out.rollback(mark);
+      throw e;
     }
     if (complete) out.endLine();
     else out.rollback(mark);

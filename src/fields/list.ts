@@ -8,13 +8,15 @@ const LEFT = 30;
 const WIDTH = 120;
 const RULE = '-------------------------------';
 
-export function listFields(classes: readonly FieldClass[], verbose = false): string {
+/** `sourcesOf`, when given, names each class's event sources (an "Event Sources:" line, when several sources are listed). */
+export function listFields(classes: readonly FieldClass[], verbose = false, sourcesOf?: (cls: FieldClass) => readonly string[]): string {
   let out = '';
   for (const cls of classes) {
     if (cls.hidden) continue;
     out += `${RULE}\n`;
     out += `${'Field Class:'.padEnd(LEFT)}${cls.name}${cls.shortDesc ? ` (${cls.shortDesc})` : ''}\n`;
     if (cls.desc !== '') out += `${'Description:'.padEnd(LEFT)}${wrap(cls.desc)}\n`;
+    if (sourcesOf !== undefined) out += `${'Event Sources:'.padEnd(LEFT)}${sourcesOf(cls).join(' ')}\n`;
     out += '\n';
     for (const f of cls.fields) {
       if (f.hidden) continue;

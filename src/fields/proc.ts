@@ -31,8 +31,8 @@ const nonZero = (v: number): number | undefined => (v === 0 ? undefined : v);
 const childThreads = (t: ThreadInfo): number => t.nchilds ?? 0;
 
 /** The ns between the event and a (ns since epoch) start time. */
-function since(e: Event, start: number): number {
-  return Number(e.ts() - BigInt(Math.round(start)));
+function since(e: Event, start: bigint): number {
+  return Number(e.ts() - start);
 }
 
 /** Every ancestor's value, for conditions on an ancestor field used without an index. */
@@ -374,7 +374,7 @@ const SYSDIG_FIELDS: FieldSpec[] = [
     (t, c) => loginShellId(c, t)),
   thr('proc.duration', T.RELTIME, F.DEC,
     'number of nanoseconds since the process started.',
-    (t, _c, e) => (t.cloneTs === 0 ? undefined : since(e, t.cloneTs))),
+    (t, _c, e) => (t.cloneTs === 0n ? undefined : since(e, t.cloneTs))),
   thr('proc.fdopencount', T.UINT64, F.DEC,
     'number of open FDs for the process',
     (t, c) => main(c, t).fds.size),
@@ -524,7 +524,7 @@ const NEWER_FIELDS: FieldSpec[] = [
     (t) => nonZero(t.exeInoMtime)),
   thr('proc.exe_ino.ctime_duration_proc_start', T.ABSTIME, F.DEC,
     'number of nanoseconds between the last status change of the executable file and the start of the process that runs it.',
-    (t) => (t.cloneTs === 0 || t.exeInoCtime === 0 ? undefined : nonZero(t.cloneTs - t.exeInoCtime))),
+    (t) => (t.cloneTs === 0n || t.exeInoCtime === 0 ? undefined : nonZero(Number(t.cloneTs - BigInt(Math.round(t.exeInoCtime)))))),
   thr('thread.cap_permitted', T.CHARBUF, F.NA,
     'the permitted capabilities set.',
     (t) => capsToString(t.capPermitted)),
@@ -580,14 +580,17 @@ const NEWER_FIELDS: FieldSpec[] = [
     'number of nanoseconds since the parent of the process started.',
     (t, c, e) => {
       const p = ancestor(c.state, t, 1);
-      return p === undefined || p.cloneTs === 0 ? undefined : since(e, p.cloneTs);
+      return p === undefined || p.cloneTs === 0n ? undefined : since(e, p.cloneTs);
     }),
   thr('proc.pid.ts', T.RELTIME, F.DEC,
     'start of the process, as epoch timestamp in nanoseconds.',
-    (t) => nonZero(t.cloneTs)),
+    (t) => nonZero(Number(t.cloneTs))),
   thr('proc.ppid.ts', T.RELTIME, F.DEC,
     'start of the parent of the thread generating the event, as epoch timestamp in nanoseconds.',
-    (t, c) => parentOf(c.state, t)?.cloneTs),
+    (t, c) => {
+      const p = parentOf(c.state, t);
+      return p === undefined ? undefined : Number(p.cloneTs);
+    }),
   thr('proc.is_exe_lower_layer', T.BOOL, F.NA,
     "'true' if this process' executable file is in the lower layer of an overlayfs (e.g. it comes from a container image).",
     (t) => t.exeLowerLayer === true),

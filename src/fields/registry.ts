@@ -42,6 +42,17 @@ export function createRegistry(state: StateView, opts: FieldOptions = {}): Regis
   return new FieldTable(FIELD_CLASSES, ctx);
 }
 
+/** A registry of other field classes (a plugin event source's), bound and matched the same way. */
+export function createClassRegistry(classes: readonly FieldClass[], state: StateView, opts: FieldOptions = {}): Registry {
+  const ctx: FieldContext = {
+    state,
+    timeType: opts.timeType ?? 'h',
+    utcOffset: localUtcOffsetSeconds(),
+    render: { bufferFormat: opts.bufferFormat ?? 'normal', maxBufferLen: opts.verbose ? 0 : 80, state, allParams: opts.allParams === true },
+  };
+  return new FieldTable(classes, ctx);
+}
+
 class FieldTable implements Registry {
   readonly defs: readonly FieldDef[];
   private readonly byName = new Map<string, FieldSpec>();
@@ -104,9 +115,11 @@ class FieldTable implements Registry {
     const extract = x.extract;
     const render = x.render ?? ((e: Event) => printValue(extract(e), type, fmt));
     const candidates = x.candidates;
+    const checkValue = spec.checkValue;
     return {
       def: spec, text, type, ...(arg !== undefined && { arg }), extract, render,
       ...(candidates !== undefined && { candidates, ...(spec.neAll && { neAll: true }) }),
+      ...(checkValue !== undefined && { checkValue }),
     };
   }
 }

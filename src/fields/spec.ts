@@ -73,6 +73,8 @@ export interface FieldSpec extends FieldDef {
   readonly typeFor?: (arg: ArgValue) => ParamType;
   /** `!=` holds only when every candidate differs (fd.ip, fd.port...). */
   readonly neAll?: boolean;
+  /** Checks a literal a condition compares the field with (see BoundField.checkValue). */
+  readonly checkValue?: (text: string) => void;
 }
 
 export interface FieldClass {

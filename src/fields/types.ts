@@ -99,4 +99,10 @@ export interface FieldRegistry {
    * field name that prefixes the text, then its argument); throws FieldError when none matches.
    */
   match(text: string, pos: number): FieldMatch;
+  /**
+   * List fields also take the single-value operators (`contains`...), holding when one item does,
+   * as Falco's engine accepted before libs 0.17 (2024). Plugin sources (k8s_audit) have it, so
+   * the rules files written for those engines still load; the syscall source does not.
+   */
+  readonly anyItemOperators?: boolean;
 }

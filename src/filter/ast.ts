@@ -61,6 +61,8 @@ export interface BinaryCheck {
   readonly left: Operand;
   readonly right: RightOperand;
   readonly pos: Pos;
+  /** Where the operator is (errors about the operator point there); absent in trees built by hand. */
+  readonly opPos?: Pos;
 }
 
 /** The left side of a check (and the inside of val()). */
@@ -98,6 +100,8 @@ export interface ValueExpr {
 export interface ListItem {
   readonly value: string;
   readonly quoted: boolean;
+  /** Where the item is written (errors about it point there); absent in trees built by hand. */
+  readonly pos?: Pos;
 }
 
 /** `(a, "b c", d)`. */

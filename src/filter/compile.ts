@@ -116,9 +116,13 @@ class Compiler {
         // expandReferences has replaced every macro; one left means a resolver returned it unexpanded.
         throw new FilterCompileError('macro', `unexpected identifier '${e.name}'`, e.pos);
       case 'unary':
-        return this.exists(e);
       case 'binary':
-        return this.binary(e);
+        try {
+          return e.kind === 'unary' ? this.exists(e) : this.binary(e);
+        } catch (err) {
+          if (err instanceof FilterCompileError) err.check ??= e;
+          throw err;
+        }
     }
   }
 
@@ -136,8 +140,11 @@ class Compiler {
 
   private binary(e: BinaryCheck): Predicate {
     const left = this.operand(e.left);
-    const mismatch = operatorMismatch(e.op, left.type, left.isList);
-    if (mismatch !== undefined) throw new FilterCompileError('operator', mismatch, e.pos);
+    // A single-value operator on a list field, where the registry allows it: true when one item satisfies it.
+    const anyItem = left.isList && !isListOp(e.op) && this.registry.anyItemOperators === true;
+    const mismatch = operatorMismatch(e.op, left.type, left.isList && !anyItem);
+    // An error about the operator points at the operator, one about a value at that value.
+    if (mismatch !== undefined) throw new FilterCompileError('operator', mismatch, e.opPos ?? e.pos);
     const right = e.right;
     if (right.kind === 'field' || right.kind === 'transformer') return this.fieldComparison(e, left, this.operand(right));
 
@@ -146,10 +153,21 @@ class Compiler {
       throw new FilterCompileError('operator', `'${e.op}' operator takes a single value, not a list`, right.pos);
     }
     const field = left.field;
+    const checkValue = field?.checkValue;
+    if (checkValue !== undefined) {
+      const items = right.kind === 'value' ? [{ value: right.value, pos: right.pos }] : right.items;
+      for (const item of items) {
+        try {
+          checkValue(item.value);
+        } catch (err) {
+          throw new FilterCompileError('value', (err as Error).message, item.pos ?? right.pos);
+        }
+      }
+    }
     let test: Test;
     try {
-      if (field?.checkValue !== undefined) for (const l of literals) field.checkValue(l);
-      test = left.isList ? listLiteralTest(e.op, left.type, literals) : literalTest(e.op, left.type, literals);
+      test = anyItem ? anyItemTest(literalTest(e.op, left.type, literals))
+        : left.isList ? listLiteralTest(e.op, left.type, literals) : literalTest(e.op, left.type, literals);
     } catch (err) {
       throw new FilterCompileError('value', (err as Error).message, right.pos);
     }
@@ -164,7 +182,7 @@ class Compiler {
   /** `left op val(field)` or `left op transformer(field)`: both sides read per event. */
   private fieldComparison(e: BinaryCheck, left: Source, right: Source): Predicate {
     if (e.op === 'pmatch' || e.op === 'regex') {
-      throw new FilterCompileError('operator', `operator '${e.op}' doesn't support right-hand side fields`, e.right.pos);
+      throw new FilterCompileError('operator', `operator '${e.op}' doesn't support right-hand side fields`, e.opPos ?? e.right.pos);
     }
     if (isNetType(left.type)) {
       throw new FilterCompileError('operator', `field type '${typeName(left.type)}' doesn't support right-hand side fields`, e.pos);
@@ -259,4 +277,9 @@ function withCandidates(candidates: NonNullable<BoundField['candidates']>, test:
     }
     return false;
   };
+}
+
+/** A test of one value applied to a list's items: true when one of them passes. */
+function anyItemTest(test: Test): Test {
+  return (v) => (Array.isArray(v) ? (v as readonly Parameters<Test>[0][]).some(test) : test(v));
 }

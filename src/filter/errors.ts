@@ -1,7 +1,7 @@
 // Errors of the condition language. Both carry the position they are about, so the rules engine
 // can point at the offending spot of a rule's condition; their message reads like libsinsp's
 // ("filter error at index 10, line 1, column 11: expected a valid check operator ...").
-import type { Pos } from './ast.js';
+import type { Expr, Pos } from './ast.js';
 
 export class FilterError extends Error {
   /** 0-based offset in the condition text. */
@@ -38,6 +38,11 @@ export type CompileErrorKind =
 /** The condition is well-formed but cannot be bound to the fields (unknown field, bad operator or value...). */
 export class FilterCompileError extends FilterError {
   readonly kind: CompileErrorKind;
+  /**
+   * The check (`field op value`, `field exists`) being compiled when the error arose, set by the
+   * compiler: the rules engine finds by it whether the check is written in a rule or in a macro.
+   */
+  check?: Expr;
   constructor(kind: CompileErrorKind, reason: string, pos: Pos) {
     super(reason, pos);
     this.kind = kind;

@@ -239,12 +239,13 @@ class Parser {
   private parseCondition(left: Operand, pos: Pos): Expr {
     const s: Scanner = this.s;
     s.skipBlanks();
+    const opPos = s.pos();
     const op = this.tryOperator();
     if (op === undefined) s.fail(`expected a valid check operator: one of ${OPERATOR_LIST}`);
     if (op.arity === 'unary') return { kind: 'unary', op: 'exists', left, pos };
     s.skipBlanks();
     const right = op.arity === 'list' ? this.parseListRight() : this.parseScalarRight();
-    return { kind: 'binary', op: op.name as BinaryOp, left, right, pos } satisfies BinaryCheck;
+    return { kind: 'binary', op: op.name as BinaryOp, left, right, pos, opPos } satisfies BinaryCheck;
   }
 
   private tryOperator(): OperatorInfo | undefined {
@@ -306,11 +307,12 @@ class Parser {
 
   private parseListItem(): ListItem {
     const s: Scanner = this.s;
+    const pos = s.pos();
     const quoted = s.tryQuoted();
-    if (quoted !== undefined) return { value: quoted, quoted: true };
+    if (quoted !== undefined) return { value: quoted, quoted: true, pos };
     const bare = s.tryToken('bareItem');
     if (bare === undefined) s.fail('expected a list value: a quoted string or a bare string');
-    return { value: bare, quoted: false };
+    return { value: bare, quoted: false, pos };
   }
 }
 

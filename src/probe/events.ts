@@ -16,6 +16,16 @@ export const STATE_EVENTS: readonly string[] = [
   'setuid', 'setgid', 'setresuid', 'setresgid', 'setreuid', 'setregid', 'capset',
 ];
 
+/**
+ * sysdig's and Falco's default snaplen (bytes of each I/O buffer an event keeps; Falco's
+ * falco_libs.snaplen), and the most the probe copies of one buffer (GW_MAX_SNAPLEN, native/events.h).
+ */
+export const DEFAULT_SNAPLEN = 80;
+export const MAX_SNAPLEN = 4096;
+
+/** Capture mode's ring buffer (KiB): every call, enter and exit, is several times detection's flow. */
+export const CAPTURE_RING_KB = 32_768;
+
 /** The event names the built probe supports (system call names and procexit). */
 export function listProbeEvents(binary: string = probeBinary()): string[] {
   return execFileSync(binary, ['--list'], { encoding: 'utf8' }).split('\n').filter((s) => s !== '');

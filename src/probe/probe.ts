@@ -3,6 +3,11 @@
 // stream — the caller's header blocks followed by the live event blocks — to the same reader that
 // reads capture files, and the loader's counts of sent and dropped events.
 //
+// While it runs, setSyscalls() changes the events captured: the loader's control channel (its
+// stdin, "attach NAME..." / "detach NAME...", answered on the stats channel) attaches and
+// detaches only the difference; everything else (the ring buffer, the other programs, the stream)
+// goes on untouched.
+//
 // Life cycle: stop() sends SIGTERM; the loader detaches, drains its ring buffer, reports its final
 // counts and exits, which ends the stream. If this process dies, the loader gets SIGTERM from the
 // kernel (PR_SET_PDEATHSIG); if the loader dies, the kernel detaches its programs.
@@ -32,14 +37,48 @@ export interface ProbeOptions {
   readonly onCounts?: (counts: ProbeCounts) => void;
   /** The loader to run (default: native/build/ghostwatch-probe). */
   readonly binary?: string;
+  /** Bytes of each I/O buffer (read, write, send, recv... data) the events carry (default 0: none). */
+  readonly snaplen?: number;
+  /**
+   * Capture mode: an enter event for each call too, at its start (the calls are then dispatched from
+   * the raw_syscalls tracepoints, which cost every call something: never for detection).
+   */
+  readonly enterEvents?: boolean;
+  /** Capture mode: every other system call too, as the generic syscall event. */
+  readonly allSyscalls?: boolean;
 }
 
 /** How long stop() waits for the loader to drain before killing it. */
 const STOP_TIMEOUT_MS = 10_000;
 const STATS_FD = 3;
 
+/** The loader's answer to a control line. */
+interface ControlReply {
+  reply?: string;
+  ok?: boolean;
+  error?: string;
+  /** Programs attached after the command. */
+  programs?: number;
+  ms?: number;
+}
+
+/** What setSyscalls() changed. */
+export interface SyscallChange {
+  readonly attached: readonly string[];
+  readonly detached: readonly string[];
+  /** Programs attached now (events and their helpers). */
+  readonly programs: number;
+}
+
 export class Probe {
   private latest: ProbeCounts = NO_COUNTS;
+  /** The events captured now. */
+  private current: Set<string>;
+  /** Control lines sent and not yet answered, oldest first. */
+  private readonly waiting: { resolve: (r: ControlReply) => void; reject: (e: Error) => void }[] = [];
+  /** The last setSyscalls() (they run one after the other). */
+  private changing: Promise<unknown> = Promise.resolve();
+  private programs = 0;
   private consumed = false;
   /** Set by stop(): the loader's end is then expected. */
   private stopping = false;
@@ -55,9 +94,65 @@ export class Probe {
     private readonly child: ChildProcess,
     private readonly header: Buffer,
     exited: Promise<number | null>,
+    syscalls: readonly string[] = [],
   ) {
     this.exited = exited;
     this.pid = child.pid ?? -1;
+    this.current = new Set(syscalls);
+    // A write after the loader ended fails (EPIPE): the pending answers are rejected by its exit.
+    child.stdin?.on('error', () => undefined);
+    void exited.then(() => {
+      for (const w of this.waiting.splice(0)) w.reject(new ProbeError('the probe stopped before it answered'));
+    });
+  }
+
+  /** The events captured now (sorted). */
+  get syscalls(): string[] {
+    return [...this.current].sort();
+  }
+
+  /**
+   * Capture these events from now on: only the difference is attached and detached, the other
+   * programs and the stream are untouched. Resolves once the loader has done it; rejects with a
+   * ProbeError (nothing changed) when an event cannot be attached. Calls run one after the other.
+   */
+  setSyscalls(names: readonly string[]): Promise<SyscallChange> {
+    const run = this.changing.then(() => this.change(new Set(names)), () => this.change(new Set(names)));
+    this.changing = run;
+    return run;
+  }
+
+  private async change(wanted: ReadonlySet<string>): Promise<SyscallChange> {
+    const attach = [...wanted].filter((n) => !this.current.has(n)).sort();
+    const detach = [...this.current].filter((n) => !wanted.has(n)).sort();
+    if (attach.length > 0) {
+      await this.command('attach', attach);
+      for (const n of attach) this.current.add(n);
+    }
+    if (detach.length > 0) {
+      await this.command('detach', detach);
+      for (const n of detach) this.current.delete(n);
+    }
+    return { attached: attach, detached: detach, programs: this.programs };
+  }
+
+  /** One control line, and the loader's answer to it. */
+  private async command(verb: 'attach' | 'detach', names: readonly string[]): Promise<void> {
+    const stdin = this.child.stdin;
+    if (stdin === null || this.stopping || this.child.exitCode !== null || this.child.signalCode !== null) {
+      throw new ProbeError('the probe is not running');
+    }
+    const answer = new Promise<ControlReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    stdin.write(`${verb} ${names.join(' ')}\n`);
+    const r = await answer;
+    if (r.ok !== true) throw new ProbeError(`cannot ${verb} ${names.join(', ')}: ${r.error ?? 'the probe refused'}`);
+    this.programs = r.programs ?? this.programs;
+  }
+
+  /** @internal An answer on the stats channel (the ready line too: it says how many programs are attached). */
+  answered(r: ControlReply, toCommand = true): void {
+    if (toCommand) this.waiting.shift()?.resolve(r);
+    else this.programs = r.programs ?? 0;
   }
 
   /** @internal */
@@ -118,6 +213,7 @@ export class Probe {
     this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
+      this.child.stdin?.end();
       // Nobody reads the stream: let what is left go, so the loader's last writes do not block.
       if (!this.consumed) this.child.stdout?.resume();
       const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -136,28 +232,32 @@ export async function startProbe(opts: ProbeOptions): Promise<Probe> {
   const binary = opts.binary ?? probeBinary();
   const args = ['--stats-fd', String(STATS_FD)];
   if (opts.ringKb !== undefined) args.push('--ring-kb', String(opts.ringKb));
+  if (opts.snaplen !== undefined && opts.snaplen > 0) args.push('--snaplen', String(opts.snaplen));
+  if (opts.enterEvents === true) args.push('--enter-events');
+  if (opts.enterEvents === true && opts.allSyscalls === true) args.push('--all-syscalls');
   for (const pid of opts.ignorePids ?? [process.pid]) args.push('--ignore-tgid', String(pid));
   if (opts.syscalls.length === 0) throw new ProbeError('no events to capture');
   args.push(...opts.syscalls);
 
   const header = encodeHeader(opts.header ?? emptyHeader());
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  // stdin: the control channel (setSyscalls).
+  const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
   const exited = new Promise<number | null>((resolve) => {
     child.on('close', (code) => resolve(code));
     child.on('error', () => resolve(null));
   });
-  const probe = new Probe(child, header, exited);
+  const probe = new Probe(child, header, exited, opts.syscalls);
 
   return new Promise<Probe>((resolve, reject) => {
     let ready = false;
     child.on('error', (err) => reject(new ProbeError(`cannot run ${binary}: ${err.message}`)));
     const stats = createInterface({ input: child.stdio[STATS_FD] as Readable });
     stats.on('line', (text) => {
-      let line: StatsLine;
+      let line: StatsLine & ControlReply;
       try {
-        line = JSON.parse(text) as StatsLine;
+        line = JSON.parse(text) as StatsLine & ControlReply;
       } catch {
         // The loader is ours: a line that is not JSON means it is broken. Say so, and stop it.
         const reason = `the probe's counters are unreadable (${JSON.stringify(text.slice(0, 80))})`;
@@ -167,7 +267,12 @@ export async function startProbe(opts: ProbeOptions): Promise<Probe> {
       }
       if (line.ready === true) {
         ready = true;
+        probe.answered({ programs: line.programs ?? 0 }, false);
         resolve(probe);
+        return;
+      }
+      if (line.reply !== undefined) {
+        probe.answered(line);
         return;
       }
       const counts = countsFrom(line);

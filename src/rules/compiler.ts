@@ -5,16 +5,15 @@
 // What an item can refer to: a list sees the lists first defined before its latest definition;
 // a macro sees the macros first defined before its latest definition or append; a rule sees every
 // macro; list names are substituted into every condition whatever their position.
-import type { Expr, Pos } from '../filter/ast.js';
+import type { Expr, IdentifierExpr, Pos } from '../filter/ast.js';
 import { FilterCompileError, FilterError, FilterSyntaxError } from '../filter/errors.js';
 import type { EventTypeUniverse } from '../filter/evttypes.js';
 import { compileCondition } from '../filter/compile.js';
 import { parseCondition } from '../filter/parser.js';
-import { forEachNode } from '../filter/walk.js';
+import { forEachNode, type Node } from '../filter/walk.js';
 import { OutputFormat } from '../fields/format.js';
 import type { FieldRegistry } from '../fields/types.js';
 import { DEPRECATED_FIELDS } from './codes.js';
-import { isEventTypeName } from './event-universe.js';
 import type { CollectorState } from './collector.js';
 import { conditionFindings, valueWarnings } from './condition-warnings.js';
 import { CONDITION_START, type Context } from './context.js';
@@ -46,8 +45,17 @@ interface CompiledList {
 
 interface CompiledMacro {
   readonly info: MacroInfo;
+  /** The condition text as parsed (lists substituted), and its tree before macros are inlined. */
+  readonly text: string;
+  readonly parsed: Expr;
   condition: Expr;
   used: boolean;
+}
+
+/** A condition as parsed: its text with lists substituted (what positions in the tree refer to), and the tree. */
+interface Parsed {
+  readonly text: string;
+  readonly expr: Expr;
 }
 
 const CONTAINER_INFO = '%container.info';
@@ -124,19 +132,23 @@ class Compiler {
 
   private compileMacros(): void {
     for (const info of this.state.macros.values()) {
-      this.macros.set(info.name, { info, condition: this.parse(info.cond, info.condCtx), used: false });
+      const { text, expr } = this.parse(info.cond, info.condCtx);
+      this.macros.set(info.name, { info, text, parsed: expr, condition: expr, used: false });
     }
     for (const m of this.macros.values()) {
       const visibility = m.info.visibility;
-      m.condition = this.inlineMacros(m.condition, m.info.cond, m.info.ctx, (name) => {
+      m.condition = this.inlineMacros(m.condition, m.text, m.info.condCtx, (name) => {
         const ref = this.macros.get(name);
         return ref !== undefined && ref.info.index < visibility ? ref.condition : undefined;
       });
     }
   }
 
-  /** The condition text with lists substituted, parsed; LOAD_ERR_COMPILE_CONDITION when it does not parse. */
-  private parse(condition: string, ctx: Context): Expr {
+  /**
+   * The condition text with lists substituted, parsed; LOAD_ERR_COMPILE_CONDITION when it does not
+   * parse. Positions in the tree are in that text, which is what errors show them in.
+   */
+  private parse(condition: string, ctx: Context): Parsed {
     let text = condition;
     for (const l of this.lists) {
       const r = substituteList(text, l.name, l.text);
@@ -144,14 +156,18 @@ class Compiler {
       if (r.used) l.used = true;
     }
     try {
-      return parseCondition(text, { maxDepth: 1000 });
+      return { text, expr: parseCondition(text, { maxDepth: 1000 }) };
     } catch (e) {
       if (!(e instanceof FilterSyntaxError)) throw e;
       throw new RuleLoadError('LOAD_ERR_COMPILE_CONDITION', e.reason, ctx.inCondition(posOf(e), text));
     }
   }
 
-  /** Macros inlined; LOAD_ERR_VALIDATE for a reference loop (first) or an unknown macro. */
+  /**
+   * Macros inlined; LOAD_ERR_VALIDATE for a reference loop (first) or an unknown macro, pointing at
+   * the reference inside the condition (Falco places it relative to the rule or macro item instead,
+   * which lands on no meaningful spot of the file).
+   */
   private inlineMacros(e: Expr, condition: string, ctx: Context, lookup: (name: string) => Expr | undefined): Expr {
     const r = resolveMacros(e, lookup);
     const loop = r.errors.at(0);
@@ -228,7 +244,9 @@ class Compiler {
   private compileCondition(r: RuleInfo, condition: string, registry: FieldRegistry): Expr | undefined {
     const { result } = this.cfg;
     const parsed = this.parse(condition, r.condCtx);
-    const expr = this.inlineMacros(parsed, condition, r.ctx, (name) => this.macros.get(name)?.condition);
+    const expr = this.inlineMacros(parsed.expr, parsed.text, r.condCtx, (name) => this.macros.get(name)?.condition);
+    // Where a check of the expanded condition is written: in the rule's condition or a macro's.
+    const at = (check: Expr | undefined, pos: Pos) => this.locate(check, pos, parsed, r.condCtx);
 
     const findings = conditionFindings(expr);
     const whole = r.condCtx.inCondition(CONDITION_START, condition);
@@ -237,17 +255,49 @@ class Compiler {
       result.addWarning('LOAD_DEPRECATED_ITEM', DEPRECATED_FIELDS.find((d) => d.field === field)!.desc, whole, field);
     }
 
-    const error = compileError(expr, registry, r.source);
+    const error = compileError(expr, registry);
     if (error !== undefined) {
-      const ctx = r.condCtx.inCondition(error.pos, condition);
+      const ctx = at(error.check, error.pos);
       if (isUnknownFieldError(error.message) && r.skipIfUnknownFilter) {
         result.addWarning('LOAD_UNKNOWN_FILTER', error.message, ctx);
         return undefined;
       }
       throw new RuleLoadError('LOAD_ERR_COMPILE_CONDITION', error.message, ctx);
     }
-    for (const w of valueWarnings(expr, registry)) result.addWarning('LOAD_COMPILE_CONDITION', w.message, r.condCtx.inCondition(w.pos, condition));
+    for (const w of valueWarnings(expr, registry)) result.addWarning('LOAD_COMPILE_CONDITION', w.message, at(w.check, w.pos));
     return expr;
+  }
+
+  /**
+   * The context of a spot of a rule's expanded condition: in the rule's condition when `check` is
+   * written there; when it comes from a macro, through the reference to that macro (and to the
+   * macros in between) down to the spot in the macro's condition. The rule stays in the chain,
+   * the snippet is the condition the spot is in, the caret under it.
+   */
+  private locate(check: Expr | undefined, pos: Pos, rule: Parsed, ctx: Context): Context {
+    const path = check === undefined ? [] : this.macroPath(check, rule.expr, new Set()) ?? [];
+    let text = rule.text;
+    let at = ctx;
+    for (const { ref, macro } of path) {
+      at = at.inCondition(ref.pos, text).then(macro.info.condCtx);
+      text = macro.text;
+    }
+    return at.inCondition(pos, text);
+  }
+
+  /** The macro references leading from `tree` to the macro whose own condition holds `check`; [] when `tree` holds it. */
+  private macroPath(check: Expr, tree: Expr, seen: Set<string>): { ref: IdentifierExpr; macro: CompiledMacro }[] | undefined {
+    const nodes: Node[] = [];
+    forEachNode(tree, (n) => nodes.push(n));
+    if (nodes.includes(check)) return [];
+    for (const ref of nodes) {
+      if (ref.kind !== 'identifier') continue;
+      const macro = this.macros.get(ref.name);
+      if (macro === undefined || seen.has(ref.name)) continue;
+      const rest = this.macroPath(check, macro.parsed, new Set([...seen, ref.name]));
+      if (rest !== undefined) return [{ ref, macro }, ...rest];
+    }
+    return undefined;
   }
 
   private eventTypes(expr: Expr, condition: string, condCtx: Context): Set<number> {
@@ -268,31 +318,20 @@ class Compiler {
   }
 }
 
-/** Why the condition does not compile against the source's fields, and where. */
-function compileError(expr: Expr, registry: FieldRegistry, source: string): { message: string; pos: Pos } | undefined {
+/**
+ * Why the condition does not compile against the source's fields, and where: at the token at
+ * fault (the field, the operator, the value), where Falco points at the start of the check. The
+ * same compile as `ghostwatch events` and `capture` filters, so a condition one accepts the other
+ * does too (evt.type compared with a name no event or system call has: "unknown event type foo").
+ */
+function compileError(expr: Expr, registry: FieldRegistry): { message: string; pos: Pos; check?: Expr } | undefined {
   try {
     compileCondition(expr, registry);
   } catch (e) {
     if (!(e instanceof FilterCompileError)) throw e;
-    return { message: e.reason, pos: checkPosOf(expr, e) };
+    return { message: e.reason, pos: posOf(e), ...(e.check !== undefined && { check: e.check }) };
   }
-  return source === 'syscall' ? unknownEventType(expr) : undefined;
-}
-
-/**
- * evt.type compared with a name no event or system call has, which libsinsp rejects when it
- * compiles the check ("unknown event type foo"), whatever the operator.
- */
-function unknownEventType(expr: Expr): { message: string; pos: Pos } | undefined {
-  let found: { message: string; pos: Pos } | undefined;
-  forEachNode(expr, (n) => {
-    if (found !== undefined || n.kind !== 'binary' || n.left.kind !== 'field' || n.left.name !== 'evt.type') return;
-    const r = n.right;
-    const values = r.kind === 'value' ? [r.value] : r.kind === 'list' ? r.items.map((i) => i.value) : [];
-    const bad = values.find((v) => !isEventTypeName(v));
-    if (bad !== undefined) found = { message: `unknown event type ${bad}`, pos: n.pos };
-  });
-  return found;
+  return undefined;
 }
 
 function appliesTo(extra: { readonly source?: string; readonly tags?: readonly string[]; readonly rule?: string }, r: RuleInfo): boolean {
@@ -317,19 +356,4 @@ function isUnknownFieldError(message: string): boolean {
 
 function posOf(e: FilterError): Pos {
   return { index: e.index, line: e.line, col: e.col };
-}
-
-/**
- * Where Falco reports a compile error: at the start of the check being compiled. The error may be
- * about a part of the check (its value); find the check that part belongs to.
- */
-function checkPosOf(expr: Expr, e: FilterError): Pos {
-  const at = posOf(e);
-  const same = (p: Pos): boolean => p.index === at.index && p.line === at.line && p.col === at.col;
-  let found: Pos | undefined;
-  forEachNode(expr, (n) => {
-    if (found !== undefined || (n.kind !== 'binary' && n.kind !== 'unary')) return;
-    if (same(n.pos) || (n.kind === 'binary' && same(n.right.pos))) found = n.pos;
-  });
-  return found ?? at;
 }

@@ -39,6 +39,8 @@ function innerField(o: Operand): FieldExpr {
 export interface ValueWarning {
   readonly message: string;
   readonly pos: Pos;
+  /** The check the value is compared in. */
+  readonly check: BinaryCheck;
 }
 
 const REGEX_SPECIAL = '.+*?^$()[]{}|\\';
@@ -65,12 +67,13 @@ function checkValue(check: BinaryCheck, v: string, pos: Pos, isFieldName: (s: st
     out.push({
       message: `regex check with '${v}' may be optimized with simpler operators such as '=', 'contains', 'startswith', 'endswith'`,
       pos,
+      check,
     });
   }
-  if (isFieldName(nospaces)) out.push({ message: `'${v}' may be a valid field misused as a const string value`, pos });
+  if (isFieldName(nospaces)) out.push({ message: `'${v}' may be a valid field misused as a const string value`, pos, check });
   for (const t of ALL_TRANSFORMERS) {
     if (nospaces.length >= t.length + 2 && nospaces.startsWith(`${t}(`) && nospaces.endsWith(')')) {
-      out.push({ message: `'${v}' may be a valid field transformer misused as a const string value`, pos });
+      out.push({ message: `'${v}' may be a valid field transformer misused as a const string value`, pos, check });
     }
   }
 }

@@ -1,7 +1,9 @@
 // Where an error or warning is: a chain of locations from the whole file down to the item, the
 // property, or the spot inside a condition (Falco's rule_loader::context). Positions are 0-based
 // like the YAML parser's marks; a spot inside a condition adds the condition's own 1-based
-// parser position to the position of the YAML value holding it, as Falco does.
+// parser position to the position of the YAML value holding it, as Falco does. Its snippet is
+// the condition with the caret under that spot (Falco puts the caret at the file offset, which
+// lies past the condition's end: its caret always sits at the end of the condition).
 import type { Pos } from '../filter/ast.js';
 import type { Mark } from './yaml.js';
 
@@ -52,6 +54,8 @@ export class Context {
     readonly locations: readonly Location[],
     /** The text a snippet is cut from when it is not the file (a condition). */
     readonly altContent?: string,
+    /** Where in altContent the snippet's caret goes (0-based). */
+    readonly altOffset?: number,
   ) {}
 
   /** The whole content of a file. */
@@ -88,7 +92,16 @@ export class Context {
         },
       ],
       condition,
+      pos.index,
     );
+  }
+
+  /**
+   * This context continued by `other`, an item it leads to (a macro a condition uses): other's
+   * locations after its root, and other's snippet.
+   */
+  then(other: Context): Context {
+    return new Context([...this.locations, ...other.locations.slice(1)], other.altContent, other.altOffset);
   }
 
   /** The last location: the most specific one. */
@@ -113,7 +126,7 @@ export function snippetOf(ctx: Context, contents: ReadonlyMap<string, string>): 
   if (text.length === 0) return '<No context available>\n';
   const half = SNIPPET_WIDTH / 2;
   // A mark can point past the end of the content (a dangling property at the end of the file).
-  let pos = loc.position.offset;
+  let pos = ctx.altContent === undefined ? loc.position.offset : (ctx.altOffset ?? 0);
   while (pos > 0 && (pos >= text.length || text[pos] === '\n')) pos--;
   let from = pos;
   while (from > 0 && text[from] !== '\n' && pos - from < half) from--;

@@ -1,7 +1,7 @@
 // The event types a syscall rule can be indexed by: every id of the event table. A name matches
 // the events of that name (both directions); a system call with no event of its own matches the
 // generic syscall events (ids 0 and 1), as libsinsp's names_to_event_set does.
-import { EVENT_TABLE, EVENT_TYPE_NAMES } from '../capture/event-table.js';
+import { EVENT_TABLE } from '../capture/event-table.js';
 import { SYSCALL_NAMES } from '../capture/names.js';
 import type { EventTypeUniverse } from '../filter/evttypes.js';
 
@@ -23,10 +23,3 @@ function buildUniverse(): EventTypeUniverse {
 }
 
 export const SYSCALL_EVENT_UNIVERSE: EventTypeUniverse = buildUniverse();
-
-const SYSCALLS: ReadonlySet<string> = new Set(SYSCALL_NAMES.slice(1));
-
-/** Whether evt.type can be compared with this name: an event's or a system call's. */
-export function isEventTypeName(name: string): boolean {
-  return EVENT_TYPE_NAMES.has(name) || SYSCALLS.has(name);
-}

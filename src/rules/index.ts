@@ -27,10 +27,12 @@
 // redefine, append to and override earlier definitions; a file that fails (its first error stops
 // it) leaves the set as it was before the file. Lists are substituted into condition text before
 // parsing, as Falco does (so `proc.name=my_list` uses a list too).
-export { loadRules, defaultSources, type RulesFile } from './loader.js';
+export { loadRules, defaultSources, syscallFormatError, type RulesFile } from './loader.js';
 export { readRulesFiles, rulesFilePaths, RulesFileReadError } from './files.js';
 export { checkPluginRequirements, BUILTIN_PLUGINS } from './plugins.js';
-export { renderLoadResultsJson, renderLoadResultText, renderValidationSummary, loadResultJson } from './render.js';
+export {
+  renderLoadResultsJson, renderLoadResultText, renderValidationSummary, loadResultJson, loadErrorLine, loadWarningLines, placeText,
+} from './render.js';
 export { LoadResult, type LoadError, type LoadWarning } from './result.js';
 export { ERROR_CODES, WARNING_CODES, type ErrorCode, type WarningCode } from './codes.js';
 export { Context, ITEM_TYPES, snippetOf, type ItemType, type Location, type Position } from './context.js';

@@ -5,6 +5,7 @@
 import { parseCondition } from '../filter/parser.js';
 import { compileCondition } from '../filter/compile.js';
 import { FilterError } from '../filter/errors.js';
+import { OutputFormat } from '../fields/format.js';
 import { createRegistry } from '../fields/registry.js';
 import { FieldError, type FieldRegistry } from '../fields/types.js';
 import type { StateView } from '../state/types.js';
@@ -15,7 +16,7 @@ import { SYSCALL_EVENT_UNIVERSE } from './event-universe.js';
 import { Reader } from './reader.js';
 import { checkSchema } from './schema.js';
 import { LoadResult, RuleLoadError } from './result.js';
-import type { RuleInfo } from './infos.js';
+import type { PluginAlternatives, RuleInfo } from './infos.js';
 import type { CompiledListDef, CompiledMacroDef, LoadedRule, LoadOptions, OtherSourceRule, RuleSet } from './types.js';
 import { versionString } from './version.js';
 import { parseYamlDocuments, YamlParseError, type YNode } from './yaml.js';
@@ -54,6 +55,8 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
   let macros: readonly CompiledMacroDef[] = [];
   let lists: readonly CompiledListDef[] = [];
   let otherSourceRules: OtherSourceRule[] = [];
+  /** The plugin requirements of files that failed to load. */
+  const pluginRequirements: PluginAlternatives[] = [];
 
   for (const file of files) {
     const result = new LoadResult(file.name);
@@ -78,7 +81,13 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
       if (!(e instanceof RuleLoadError)) throw e;
       result.addError(e.code, e.reason, e.context);
     }
-    if (!result.successful) collector.restore(before);
+    if (!result.successful) {
+      // The plugins a failed file requires are still checked: a field unknown because its plugin
+      // is not loaded is then reported as the missing plugin.
+      const required = collector.state.requiredPluginVersions;
+      collector.restore(before);
+      pluginRequirements.push(...required.slice(before.requiredPluginVersions.length));
+    }
   }
 
   const state = collector.state;
@@ -89,10 +98,29 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
     successful: results.every((r) => r.successful),
     contents,
     requiredEngineVersion: state.requiredEngineVersion && versionString(state.requiredEngineVersion.version),
-    requiredPluginVersions: [...state.requiredPluginVersions],
+    requiredPluginVersions: [...state.requiredPluginVersions, ...pluginRequirements],
     // A file that failed restored the collector: its state is the one the last compile saw.
     definitions: { rules: new Map(state.rules), macros, lists },
   };
+}
+
+/** The fields of syscall rules, made when a format is first checked. */
+let syscallFields: FieldRegistry | undefined;
+
+/**
+ * Why an output format given apart from the rules (the configuration's append_output, run -p)
+ * cannot print for syscall rules (sysdig's message), or undefined: checked before any rule is
+ * loaded, so that a bad format is not reported as the error of the first rule it is added to.
+ */
+export function syscallFormatError(format: string): string | undefined {
+  syscallFields ??= createRegistry(NO_STATE);
+  try {
+    OutputFormat.parse(syscallFields, format);
+    return undefined;
+  } catch (e) {
+    if (e instanceof FieldError) return e.message;
+    throw e;
+  }
 }
 
 function uncompiled(infos: Iterable<RuleInfo>): OtherSourceRule[] {

@@ -2,7 +2,7 @@
 // line, keys in alphabetical order as nlohmann::json keeps them), or as text (a summary line per
 // file, and with `verbose` every error and warning with its locations and a snippet).
 import { ERROR_CODES, WARNING_CODES } from './codes.js';
-import { type Context, snippetOf } from './context.js';
+import { type Context, type Location, snippetOf } from './context.js';
 import type { LoadResult, LoadWarning } from './result.js';
 
 type Contents = ReadonlyMap<string, string>;
@@ -104,4 +104,29 @@ export function renderLoadResultText(r: LoadResult, contents: Contents, verbose:
  */
 export function renderValidationSummary(results: readonly LoadResult[], contents: Contents): string {
   return results.map((r) => (!r.successful || !r.hasWarnings ? renderLoadResultText(r, contents, true) : `${r.name}: Ok, with warnings`)).join('\n');
+}
+
+/**
+ * Where an error or warning is, on one line, numbered as -V numbers it (Falco's convention: file
+ * positions 0-based like YAML marks; a spot in a condition is its 1-based place in the condition
+ * added to the condition's position): the innermost named item, then the innermost location
+ * when it is more precise, e.g. `rule 'r' at rules.yaml:0:2, condition expression at "evt.type=opne":3:23`.
+ */
+export function placeText(ctx: Context): string {
+  const locs = ctx.locations;
+  const last = ctx.last;
+  const item = [...locs].reverse().find((l) => l.itemName !== '') ?? locs[0];
+  const at = (l: Location) => `${l.itemType}${l.itemName === '' ? '' : ` '${l.itemName}'`} at ${l.name}:${l.position.line}:${l.position.column}`;
+  return item === last ? at(item) : `${at(item)}, ${at(last)}`;
+}
+
+/** A file's first error on one line: what `ghostwatch run` and -V print on stderr when a file does not load. */
+export function loadErrorLine(r: LoadResult): string {
+  const e = r.errors[0];
+  return `${r.name}: Invalid: ${e.code} (${ERROR_CODES[e.code]}): ${e.message} (${placeText(e.context)})`;
+}
+
+/** Each warning of a file on one line (the form used when ghostwatch's log is off). */
+export function loadWarningLines(r: LoadResult): string[] {
+  return r.warnings.map((w) => `${r.name}: ${w.code} (${warningShort(w)})${w.message === '' ? '' : `: ${w.message}`} (${placeText(w.context)})`);
 }

@@ -13,7 +13,7 @@
 import { Event } from '../capture/event.js';
 import type { CaptureHandlers } from '../capture/reader.js';
 import type { CaptureHeader } from '../capture/records.js';
-import { startProbe, type Probe, type ProbeCounts } from '../probe/index.js';
+import { startProbe, type Probe, type ProbeCounts, type SyscallChange } from '../probe/index.js';
 import { ContainerMetadata, type ContainerMetadataConfig, type MetadataCounters } from './containers/metadata.js';
 import type { ClientOptions, EngineName, RuntimeClient } from './containers/runtime.js';
 import { scanProc } from './proc-scan.js';
@@ -33,6 +33,11 @@ export interface LiveOptions {
   readonly containers?: ContainerMetadataConfig;
   /** A container runtime misbehaves (one line per outage). */
   readonly onWarning?: (message: string) => void;
+  /** Bytes of each I/O buffer the events carry (sysdig's snaplen; default 0: none). */
+  readonly snaplen?: number;
+  /** Capture mode (`capture`, live `events`): enter events too, and with allSyscalls every other call. */
+  readonly enterEvents?: boolean;
+  readonly allSyscalls?: boolean;
 }
 
 export interface LiveSource {
@@ -54,6 +59,14 @@ export interface LiveSource {
   containerCounters(): MetadataCounters | undefined;
   /** Events delivered so far, and the time of the last one (ns since the epoch, 0 before the first). */
   progress(): { readonly events: number; readonly lastTs: number };
+  /** The events captured now (sorted). */
+  readonly syscalls: readonly string[];
+  /**
+   * Capture these events from now on, attaching and detaching only the difference: the stream,
+   * the other programs and everything read so far are untouched. Rejects (nothing changed) when
+   * an event cannot be attached.
+   */
+  setSyscalls(names: readonly string[]): Promise<SyscallChange>;
 }
 
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
@@ -63,6 +76,9 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
     ...(opts.ringKb !== undefined && { ringKb: opts.ringKb }),
     ...(opts.ignorePids !== undefined && { ignorePids: opts.ignorePids }),
     ...(opts.onCounts !== undefined && { onCounts: opts.onCounts }),
+    ...(opts.snaplen !== undefined && { snaplen: opts.snaplen }),
+    ...(opts.enterEvents !== undefined && { enterEvents: opts.enterEvents }),
+    ...(opts.allSyscalls !== undefined && { allSyscalls: opts.allSyscalls }),
   });
   let header: CaptureHeader;
   try {
@@ -169,6 +185,14 @@ class Live implements LiveSource {
 
   progress(): { events: number; lastTs: number } {
     return { events: this.num, lastTs: this.lastTs };
+  }
+
+  get syscalls(): readonly string[] {
+    return this.probe.syscalls;
+  }
+
+  setSyscalls(names: readonly string[]): Promise<SyscallChange> {
+    return this.probe.setSyscalls(names);
   }
 
   stop(): Promise<void> {

@@ -66,7 +66,7 @@ function threadFromRecord(c: Core, p: ProcRecord, fds: FdRecord[]): ThreadEntry 
   t.pfminor = p.pfminor;
   t.vtid = p.vtid;
   t.vpid = p.vpid;
-  t.cloneTs = p.cloneTs;
+  t.cloneTs = BigInt(Math.round(p.cloneTs));
   t.pidnsInitStartTs = p.pidnsInitStartTs;
   t.tty = p.tty;
   t.loginuid = p.loginuid;

@@ -39,7 +39,7 @@ export class ThreadEntry implements ThreadInfo {
   capEffective = 0n;
   cgroups: [string, string][] = [];
   containerId = '';
-  cloneTs = FLOAT_ZERO;
+  cloneTs = 0n;
   pidnsInitStartTs = FLOAT_ZERO;
   exeIno = FLOAT_ZERO;
   exeInoCtime = FLOAT_ZERO;

@@ -76,7 +76,8 @@ export interface ThreadInfo {
   cgroups: [string, string][];
   containerId: string;
   /** Start time of the thread (clone/execve ts), ns since the epoch. */
-  cloneTs: number;
+  /** When the thread was created (its clone's exit, ns since the epoch), exact; 0n when unknown. */
+  cloneTs: bigint;
   /** When the init of the thread's pid namespace started (a container's start), ns since the epoch; 0 when unknown. */
   pidnsInitStartTs: number;
   exeIno: number;

@@ -1,7 +1,9 @@
 // `ghostwatch capture` against the running kernel (root only), through bin/ghostwatch as a user runs
 // it: record while real commands run, then sysdig 0.29.3 and `ghostwatch events -r` must print the
 // capture line for line, and the commands must be in it with their arguments, files and
-// connections. Also: the filter, -n, -M, SIGINT finalising the file, and the one-line refusals.
+// connections. As `sysdig -w`: every call (mmap, fstat..., and the generic event for calls without
+// their own), enter events at their own time (evt.latency), the first 80 bytes of I/O buffers (-s).
+// Also: the filter, -n, -M, SIGINT finalising the file, and the one-line refusals.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -46,10 +48,11 @@ const PYTHON_CALLS = [
 ].join('\n');
 
 /** `ghostwatch capture -w FILE [-M S] [-n N] [FILTER]`, as a user runs it (after a prefix such as setpriv). */
-function startCapture(o: { write: string; seconds?: number; count?: number; filter?: string }, prefix: string[] = []): ChildProcess {
+function startCapture(o: { write: string; seconds?: number; count?: number; snaplen?: number; filter?: string }, prefix: string[] = []): ChildProcess {
   const args = ['capture', '-w', o.write];
   if (o.seconds !== undefined) args.push('-M', String(o.seconds));
   if (o.count !== undefined) args.push('-n', String(o.count));
+  if (o.snaplen !== undefined) args.push('-s', String(o.snaplen));
   if (o.filter !== undefined) args.push(o.filter);
   const [cmd, ...rest] = [...prefix, GHOSTWATCH, ...args];
   return spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,8 +77,8 @@ function sysdig(file: string, ...args: string[]): string {
   return r.stdout;
 }
 
-function ghostwatchEvents(file: string, format?: string): string {
-  const r = spawnSync(GHOSTWATCH, ['events', '-r', file, ...(format !== undefined ? ['-p', format] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
+function ghostwatchEvents(file: string, format?: string, ...more: string[]): string {
+  const r = spawnSync(GHOSTWATCH, ['events', '-r', file, ...(format !== undefined ? ['-p', format] : []), ...more], { encoding: 'utf8', maxBuffer: 1 << 30 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }
@@ -156,9 +159,9 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
   if (python !== undefined) {
     // An unconnected UDP socket is named by the peer of each datagram.
     has(/ python3? \(\d+\) > sendto fd=\d+\(<4>\) size=5 tuple=0\.0\.0\.0:\d+->127\.0\.0\.1:\d+ /, 'python sent a datagram');
-    has(/ python3? \(\d+\) < recvfrom res=5 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received it with its sender');
+    has(/ python3? \(\d+\) < recvfrom res=5 data=hello tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received it with its sender');
     has(/ python3? \(\d+\) > sendmsg fd=\d+\(<4u>127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\) size=4 /, 'python sent two buffers in one message');
-    has(/ python3? \(\d+\) < recvmsg res=4 size=4 data= tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received the message');
+    has(/ python3? \(\d+\) < recvmsg res=4 size=4 data=abcd tuple=127\.0\.0\.1:\d+->127\.0\.0\.1:\d+ /, 'python received the message');
     has(/ python3? \(\d+\) < socketpair res=0 fd1=(\d+)\(<u>\) fd2=\d+\(<u>\) source=[0-9A-F]+ peer=[0-9A-F]+ /, 'python made a socket pair');
     has(/ python3? \(\d+\) > shutdown fd=\d+\(<u>\) how=1\(SHUT_WR\) /, 'and shut down one way of it');
     has(/ python3? \(\d+\) < eventfd res=\d+\(<e>\) /, 'python made an eventfd');
@@ -168,6 +171,125 @@ test('commands recorded live print the same in sysdig and ghostwatch, with their
   // The same facts through the fields the state derives.
   assert.match(detailed, / cat cat \/etc\/hostname bash root \/etc\/hostname file < openat /);
   assert.match(detailed, new RegExp(` bash bash -c exec 3<>/dev/tcp/127\\.0\\.0\\.1/${port}; .* root 127\\.0\\.0\\.1:\\d+->127\\.0\\.0\\.1:${port} ipv4 < connect `));
+});
+
+/** The buffer the workload writes: 120 known bytes, of which a capture keeps the first 80. */
+const DATA = `ghostwatch-io-${'0123456789'.repeat(12)}`.slice(0, 120);
+/**
+ * Python, as a program does its I/O: write DATA to a file, fstat(2) it (glibc's fstat() makes a
+ * newfstatat), mmap it, pwrite and writev, read it back, and one call without an event of its own
+ * (sched_yield). It prints its pid.
+ */
+const IO_WORKLOAD = [
+  'import ctypes, mmap, os, sys',
+  'path, data = sys.argv[1], sys.argv[2].encode()',
+  'print(os.getpid(), flush=True)',
+  'fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_TRUNC, 0o644)',
+  'os.write(fd, data)',
+  'ctypes.CDLL(None).syscall(5, fd, ctypes.create_string_buffer(256))',
+  'm = mmap.mmap(fd, 0, prot=mmap.PROT_READ); m.close()',
+  'os.pwrite(fd, b"pwrite:" + data, 200)',
+  'os.writev(fd, [b"writev-one:", b"writev-two:" + data])',
+  'os.lseek(fd, 0, 0); os.read(fd, 100)',
+  'os.sched_yield()',
+  'os.close(fd)',
+].join('\n');
+
+/** Run the I/O workload on `path`; its pid. */
+function ioWorkload(path: string): number {
+  const r = spawnSync(python!, ['-c', IO_WORKLOAD, path, DATA], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+/** Record while the I/O workload runs: its pid, and what capture said on stderr. */
+async function recordIo(file: string, path: string, o: { snaplen?: number; filter?: string } = {}): Promise<{ pid: number; stderr: string }> {
+  const capture = startCapture({ write: file, ...o });
+  const done = finished(capture);
+  let pid: number;
+  try {
+    await ready(file, capture);
+    pid = ioWorkload(path);
+    await sleep(500);
+  } finally {
+    capture.kill('SIGINT');
+  }
+  const { status, stderr } = await done;
+  assert.equal(status, 0, stderr);
+  return { pid, stderr };
+}
+
+interface WorkloadLine { num: number; ts: bigint; dir: string; type: string; latency: bigint; duration: bigint; buffer: string; info: string }
+
+/** The workload's events as sysdig reads them. */
+function workloadEvents(file: string, pid: number): WorkloadLine[] {
+  const out = sysdig(file, '-p', '*%evt.num|%evt.rawtime|%evt.dir|%evt.type|%evt.latency|%proc.duration|%evt.buffer|%evt.info', `thread.tid=${pid}`);
+  return out.trimEnd().split('\n').map((l) => {
+    const [num, ts, dir, type, latency, duration, buffer, ...info] = l.split('|');
+    return { num: Number(num), ts: BigInt(ts), dir, type, latency: BigInt(latency), duration: BigInt(duration), buffer, info: info.join('|') };
+  });
+}
+
+const ioSkip = skip !== false ? skip : python === undefined ? 'needs python3' : false;
+
+test('without a filter every call is recorded as sysdig -w does: mmap, fstat, generic calls, enter events at their own time, 80 bytes of each buffer', { skip: ioSkip }, async () => {
+  const file = join(tmp, 'io.scap');
+  const path = join(tmp, 'io-data');
+  const { pid, stderr } = await recordIo(file, path);
+  const lines = workloadEvents(file, pid);
+  const find = (dir: string, type: string, info: RegExp): WorkloadLine => {
+    const l = lines.find((x) => x.dir === dir && x.type === type && info.test(x.info));
+    assert.ok(l !== undefined, `${dir} ${type} ${info} in:\n${lines.map((x) => `${x.dir} ${x.type} ${x.info}`).join('\n')}\n${stderr}`);
+    return l;
+  };
+  const fd = `fd=\\d+\\(<f>${path}\\)`;
+  // The calls a program makes, with their own events and arguments.
+  find('>', 'mmap', new RegExp(`prot=1\\(PROT_READ\\) flags=1\\(MAP_SHARED\\) ${fd} offset=0`));
+  find('<', 'mmap', /^res=[0-9A-F]+ vm_size=\d+ vm_rss=\d+ vm_swap=\d+/);
+  find('>', 'fstat', new RegExp(`^${fd}`));
+  find('<', 'fstat', /^res=0/);
+  find('>', 'lseek', new RegExp(`^${fd} offset=0 whence=0\\(SEEK_SET\\)`));
+  // A call without an event of its own: the generic event, named by its syscall.
+  find('>', 'sched_yield', /^$/);
+  find('<', 'sched_yield', /^$/);
+  // Each enter event has its own time, before its exit's: the exit's latency is the difference.
+  const enter = find('>', 'write', new RegExp(`^${fd} size=120`));
+  const exit = lines[lines.indexOf(enter) + 1];
+  assert.equal(exit.type, 'write');
+  assert.equal(exit.dir, '<');
+  assert.ok(enter.ts < exit.ts, `enter ${enter.ts}, exit ${exit.ts}`);
+  assert.equal(exit.latency, exit.ts - enter.ts);
+  assert.ok(exit.latency > 0n);
+  assert.ok(enter.duration < exit.duration, 'proc.duration grows from the enter event to the exit');
+  // Every exit but the child's return from fork (it has no enter event).
+  const exits = lines.filter((l) => l.dir === '<' && !(/^(clone|clone3|fork|vfork)$/.test(l.type) && l.info.startsWith('res=0 ')));
+  assert.deepEqual(exits.filter((l) => l.latency === 0n).map((l) => `${l.type} ${l.info}`), [], 'every exit has a latency');
+  // The first 80 bytes of each buffer.
+  assert.equal(exit.buffer, DATA.slice(0, 80));
+  assert.equal(find('<', 'pwrite', /^res=127 /).buffer, `pwrite:${DATA}`.slice(0, 80));
+  assert.equal(find('<', 'writev', /^res=142 /).buffer, `writev-one:writev-two:${DATA}`.slice(0, 80));
+  assert.equal(find('<', 'read', /^res=100 /).buffer, DATA.slice(0, 80));
+  // sysdig and ghostwatch read the capture alike: default lines, fields, JSON, summary.
+  assertSameLines(ghostwatchEvents(file), sysdig(file));
+  const format = '*%evt.num %evt.rawtime %evt.latency %proc.duration %evt.dir %evt.type %proc.name %fd.name %evt.buffer %evt.args';
+  assertSameLines(ghostwatchEvents(file, format), sysdig(file, '-p', format));
+  assertSameLines(ghostwatchEvents(file, undefined, '-j'), sysdig(file, '-j'));
+  assertSameLines(ghostwatchEvents(file, undefined, '-S', '-t', 'd'), sysdig(file, '-S', '-t', 'd'));
+});
+
+test('-s sets how many bytes of each buffer are kept; with a filter, the enter events it keeps are there too', { skip: ioSkip }, async () => {
+  const file = join(tmp, 'io-s16.scap');
+  const path = join(tmp, 'io-data-s16');
+  await recordIo(file, path, { snaplen: 16, filter: `fd.name=${path}` });
+  const shown = sysdig(file, '-p', '%evt.dir %evt.type %evt.buffer', 'evt.type in (write, pwrite, read)');
+  assert.deepEqual(shown.trimEnd().split('\n'), [
+    `< write ${DATA.slice(0, 16)}`,
+    `< pwrite ${`pwrite:${DATA}`.slice(0, 16)}`,
+    `< read ${DATA.slice(0, 16)}`,
+  ]);
+  const both = sysdig(file, '-p', '%evt.dir %evt.type', 'evt.type=write');
+  assert.equal(both, '> write\n< write\n');
+  assertSameLines(ghostwatchEvents(file), sysdig(file));
 });
 
 test('with a filter only the matching events are shown; the state they need is in the file, hidden', { skip }, async () => {

@@ -148,12 +148,19 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
   });
 
   it('--list: -N prints the names only; markdown and JSON field classes', async () => {
-    const names = ok(await run('--list', '-N')).stdout.trim().split('\n');
+    const names = ok(await run('--list', 'syscall', '-N')).stdout.trim().split('\n');
     assert.ok(names.includes('proc.name') && names.includes('container.id') && names.includes('fd.name'));
     for (const n of names) assert.match(n, /^[a-z0-9_]+(\.[a-zA-Z0-9_]+)+$/);
     assert.deepEqual(JSON.parse(ok(await run('--list', 'syscall', '-N', '--format', 'json')).stdout) as unknown, { fieldnames: names });
+    // Every source: the syscall fields, then the k8s_audit ones (the generic evt fields, shared, listed once).
+    const all = ok(await run('--list', '-N')).stdout.trim().split('\n');
+    assert.deepEqual(all.slice(0, names.length), names);
+    assert.ok(all.includes('ka.req.pod.containers.privileged') && all.includes('jevt.value') && !all.slice(names.length).includes('evt.time'));
+    const k8s = ok(await run('--list', 'k8s_audit', '-N')).stdout.trim().split('\n');
+    assert.equal(k8s.filter((n) => n.startsWith('ka.')).length, 100);
+    assert.ok(k8s.includes('evt.time') && k8s.includes('json.value') && !k8s.includes('proc.name'));
     const md = ok(await run('--list', '--format', 'markdown')).stdout;
-    assert.match(md, /^## Field Class: evt\n\n.*\n\nEvent Sources: syscall \n\nName \| Type \| Description\n:----\|:-----\|:-----------\n`evt\.num` \| UINT64 \| /);
+    assert.match(md, /^## Field Class: evt\n\n.*\n\nEvent Sources: k8s_audit syscall \n\nName \| Type \| Description\n:----\|:-----\|:-----------\n`evt\.num` \| UINT64 \| /);
     const json = JSON.parse(ok(await run('--list', '--format', 'json')).stdout) as { fieldclasses: FieldClassJson[] };
     const proc = json.fieldclasses.find((c) => c.name === 'process');
     assert.ok(proc);
@@ -162,7 +169,10 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
     assert.ok(aname);
     assert.deepEqual(Object.keys(aname).sort(), ['argument', 'desc', 'is_list', 'name', 'type']);
     assert.deepEqual(aname.argument, { required: false, type: ['INDEX'] });
-    assertOneLineError(await run('--list', 'k8s_audit'), /^Error: Value for --list must be a valid source type$/m);
+    const sources = (JSON.parse(ok(await run('--list', '--format', 'json')).stdout) as { fieldclasses: FieldClassJson[] }).fieldclasses;
+    assert.deepEqual(sources.find((c) => c.name === 'evt')?.event_sources, ['k8s_audit', 'syscall']);
+    assert.deepEqual(sources.find((c) => c.name === 'k8saudit (plugin)')?.event_sources, ['k8s_audit']);
+    assertOneLineError(await run('--list', 'cloudtrail'), /^Error: Value for --list must be a valid source type$/m);
   });
 
   it('-i: the system calls ignored by default for performance', async () => {
@@ -227,7 +237,12 @@ describe('ghostwatch run: Falco\'s other options', { skip }, () => {
       assert.ok(m, info);
       assert.ok((JSON.parse(m[1]) as SchemaJson).properties?.new_container_wait_ms);
     }
-    assertOneLineError(await run('--plugin-info', 'k8saudit'), /^Error: can't find plugin and print its info: k8saudit \(ghostwatch has no built-in implementation/m);
+    // k8saudit and json are built in too (in effect when the configuration loads them).
+    const k8s = ok(await run('--plugin-info', 'k8saudit')).stdout;
+    assert.match(k8s, /^Name: k8saudit\n[^]*Version: 0\.18\.0\nCapabilities: \n {2}- Event Sourcing \(ID=1, source='k8s_audit'\)\n {2}- Field Extraction\n/);
+    assert.match(k8s, /"maxEventSize"/);
+    assert.match(ok(await run('--plugin-info', 'json')).stdout, /^Name: json\n/);
+    assertOneLineError(await run('--plugin-info', 'cloudtrail'), /^Error: can't find plugin and print its info: cloudtrail$/m);
     assertOneLineError(await run('--plugin-info', 'nope'), /^Error: can't find plugin and print its info: nope$/m);
   });
 

@@ -140,7 +140,8 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
     const ko = await ghostwatch(['-V', RULES, '-V', bad, '-c', QUIET]);
     assert.equal(ko.status, 1);
     assert.match(ko.stdout, /rules\.yaml: Ok\n.*bad\.yaml: Invalid/s);
-    assertOneLineError(ko, /bad\.yaml: Invalid: LOAD_ERR_COMPILE_CONDITION \(Error compiling condition\): .* \(rule 'r' at .*bad\.yaml:3:14\)$/m);
+    // Placed as -V places it (Falco's numbering): the rule at its 0-based mark, the spot in the condition.
+    assertOneLineError(ko, /bad\.yaml: Invalid: LOAD_ERR_COMPILE_CONDITION \(Error compiling condition\): .* \(rule 'r' at .*bad\.yaml:0:2, condition expression at "evt\.type=open and":3:31\)$/m);
   });
 
   it('-L lists the rules, --list the fields, --dry-run reads no event', async () => {

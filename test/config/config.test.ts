@@ -42,12 +42,13 @@ describe('the configuration shipped with ghostwatch', () => {
 describe("Falco's own falco.yaml", { skip: sharedPath('falco') === undefined ? SHARED_MISSING : false }, () => {
   it('the one of the legacy suite loads; what ghostwatch does not implement is listed, each top key once', () => {
     const { config, unimplemented } = loadConfig(sharedPath('falco', 'legacy-tests', 'falco.yaml'));
-    // Of the plugins, only the container plugin is built in: the others are named.
+    // Its load_plugins is empty: none of its plugins (k8saudit, cloudtrail, json) is loaded, none is reported.
     assert.deepEqual(unimplemented, [
-      'load_plugins', 'watch_config_files', 'syslog_output', 'grpc_output', 'grpc', 'webserver', 'log_syslog',
+      'syslog_output', 'grpc_output', 'grpc', 'webserver', 'log_syslog',
       'libs_logger', 'metrics', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
-      'plugins[k8saudit]', 'plugins[cloudtrail]', 'plugins[json]',
     ]);
+    assert.equal(config.k8sAudit, undefined);
+    assert.equal(config.jsonPlugin, false);
     assert.equal(config.outputsMaxBurst, 1000);
     assert.equal(config.logStderr, true);
     // rules_file lists /etc/falco paths, kept only if they exist.
@@ -291,18 +292,23 @@ describe("the container plugin's init_config", () => {
     assert.match(loadError(plugins('{engines: {docker: {sockets: {a: b}}}}')), /sockets.*list of paths/);
   });
 
-  it('other plugins are reported as not implemented, each by name', () => {
+  it('loaded plugins other than the built-in ones are reported as not implemented, each by name', () => {
     const { config, unimplemented } = loadConfig(configFile(`plugins:
   - name: k8saudit
     library_path: libk8saudit.so
     open_params: "http://:9765/k8s-audit"
   - name: container
     library_path: libcontainer.so
+  - name: cloudtrail
+    library_path: libcloudtrail.so
   - name: json
     library_path: libjson.so
 `));
-    assert.deepEqual(config.otherPlugins, ['k8saudit', 'json']);
-    assert.deepEqual(unimplemented, ['plugins[k8saudit]', 'plugins[json]']);
+    // Without load_plugins, every configured plugin is loaded: k8saudit and json are built in.
+    assert.deepEqual(config.otherPlugins, ['cloudtrail']);
+    assert.deepEqual(unimplemented, ['plugins[cloudtrail]']);
+    assert.equal(config.k8sAudit?.openParams, 'http://:9765/k8s-audit');
+    assert.equal(config.jsonPlugin, true);
   });
 });
 

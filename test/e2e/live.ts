@@ -86,6 +86,11 @@ export class LiveRun {
     return this.child.pid!;
   }
 
+  /** What ghostwatch has written on stderr so far. */
+  get log(): string {
+    return this.stderr;
+  }
+
   /** Resolves once ghostwatch watches (probe attached, /proc scanned); fails if it exits first. */
   async ready(ms = 30_000): Promise<void> {
     let exited: Finished | undefined;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Event } from '../../src/capture/event.js';
 import { detect } from '../../src/engine/detect.js';
 import { RuleEngine } from '../../src/engine/engine.js';
+import { RulesInForce } from '../../src/engine/rules-in-force.js';
 import { selectRules } from '../../src/engine/selection.js';
 import { DetectionStats } from '../../src/engine/stats.js';
 import { createRegistry } from '../../src/fields/registry.js';
@@ -165,7 +166,7 @@ describe('detect over a capture', { skip: catWrite === undefined ? SHARED_MISSIN
     const alerts: string[] = [];
     let seen = 0;
     const result = await detect(catWrite!, {
-      state, engine, stats, matchAll: opts.matchAll ?? false, clock: () => 0, durationNs: opts.durationNs ?? 0,
+      state, rules: new RulesInForce({ engine, matchAll: opts.matchAll ?? false }), stats, clock: () => 0, durationNs: opts.durationNs ?? 0,
       alert: (rule: LoadedRule, evt: Event) => {
         seen++;
         alerts.push(`${rule.name} ${evt.num}`);

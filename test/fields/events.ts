@@ -69,7 +69,7 @@ export function thread(t: Partial<ThreadInfo> & { tid: number }): ThreadInfo {
   return {
     pid: t.tid, ptid: -1, sid: -1, vtid: -1, vpid: -1, vpgid: -1, pgid: -1, comm: '', exe: '', exepath: '', args: [], env: [],
     cwd: '/', root: '/', uid: 0, gid: 0, loginuid: -1, flags: 0, fdlimit: 1024, tty: 0, capInheritable: 0n, capPermitted: 0n,
-    capEffective: 0n, cgroups: [], containerId: '', cloneTs: 0, pidnsInitStartTs: 0, exeIno: 0, exeInoCtime: 0, exeInoMtime: 0, exeFromMemfd: false,
+    capEffective: 0n, cgroups: [], containerId: '', cloneTs: 0n, pidnsInitStartTs: 0, exeIno: 0, exeInoCtime: 0, exeInoMtime: 0, exeFromMemfd: false,
     exeUpperLayer: false, exeWritable: false, vmsizeKb: 0, vmrssKb: 0, vmswapKb: 0, pfmajor: 0, pfminor: 0, fds: new Map(),
     incomplete: false, ...t,
   };

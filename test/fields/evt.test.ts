@@ -71,6 +71,16 @@ describe('event fields', () => {
     assert.equal(r('evt.type.is', read, 'openat'), undefined);
   });
 
+  it('accept in conditions only the names of events and system calls as evt.type values', () => {
+    const check = registry.bind('evt.type', undefined).checkValue;
+    assert.ok(check !== undefined);
+    for (const name of ['open', 'openat2', 'execve', 'container', 'procinfo', 'mprotect', 'mmap2']) check(name);
+    // sysdig and Falco refuse the condition: "unknown event type opne".
+    assert.throws(() => check('opne'), /^Error: unknown event type opne$/);
+    assert.throws(() => check('3'), /^Error: unknown event type 3$/);
+    assert.equal(registry.bind('proc.name', undefined).checkValue, undefined);
+  });
+
   it('report results', () => {
     const ok = openat(3, 'a', 1, 0);
     const failed = openat(-2, 'a', 1, 0);

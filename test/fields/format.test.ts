@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_FORMAT, OutputFormat, unescapeFormat } from '../../src/fields/format.js';
+import { DEFAULT_FORMAT, type LineSink, OutputFormat, unescapeFormat } from '../../src/fields/format.js';
 import { createRegistry } from '../../src/fields/registry.js';
 import { FieldError } from '../../src/fields/types.js';
 import { fakeState, fdInfo, i64, makeEvent, str, thread, TS, u32 } from './events.js';
@@ -80,6 +80,23 @@ describe('output formats', () => {
     });
     const out = OutputFormat.parse(createRegistry(fakeState({ threads: [t] })), DEFAULT_FORMAT).format(e);
     assert.match(out!, /^141 \d\d:17:57\.881730713 0 cat \(20072\) < open fd=3\(<f>\/etc\/ld\.so\.cache\) name=\/etc\/ld\.so\.cache flags=4097\(O_RDONLY\|O_CLOEXEC\) mode=0 $/);
+  });
+
+  it('write() leaves nothing of a line whose field fails (sysdig prints only the error)', () => {
+    const lines: string[] = [];
+    let line = '';
+    const sink: LineSink = {
+      text: (s) => { line += s; },
+      mark: () => line.length,
+      rollback: (m) => { line = line.slice(0, m); },
+      endLine: () => { lines.push(line); line = ''; },
+    };
+    const open = makeEvent({ type: 'open<', thread: cat, num: 141, params: [i64(3), str('/etc/ld.so.cache'), u32(4097), u32(0)] });
+    fmt('%evt.num %evt.type').write(open, sink);
+    // evt.rawarg.flags cannot render open's flags (a FLAGS32): sysdig says "wrong event type 30".
+    assert.throws(() => fmt('%evt.num %evt.type %evt.rawarg.flags').write(open, sink), /^Error: wrong event type 30$/);
+    assert.deepEqual(lines, ['141 open']);
+    assert.equal(line, '');
   });
 
   it('expands the escapes sysdig does in -p', () => {

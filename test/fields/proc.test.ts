@@ -16,7 +16,7 @@ const sh = thread({ tid: 300, ptid: 200, comm: 'sh', exe: 'sh', exepath: '/bin/d
 const python = thread({
   tid: 400, ptid: 300, comm: 'python3', exe: 'python3', exepath: '/usr/bin/python3.10', args: ['-c', 'print(1)'],
   env: ['HOME=/root', 'TERM=xterm'], cwd: '/tmp/', sid: 200, vtid: 1, vpid: 1, tty: 34817, nchilds: 1,
-  cgroups: [['cpuset', '/'], ['memory', '/user.slice']], cloneTs: CLONE_TS,
+  cgroups: [['cpuset', '/'], ['memory', '/user.slice']], cloneTs: BigInt(CLONE_TS),
   exeIno: 1234, exeInoCtime: 1_400_000_000_000_000_000, exeInoMtime: 1_500_000_000_000_000_000,
   exeFromMemfd: true, exeUpperLayer: true, capEffective: (1n << 21n) | 1n, capPermitted: (1n << 40n) | (1n << 12n),
 });
@@ -133,15 +133,15 @@ describe('process fields of newer libsinsp', () => {
   // systemd(1) → bash(200, session and group leader) → cat(300, its own group; thread 301)
   const init = thread({
     tid: 1, ptid: 0, comm: 'systemd', exe: '/sbin/init', exepath: '/lib/systemd/systemd', args: ['--system'], env: ['LANG=C'],
-    sid: 1, pgid: 1, vpgid: 1, vpid: 1, vtid: 1, cloneTs: CLONE_TS - 4_294_967_296,
+    sid: 1, pgid: 1, vpgid: 1, vpid: 1, vtid: 1, cloneTs: BigInt(CLONE_TS - 4_294_967_296),
   });
   const bash = thread({
     tid: 200, ptid: 1, comm: 'bash', exe: '-bash', exepath: '/bin/bash', args: [], env: ['HOME=/root', 'PS1=  $  '],
-    sid: 200, pgid: 200, vpgid: 200, vpid: 200, vtid: 200, cloneTs: CLONE_TS - 1_000_000_000,
+    sid: 200, pgid: 200, vpgid: 200, vpid: 200, vtid: 200, cloneTs: BigInt(CLONE_TS - 1_000_000_000),
   });
   const cat = thread({
     tid: 300, ptid: 200, comm: 'cat', exe: 'cat', exepath: '/usr/bin/cat', args: ['-n', 'héllo'], env: ['HOME=/tmp'],
-    sid: 200, pgid: 300, vpgid: 300, vpid: 300, vtid: 300, cloneTs: CLONE_TS, nchilds: 1,
+    sid: 200, pgid: 300, vpgid: 300, vpid: 300, vtid: 300, cloneTs: BigInt(CLONE_TS), nchilds: 1,
     exeLowerLayer: true, pidnsInitStartTs: 1_600_000_000_000_000_000, exeInoCtimeDurationPidnsStart: 5_000_000_000,
   });
   cat.fds.set(0, fdInfo({ type: FdType.FIFO, name: 'pipe:[1234]' }));

@@ -97,7 +97,7 @@ function thread(tid: number, comm: string, cwd: string, fds: [number, FdInfo][])
   return {
     tid, pid: tid, ptid: 0, sid: 0, vtid: tid, vpid: tid, vpgid: 0, pgid: 0, comm, exe: comm, exepath: '', args: [],
     env: [], cwd, root: '/', uid: 0, gid: 0, loginuid: -1, flags: 0, fdlimit: 1024, tty: 0, capInheritable: 0n,
-    capPermitted: 0n, capEffective: 0n, cgroups: [], containerId: '', cloneTs: 0, pidnsInitStartTs: 0, exeIno: 0, exeInoCtime: 0,
+    capPermitted: 0n, capEffective: 0n, cgroups: [], containerId: '', cloneTs: 0n, pidnsInitStartTs: 0, exeIno: 0, exeInoCtime: 0,
     exeInoMtime: 0, exeFromMemfd: false, exeUpperLayer: false, exeWritable: false, vmsizeKb: 0, vmrssKb: 0,
     vmswapKb: 0, pfmajor: 0, pfminor: 0, fds: new Map(fds), incomplete: false,
   };

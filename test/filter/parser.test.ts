@@ -14,7 +14,7 @@ function stripPos(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(stripPos);
   if (x === null || typeof x !== 'object') return x;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x)) if (k !== 'pos') out[k] = stripPos(v);
+  for (const [k, v] of Object.entries(x)) if (k !== 'pos' && k !== 'opPos') out[k] = stripPos(v);
   return out;
 }
 

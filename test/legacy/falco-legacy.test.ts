@@ -1,5 +1,5 @@
-// Falco's legacy regression suite (../shared/falco/legacy-tests: falco_tests.yaml and
-// falco_tests_exceptions.yaml) run through `bin/ghostwatch run`, each case with the command line
+// Falco's legacy regression suite (../shared/falco/legacy-tests: falco_tests.yaml,
+// falco_tests_exceptions.yaml and, where present, falco_k8s_audit_tests.yaml) run through `bin/ghostwatch run`, each case with the command line
 // and the checks of Falco's own harness (see harness.ts). Cases that need Falco plugins, gRPC or
 // packages, or a capture the suite does not ship, are skipped with the reason; the pass count is
 // printed at the end. Needs `npm run build` (bin/ghostwatch runs dist/).
@@ -53,7 +53,8 @@ describe('Falco legacy regression suite', { skip: skipAll, concurrency: 4 }, () 
     for (const s of tally.skipped) process.stdout.write(`#   skipped ${s}\n`);
   });
 
-  for (const suite of ['falco_tests.yaml', 'falco_tests_exceptions.yaml']) {
+  // Falco's k8s audit cases (falco_k8s_audit_tests.yaml) run too where the suite's data has them.
+  for (const suite of ['falco_tests.yaml', 'falco_tests_exceptions.yaml', 'falco_k8s_audit_tests.yaml'].filter((f) => existsSync(join(base, f)))) {
     const text = readFileSync(join(base, suite), 'utf8').replace('!mux', '');
     const cases = (parse(text) as { trace_files: Record<string, LegacyCase> }).trace_files;
     for (const [name, original] of Object.entries(cases)) {

@@ -4,6 +4,7 @@
 // requires a "LEVEL: N" line), so a case passes here exactly when it passed there.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { LATEST_FALCO, type ExpectedItem } from './latest-falco.js';
 
 export interface LegacyCase {
@@ -35,7 +36,7 @@ export interface LegacyCase {
   readonly output_strictly_contains?: Record<string, string>[];
   readonly grpc?: unknown;
   readonly package?: string;
-  readonly enable_source?: unknown;
+  readonly enable_source?: string | string[];
   readonly addl_cmdline_opts?: string;
 }
 
@@ -45,11 +46,36 @@ const DEFAULT_RULES = '../rules/falco_rules-1.0.1.yaml';
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
+/** The plugins ghostwatch has built in: a case whose configuration loads only these runs. */
+const BUILT_IN_PLUGINS = ['container', 'k8saudit', 'json'];
+
+/**
+ * A path of the suite as ghostwatch's copy has it: Falco's build directory (BUILD_DIR) held the
+ * suite's files under test/, and the stock rules files checked out beside them.
+ */
+export function suitePath(p: string): string {
+  return p
+    .replace('BUILD_DIR/falcosecurity-rules-falco-prefix/src/falcosecurity-rules-falco/falco_rules.yaml', DEFAULT_RULES)
+    .replace('BUILD_DIR/k8saudit-rules-prefix/src/k8saudit-rules/k8s_audit_rules.yaml', '../rules/k8s_audit_rules.yaml')
+    .replace(/^BUILD_DIR\/test\//, '');
+}
+
+/** The plugins a configuration loads (load_plugins, or every one it configures), as names. */
+function loadedPlugins(confPath: string): string[] {
+  const conf = (parse(readFileSync(confPath, 'utf8')) ?? {}) as { load_plugins?: string[]; plugins?: { name?: string }[] };
+  return conf.load_plugins ?? (conf.plugins ?? []).map((p) => p.name ?? '');
+}
+
 /** Why a case cannot run here, or undefined. */
 export function skipReason(c: LegacyCase, base: string): string | undefined {
   if (c.grpc !== undefined) return 'needs Falco gRPC output';
   if (c.package !== undefined) return 'needs a Falco package';
-  if (c.enable_source !== undefined || (c.conf_file ?? '').includes('plugins/')) return 'needs Falco plugins';
+  const conf = c.conf_file === undefined ? undefined : join(base, suitePath(c.conf_file));
+  if (conf !== undefined && c.conf_file?.includes('plugins/') === true) {
+    if (!existsSync(conf)) return `configuration ${c.conf_file} is not in the suite's data`;
+    const missing = loadedPlugins(conf).filter((p) => !BUILT_IN_PLUGINS.includes(p));
+    if (missing.length > 0) return `needs Falco plugins ghostwatch does not have (${missing.join(', ')})`;
+  }
   if (c.trace_file !== undefined && !existsSync(join(base, c.trace_file))) return `capture ${c.trace_file} is not in the suite's data`;
   return undefined;
 }
@@ -62,9 +88,9 @@ export function validationJson(c: LegacyCase): boolean {
 export function commandLine(c: LegacyCase): string[] {
   const args: string[] = [];
   for (const f of list(c.validate_rules_file)) args.push('-V', f);
-  for (const f of list(c.rules_file ?? DEFAULT_RULES)) args.push('-r', f);
+  for (const f of list(c.rules_file ?? DEFAULT_RULES)) args.push('-r', suitePath(f));
   for (const r of list(c.disabled_rules)) args.push('-D', r);
-  args.push('-c', c.conf_file ?? 'falco.yaml');
+  args.push('-c', suitePath(c.conf_file ?? 'falco.yaml'));
   if (c.trace_file !== undefined) args.push('-e', c.trace_file);
   args.push(
     '-o', `json_output=${pyBool(c.json_output === true || validationJson(c))}`,
@@ -73,6 +99,8 @@ export function commandLine(c: LegacyCase): string[] {
     '-o', `priority=${c.priority ?? 'debug'}`,
     '-v',
   );
+  for (const source of list(c.enable_source)) args.push(`--enable-source=${source}`);
+  if (c.addl_cmdline_opts !== undefined) args.push(...c.addl_cmdline_opts.split(/\s+/).filter((a) => a !== ''));
   for (const t of c.disable_tags ?? []) args.push('-T', t);
   for (const t of c.run_tags ?? []) args.push('-t', t);
   if (c.run_duration !== undefined) args.push('-M', String(c.run_duration));

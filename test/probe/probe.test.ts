@@ -108,6 +108,35 @@ describe('live probe', { skip }, () => {
     assert.equal(received, counts.totalEvents, 'events the probe sent and events the reader got');
   });
 
+  test('capture mode: each call has its 2022 enter event at its own time, every other call the generic event; writes carry snaplen bytes', async () => {
+    const probe = await startProbe({ syscalls: ['write', 'procexit'], enterEvents: true, allSyscalls: true, snaplen: 8 });
+    let pid = -1;
+    const seen: { type: number; ts: bigint; data: string; nativeId: number }[] = [];
+    const reading = watch(probe, (e) => {
+      if (e.tid !== pid) return;
+      const data = e.type === 9 ? e.buf.toString('latin1', e.paramOffset(1), e.paramOffset(1) + e.paramLen(1)) : '';
+      seen.push({ type: e.type, ts: e.ts(), data, nativeId: e.type <= 1 ? e.paramUint(1) : -1 });
+    });
+    const child = spawn('sh', ['-c', 'printf 0123456789abcdef'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    pid = child.pid!;
+    child.stdout.resume();
+    await new Promise((r) => child.on('close', r));
+    await until(() => seen.some((e) => e.type === 186));
+    await probe.stop();
+    await reading;
+
+    // sh's write (before the exec, node's child writes to a pipe of its own).
+    const exit = seen.map((e) => e.type).lastIndexOf(9);
+    assert.ok(exit > 0, `a write exit in ${seen.map((e) => e.type).join(' ')}`);
+    const enter = seen[exit - 1];
+    assert.equal(enter.type, 8, 'the write enter event (2022 layout) just before its exit');
+    assert.ok(enter.ts < seen[exit].ts, 'the enter event has the time the call started');
+    assert.equal(seen[exit].data, '01234567');
+    // sh's other calls (mmap is 9 on x86_64) are generic events in pairs.
+    assert.ok(seen.some((e) => e.type === 0 && e.nativeId === 9) && seen.some((e) => e.type === 1 && e.nativeId === 9));
+    assert.equal(probe.drops().total, 0);
+  });
+
   test('stop() detaches everything the probe attached', async () => {
     const probe = await startProbe({ syscalls: ['openat', 'procexit'] });
     const ids = heldProgramIds(probe.pid);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MSG } from '../../src/rules/codes.js';
-import { checkPluginRequirements } from '../../src/rules/index.js';
+import { checkPluginRequirements, snippetOf } from '../../src/rules/index.js';
 import { conditionText, errorMessages, load, loadMany, normalized, only, rule, warningCodes, warningMessages } from './helpers.js';
 
 const RULE = (name: string, condition: string, extra = ''): string => `
@@ -528,6 +528,56 @@ describe('conditions and outputs against the fields', () => {
     // Falco adds the check's 1-based position in the condition (line 1, column 21) to the 0-based
     // position of the condition's value (line 3, column 13).
     assert.deepEqual(e.context.last.position, { offset: 59, line: 4, column: 34 });
+  });
+
+  describe('errors point at the token at fault, in the condition it is written in', () => {
+    /** The first error: its message, its item types, the last location's position, its snippet. */
+    const where = (set: ReturnType<typeof load>) => {
+      const e = set.results.flatMap((r) => r.errors)[0];
+      return { message: e.message, items: e.context.locations.map((l) => l.itemType), last: e.context.last, snippet: snippetOf(e.context, set.contents) };
+    };
+
+    it('an operator at the operator, a value at the value, a list item at the item', () => {
+      // The condition's value is at line 3, column 13 (0-based); Falco adds the 1-based spot in the condition.
+      const op = where(load(RULE('r', 'fd.port glob 1')));
+      assert.equal(op.message, "'glob' operator not supported for numeric filters");
+      assert.deepEqual(op.last.position, { offset: 47, line: 4, column: 22 });
+      assert.equal(op.snippet, 'fd.port glob 1\n        ^\n');
+      const value = where(load(RULE('r', 'evt.type = opne')));
+      assert.equal(value.message, 'unknown event type opne');
+      assert.equal(value.snippet, 'evt.type = opne\n           ^\n');
+      const item = where(load(RULE('r', 'evt.type in (open, opne)')));
+      assert.equal(item.snippet, 'evt.type in (open, opne)\n                   ^\n');
+    });
+
+    it('an undefined macro in the rule condition, at the reference', () => {
+      const m = where(load(RULE('r', 'evt.type = open and nope')));
+      assert.equal(m.message, "Undefined macro 'nope' used in filter.");
+      assert.deepEqual(m.items, ['rules content', 'rule', 'rule condition', 'condition expression']);
+      assert.deepEqual(m.last.position, { offset: 59, line: 4, column: 34 });
+      assert.equal(m.snippet, 'evt.type = open and nope\n                    ^\n');
+    });
+
+    it('an error inside a macro, in the macro, through the rule that uses it', () => {
+      const set = load(`
+- macro: is_cat
+  condition: proc.name = cat and proc.nobody = x
+${RULE('r', 'evt.type = open and is_cat')}`);
+      const m = where(set);
+      assert.equal(m.message, 'filter_check called with nonexistent field proc.nobody');
+      assert.deepEqual(m.items, ['rules content', 'rule', 'rule condition', 'condition expression', 'macro', 'macro condition', 'condition expression']);
+      const macro = set.results[0].errors[0].context.locations[4];
+      assert.deepEqual([macro.itemName, macro.position.line, macro.position.column], ['is_cat', 1, 2]);
+      assert.equal(m.snippet, 'proc.name = cat and proc.nobody = x\n                    ^\n');
+    });
+
+    it('a condition with lists substituted, as parsed: the snippet is that text', () => {
+      const m = where(load(`
+- list: names
+  items: [cat]
+${RULE('r', 'proc.name in (names) and evt.type = opne')}`));
+      assert.equal(m.snippet, 'proc.name in ( cat ) and evt.type = opne\n                                    ^\n');
+    });
   });
 
   it('deprecated and suspicious conditions', () => {

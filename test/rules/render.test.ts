@@ -1,7 +1,9 @@
 // Load results as Falco prints them for -V: JSON and text; snippets; the schema check.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Context, renderLoadResultsJson, renderLoadResultText, renderValidationSummary, snippetOf } from '../../src/rules/index.js';
+import {
+  Context, loadErrorLine, loadWarningLines, placeText, renderLoadResultsJson, renderLoadResultText, renderValidationSummary, snippetOf,
+} from '../../src/rules/index.js';
 import { load, loadMany, only } from './helpers.js';
 
 const BAD_OUTPUT = `- rule: r
@@ -107,7 +109,27 @@ describe('text', () => {
   });
 });
 
+describe('one-line errors and warnings (run, and -V on stderr)', () => {
+  it('name the innermost item and, when more precise, the innermost spot, numbered as -V numbers them', () => {
+    const set = load(BAD_OUTPUT);
+    const r = only(set);
+    assert.equal(placeText(r.errors[0].context), "rule 'r' at rules.yaml:0:2, rule output at rules.yaml:3:10");
+    assert.equal(loadErrorLine(r),
+      "rules.yaml: Invalid: LOAD_ERR_COMPILE_OUTPUT (Error compiling output): invalid formatting token not_a_real_field (rule 'r' at rules.yaml:0:2, rule output at rules.yaml:3:10)");
+    const typo = only(load(BAD_OUTPUT.replace('%not_a_real_field', '%proc.name').concat('  enabeld: false\n')));
+    assert.deepEqual(loadWarningLines(typo), [
+      "rules.yaml: LOAD_UNKNOWN_KEY (Unknown key in item definition): Unknown key 'enabeld'. The key will be ignored. (rule 'r' at rules.yaml:0:2)",
+    ]);
+  });
+});
+
 describe('snippets', () => {
+  it('of a spot in a condition: the condition, the caret under the spot', () => {
+    const cond = Context.root('f').child({ offset: 40, line: 2, column: 13 }, 'rule condition', '').inCondition({ index: 9, line: 1, col: 10 }, 'evt.type=opne');
+    assert.equal(snippetOf(cond, new Map([['f', 'x'.repeat(100)]])), 'evt.type=opne\n         ^\n');
+    assert.deepEqual(cond.last.position, { offset: 49, line: 3, column: 23 });
+  });
+
   const contents = new Map([['f', `short\n${'x'.repeat(100)}Y${'z'.repeat(100)}\nend`]]);
   const at = (offset: number): string => snippetOf(Context.root('f').child({ offset, line: 0, column: 0 }, 'rule', 'r'), contents);
 

@@ -20,9 +20,9 @@ const ghostwatchBuilt = spawnSync(join(repoRoot, 'bin', 'ghostwatch'), ['fields'
 const TID = 4242;
 
 /** The events convert() emits for one live event, as [type, nparams, params as ints or strings]. */
-function convert(e: Event): { type: number; name: string; params: (number | string)[] }[] {
+function convert(e: Event, converter = new LegacyConverter()): { type: number; name: string; params: (number | string)[] }[] {
   const out: { type: number; name: string; params: (number | string)[] }[] = [];
-  new LegacyConverter().convert(e, (x) => {
+  converter.convert(e, (x) => {
     const info = EVENT_TABLE[x.type];
     const params = Array.from({ length: x.nparams }, (_, i) => {
       const p = info.params[i];
@@ -115,6 +115,26 @@ test('every event the converter emits is one sysdig 0.29.3 knows, with at most i
       assert.ok(e.nparams <= legacyParamCount(EVENT_TABLE[e.type]), `${info.name} (${info.id}) has too many parameters`);
     });
   }
+});
+
+test('in capture mode the probe sends the enter events: none is synthesized, its own pass as they are', () => {
+  const capture = new LegacyConverter({ probeEnters: true });
+  // openat's exit alone; its enter (dirfd, name, flags, mode) as the probe sent it, at its own time.
+  assert.deepEqual(convert(ev(307, TID, [3, -100, '/etc/hosts', { u32: 1 }, { u32: 0 }, { u32: 0x801 }, 12n]), capture).map((e) => e.name), ['<openat']);
+  assert.deepEqual(convert(ev(306, TID, [-100, '/etc/hosts', { u32: 1 }, { u32: 0 }]), capture), [
+    { type: 306, name: '>openat', params: [-100, '/etc/hosts', 1, 0] },
+  ]);
+  // The newer exits still become their 2022 events.
+  assert.deepEqual(convert(ev(363, TID, [5, 3, 5]), capture), [{ type: 125, name: '<dup', params: [5] }]);
+});
+
+test("the probe's generic events, which carry only the call's x86_64 number, get sysdig 0.29.3's syscall id", () => {
+  const capture = new LegacyConverter({ probeEnters: true });
+  // mprotect is call 10 (PPM_SC 75), sched_yield 24 (PPM_SC 99), rseq 334 (unknown to that driver: 0).
+  assert.deepEqual(convert(ev(0, TID, [{ u16: 0 }, { u16: 24 }]), capture), [{ type: 0, name: '>syscall', params: [99, 24] }]);
+  assert.deepEqual(convert(ev(1, TID, [{ u16: 0 }, { u16: 24 }]), capture), [{ type: 1, name: '<syscall', params: [99] }]);
+  assert.deepEqual(convert(ev(1, TID, [{ u16: 0 }, { u16: 10 }]), capture)[0].params, [75]);
+  assert.deepEqual(convert(ev(1, TID, [{ u16: 0 }, { u16: 334 }]), capture)[0].params, [0]);
 });
 
 test('a filter on the written events needs the live events written as them', () => {

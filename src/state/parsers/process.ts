@@ -69,7 +69,7 @@ export function cloneExit(c: Core, evt: Event): void {
   if (childTid === 0) {
     // The child's side. An entry older than a clone can be is a leftover whose exit we missed.
     let t = c.cur;
-    if (t !== undefined && t.cloneTs !== 0 && evt.tsNum() - t.cloneTs > CLONE_STALE_TIME_NS) {
+    if (t !== undefined && t.cloneTs !== 0n && Number(evt.ts() - t.cloneTs) > CLONE_STALE_TIME_NS) {
       c.threads.remove(tid, true);
       c.cur = t = undefined;
     }
@@ -165,7 +165,7 @@ export function cloneExit(c: Core, evt: Event): void {
     t.cgroups = cgroupList(evt, 14);
     c.resolveContainer(t);
   }
-  t.cloneTs = evt.tsNum();
+  t.cloneTs = evt.ts();
   t.pidnsInitStartTs = pidnsInitStart(evt) || parent.pidnsInitStartTs;
   c.threads.add(t, false);
   // The calling thread may have been replaced, or (a child running before its parent) just
