@@ -238,9 +238,20 @@ program
       listPlugins: opts.listPlugins === true,
       pluginInfo: opts.pluginInfo,
     });
-    // Exit now: an output given up at the end (a program that does not end) must not keep ghostwatch alive.
+    // Exit now: an output given up at the end (a program that does not end) must not keep ghostwatch
+    // alive. Standard output and error first drain: a pipe is written asynchronously, and exiting
+    // with writes queued would lose the last alerts.
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
     process.exit(status);
   });
+
+/** Resolves once what was written to the stream is out (or the stream failed: nothing more can go). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
+}
 
 /** An option's value that must be a whole number (digits only: not 1.5, 1e3, 0x10 or ''). */
 function positiveInt(v: string, flag: string): number {

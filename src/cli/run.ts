@@ -207,6 +207,10 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     }
   }
   try {
+    if (engine.kind !== 'replay') {
+      logger.log(LOG.INFO, `Loaded event sources: ${loadedSources(config).join(', ')}`);
+      logger.log(LOG.INFO, `Enabled event sources: ${[...enabledSources].join(', ')}`);
+    }
     const plugins = enabledSources.has(K8S_AUDIT_SOURCE) ? await openPluginSources(running, config, outputs, hostname, o, logger) : undefined;
     if (plugins !== undefined && !enabledSources.has(SYSCALL_SOURCE)) {
       const stats = new DetectionStats(set.rules);
@@ -270,7 +274,6 @@ function selectEventSources(o: RunOptions, loaded: readonly string[]): Set<strin
 async function openPluginSources(
   running: readonly LoadedRule[], config: GhostwatchConfig, outputs: Outputs, hostname: string, o: RunOptions, logger: Logger,
 ): Promise<PluginSources> {
-  logger.log(LOG.INFO, `Enabled event sources: ${[...loadedSources(config)].join(', ')}`);
   try {
     return await PluginSources.open(running, {
       config, outputs, hostname, durationSeconds: o.durationSeconds,

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { connect } from 'node:net';
+import { spawn } from 'node:child_process';
 import { SHARED_MISSING, sharedPath } from '../helpers.js';
 import { createPod, execPod } from '../sources/k8saudit/audit-events.js';
-import { assertOneLineError, catWrite, ghostwatch, QUIET_CONFIG, scratch, skip as notBuilt } from './harness.js';
+import { assertOneLineError, bin, catWrite, ghostwatch, QUIET_CONFIG, scratch, skip as notBuilt } from './harness.js';
 import { alertLines, eventList, pluginsConfig, post, send, startWebhookRun } from './k8saudit-support.js';
 
 const k8sRules = sharedPath('falco', 'rules', 'k8s_audit_rules.yaml');
@@ -132,6 +133,24 @@ describe('ghostwatch run with the k8s_audit source', { skip }, () => {
     }
   });
 
+  it('every alert reaches a reader of stdout that is slow to read, before the run exits', async () => {
+    // A thousand alerts (far more than a pipe holds) written while the reader is paused.
+    const many = file('many.json', `${Array.from({ length: 1000 }, (_, i) => JSON.stringify({ ...PRIVILEGED, auditID: `many-${i}` })).join('\n')}\n`);
+    const child = spawn(process.execPath, [bin, 'run', '-c', conf, '-r', k8sRules, '--enable-source=k8s_audit', '-o', `plugins[0].open_params=${many}`,
+      '-o', 'json_output=true', '-o', 'rule_matching=all', '-o', 'priority=debug', '-v'], { cwd: dir });
+    child.stdout.pause();
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    await sleep(1500);
+    child.stdout.resume();
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 0);
+    const detected = /Events detected: (\d+)\n/.exec(out);
+    assert.ok(detected !== null, out.slice(-500));
+    assert.equal(Number(detected[1]), 1000);
+    assert.equal(alertLines(out).length, 1000);
+  });
+
   it('nothing a client sends stops the webhook: deep nesting, aborted bodies, garbage on the socket', async () => {
     const w = await startWebhookRun(['-c', file('robust.yaml', pluginsConfig()), '-r', k8sRules, '--enable-source=k8s_audit', '-o', 'plugins[0].open_params=http://127.0.0.1:0/k8s-audit',
       '-o', 'json_output=true'], dir);
@@ -152,6 +171,7 @@ describe('ghostwatch run with the k8s_audit source', { skip }, () => {
       const r = await w.stop();
       assert.equal(r.status, 0, r.stderr);
       assert.ok(alertLines(r.stdout).some((l) => l.includes('"rule":"Create Privileged Pod"')), `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, /: Loaded event sources: syscall, k8s_audit\n.*: Enabled event sources: k8s_audit\n/);
     }
   });
 });
