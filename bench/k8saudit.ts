@@ -3,7 +3,10 @@
 // with its own auditID) are POSTed over loopback as EventLists of BATCH events, at most IN_FLIGHT
 // requests at a time. Reported, per rep and as medians: events/s accepted (from the first request
 // to the last answer), the end-to-end latency of each event's alert (request sent to alert line
-// read on ghostwatch's stdout; p50 and p99), and events lost (sent but never alerted on).
+// read on ghostwatch's stdout; p50 and p99), and events lost (sent but never alerted on). A
+// warm-up of WARMUP events, not counted, goes first: the syscall source's start (its /proc scan and
+// first events) holds the event loop for a few hundred milliseconds after the webhook opens, and
+// the compiled code is not warm yet; the warm-up's own p99 is reported apart.
 // Goal (issue 8): >= 20,000 events/s, p99 < 100 ms, none lost. Root only (the live probe).
 // Usage: k8saudit.js [--events N] [--batch N] [--reps N]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { createPod } from '../test/sources/k8saudit/audit-events.js';
 import { eventList, pluginsConfig, send, startWebhookRun } from '../test/cli/k8saudit-support.js';
 
 const IN_FLIGHT = 4;
+const WARMUP = 2000;
 const BENCH_RULES = join(repoRoot, 'bench', 'k8saudit-rules.yaml');
 
 function option(name: string, fallback: number): number {
@@ -42,6 +46,7 @@ interface Rep {
   p50Ms: number;
   p99Ms: number;
   lost: number;
+  warmupP99Ms: number;
 }
 
 async function rep(dir: string, events: number, batch: number, rep: number): Promise<Rep> {
@@ -63,37 +68,45 @@ async function rep(dir: string, events: number, batch: number, rep: number): Pro
     }
   });
   const template = createPod({ containers: [{ image: 'nginx:1.25' }] });
-  let next = 0;
-  const start = performance.now();
-  let lastAnswer = start;
-  const worker = async () => {
-    while (next < events) {
-      const first = next;
-      next = Math.min(events, next + batch);
-      const items = [];
-      for (let i = first; i < next; i++) items.push({ ...template, auditID: `gw-bench-${rep}-${i}`, stageTimestamp: new Date().toISOString() });
-      const body = JSON.stringify(eventList(items));
-      const t = performance.now();
-      for (const item of items) sentAt.set(item.auditID, t);
-      const r = await send(run.url, { contentType: 'application/json', body });
-      if (r.status !== 200) throw new Error(`the webhook answered ${r.status}: ${r.body}`);
-      lastAnswer = performance.now();
+  /** Sends `count` events named PHASE-N; resolves with the seconds from the first request to the last answer, once every alert is in (or none came for 2 s). */
+  const phase = async (name: string, count: number): Promise<number> => {
+    latencies.length = 0;
+    let next = 0;
+    const start = performance.now();
+    let lastAnswer = start;
+    const worker = async () => {
+      while (next < count) {
+        const first = next;
+        next = Math.min(count, next + batch);
+        const items = [];
+        for (let i = first; i < next; i++) items.push({ ...template, auditID: `gw-bench-${name}-${rep}-${i}`, stageTimestamp: new Date().toISOString() });
+        const body = JSON.stringify(eventList(items));
+        const t = performance.now();
+        for (const item of items) sentAt.set(item.auditID, t);
+        const r = await send(run.url, { contentType: 'application/json', body });
+        if (r.status !== 200) throw new Error(`the webhook answered ${r.status}: ${r.body}`);
+        lastAnswer = performance.now();
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    for (let seen = -1; latencies.length < count && seen !== latencies.length;) {
+      seen = latencies.length;
+      await new Promise((r) => setTimeout(r, 2000));
     }
+    return (lastAnswer - start) / 1000;
   };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  // Every alert, or two seconds with no new one.
-  for (let seen = -1; latencies.length < events && seen !== latencies.length;) {
-    seen = latencies.length;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
+  await phase('warmup', WARMUP);
+  const warmupP99Ms = percentile([...latencies].sort((a, b) => a - b), 99);
+  const seconds = await phase('load', events);
   const r = await run.stop();
   if (r.status !== 0) throw new Error(`ghostwatch exited ${String(r.status)}:\n${r.stderr}`);
   latencies.sort((a, b) => a - b);
   return {
-    eventsPerSecond: events / ((lastAnswer - start) / 1000),
+    eventsPerSecond: events / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     lost: events - latencies.length,
+    warmupP99Ms,
   };
 }
 
@@ -113,7 +126,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < reps; i++) {
       const r = await rep(dir, events, batch, i);
       results.push(r);
-      process.stdout.write(`  rep ${i + 1}: ${r.eventsPerSecond.toFixed(0)} events/s accepted, alert latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.lost} lost\n`);
+      process.stdout.write(`  rep ${i + 1}: ${r.eventsPerSecond.toFixed(0)} events/s accepted, alert latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, ${r.lost} lost `
+        + `(warm-up of ${WARMUP} events first: its p99 ${r.warmupP99Ms.toFixed(1)} ms)\n`);
     }
     const eps = median(results.map((r) => r.eventsPerSecond));
     const p50 = median(results.map((r) => r.p50Ms));
