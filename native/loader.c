@@ -759,6 +759,10 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* ghostwatch's own signals (SIGHUP reloads, SIGUSR1 reopens outputs) reach the loader too when
+	 * sent to the process group (a terminal's hangup, kill -HUP -PGID): they are not its to act on. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1) stopping = 1; /* the parent died before we asked to be told */
 

@@ -263,9 +263,14 @@ describe('live reload', { skip }, () => {
     await runProgram(marker, ['two']);
     assert.ok(await gw.alert((x) => x.output.includes('gwrl-marker two')));
 
+    // As a hangup or `kill -HUP -PGID` delivers it: to the probe's loader as well, which ignores it.
+    const loader = gw.loaderPid();
+    assert.ok(loader !== undefined);
+    process.kill(loader, 'SIGHUP');
     gw.signal('SIGHUP');
     await logged(gw, /Restart complete/);
     assert.match(gw.log, /SIGHUP received, restarting\.\.\./);
+    assert.equal(gw.loaderPid(), loader, 'the loader survives a SIGHUP');
     // priority: error now: the marker's WARNING rule no longer runs.
     await runProgram(marker, ['three']);
     assert.equal(await gw.alert((x) => x.output.includes('gwrl-marker three'), 1000), undefined);
