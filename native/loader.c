@@ -537,10 +537,20 @@ static bool known_event(const struct control *c, const char *event)
 	return p && has_tracepoint(p);
 }
 
+/* The probe's object. CO-RE relocations read the kernel's BTF from its file: left to itself,
+ * libbpf also walks every module's BTF, which takes CAP_SYS_ADMIN, and a least-privileged pod (BPF,
+ * PERFMON, SYS_RESOURCE, SYS_PTRACE) does not have it. The probe uses vmlinux types only. */
+static struct ghostwatch *open_probe(void)
+{
+	static const char vmlinux_btf[] = "/sys/kernel/btf/vmlinux";
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = access(vmlinux_btf, R_OK) == 0 ? vmlinux_btf : NULL);
+	return ghostwatch__open_opts(&opts);
+}
+
 /* A new instance of the object with only these programs, sharing the first one's maps. */
 static struct ghostwatch *load_programs(const struct control *c, const char *const *names, int n, char *err, size_t errlen)
 {
-	struct ghostwatch *skel = ghostwatch__open();
+	struct ghostwatch *skel = open_probe();
 	if (!skel) {
 		snprintf(err, errlen, "cannot open the probe: %s", strerror(errno));
 		return NULL;
@@ -717,7 +727,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(quiet_libbpf);
 	struct options o = parse_args(argc, argv);
 
-	struct ghostwatch *skel = ghostwatch__open();
+	struct ghostwatch *skel = open_probe();
 	if (!skel) fail(1, "cannot open the probe: %s", strerror(errno));
 	if (o.list) {
 		/* Without tracefs (not root), every event is listed and attaching tells. */
