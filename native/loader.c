@@ -723,6 +723,7 @@ static void start_control(struct control *c)
 
 int main(int argc, char **argv)
 {
+	const pid_t parent = getppid();
 	debug_level = getenv("GW_PROBE_DEBUG") ? atoi(getenv("GW_PROBE_DEBUG")) : 0;
 	libbpf_set_print(quiet_libbpf);
 	struct options o = parse_args(argc, argv);
@@ -774,7 +775,9 @@ int main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() == 1) stopping = 1; /* the parent died before we asked to be told */
+	/* The parent died before we asked to be told: we have been reparented. (Not "getppid() == 1":
+	 * in a container with its own pid namespace, ghostwatch itself is pid 1.) */
+	if (getppid() != parent) stopping = 1;
 
 	FILE *stats = o.stats_fd >= 0 ? fdopen(o.stats_fd, "w") : NULL;
 	if (stats) {

@@ -22,7 +22,7 @@ import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State, stateNeeds } from '../state/state.js';
 import { ContainerHold, type EventSteps } from '../engine/container-hold.js';
-import { attachContainers, commandLineContainerConfig, type ContainerSockets } from './containers.js';
+import { attachContainers, commandLineContainerConfig, hostRoot, type ContainerSockets } from './containers.js';
 import { reportError } from './errors.js';
 
 export interface CaptureOptions {
@@ -72,7 +72,7 @@ export async function runCapture(o: CaptureOptions): Promise<number> {
   try {
     live = await openLive({
       syscalls, enterEvents: true, allSyscalls, snaplen: o.snaplen ?? DEFAULT_SNAPLEN, ringKb: CAPTURE_RING_KB,
-      containers: commandLineContainerConfig(o.containers), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`),
+      hostRoot: hostRoot(), containers: commandLineContainerConfig(o.containers), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`),
     });
   } catch (err) {
     reportError(err);

@@ -20,7 +20,12 @@ export function commandLineContainerConfig(sockets: ContainerSockets = {}): Cont
   }
   if (sockets.docker !== undefined) engines.docker = { enabled: true, sockets: sockets.docker };
   if (sockets.podman !== undefined) engines.podman = { enabled: true, sockets: sockets.podman };
-  return { engines, labelMaxLen: 100, lookupTimeoutMs: 2000, hostRoot: process.env.HOST_ROOT ?? '' };
+  return { engines, labelMaxLen: 100, lookupTimeoutMs: 2000, hostRoot: hostRoot() };
+}
+
+/** Where the host's root is when ghostwatch runs in a container (HOST_ROOT, as Falco names it); '' on the host. */
+export function hostRoot(): string {
+  return (process.env.HOST_ROOT ?? '').replace(/\/+$/, '');
 }
 
 export function attachContainers(state: State, live: LiveSource): void {

@@ -12,7 +12,7 @@ import { CAPTURE_RING_KB, listProbeEvents } from '../probe/index.js';
 import { SYSCALL_EVENT_UNIVERSE } from '../rules/event-universe.js';
 import { openLive, probeSyscalls } from '../sources/live.js';
 import type { State } from '../state/state.js';
-import { attachContainers, commandLineContainerConfig, type ContainerSockets } from './containers.js';
+import { attachContainers, commandLineContainerConfig, hostRoot, type ContainerSockets } from './containers.js';
 
 /** Read the live system into the capture reader's handlers until a signal, or a handler returns false. */
 export async function readLive(
@@ -28,7 +28,7 @@ export async function readLive(
   }
   const live = await openLive({
     syscalls, enterEvents: true, allSyscalls, snaplen, ringKb: CAPTURE_RING_KB,
-    containers: commandLineContainerConfig(sockets), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`),
+    hostRoot: hostRoot(), containers: commandLineContainerConfig(sockets), onWarning: (m) => process.stderr.write(`Warning: ${m}\n`),
   });
   attachContainers(state, live);
   const stop = () => void live.stop();

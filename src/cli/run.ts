@@ -43,6 +43,7 @@ import {
 import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
+import { hostRoot } from './containers.js';
 import { errorLine } from './errors.js';
 import { ignoredEventsText, listEvents } from './event-list.js';
 import { fieldList, SOURCE_FIELDS } from './field-list.js';
@@ -378,7 +379,7 @@ async function openLiveSystem(running: readonly LoadedRule[], config: Ghostwatch
     // -A (or base_syscalls.all) brings the I/O calls in: their buffers' first falco_libs.snaplen
     // bytes come with them (evt.buffer). Without it no buffer is copied.
     syscalls, ringKb: config.syscallBufferKb, ...((allEvents || config.baseSyscalls.all) && { snaplen: config.snaplen }),
-    containers: { ...config.containers, hostRoot: process.env.HOST_ROOT ?? '' },
+    hostRoot: hostRoot(), containers: { ...config.containers, hostRoot: hostRoot() },
     onWarning: (m) => warn(logger, m),
   });
 }
@@ -492,9 +493,9 @@ function warn(logger: Logger, message: string): void {
   else process.stderr.write(`Warning: ${escapeControls(message.replace(/[\r\n]+/g, ' '))}\n`);
 }
 
-/** Whether the system still has the thread (in the pid namespace of /proc). */
+/** Whether the system still has the thread (the host's procfs: the probe's pids are the host's). */
 function threadIsAlive(tid: number, pid: number): boolean {
-  return existsSync(`/proc/${pid}/task/${tid}`);
+  return existsSync(`${hostRoot()}/proc/${pid}/task/${tid}`);
 }
 
 /** Falco's warning for the system calls the rules use that will not be captured. */

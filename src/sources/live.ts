@@ -10,10 +10,11 @@
 // (sinsp's container JSON event), between two probe events: first every container the runtimes
 // already have, right after the header (they lead the stream, as in a capture), then each one
 // as it is created or looked up.
+import { readlinkSync } from 'node:fs';
 import { Event } from '../capture/event.js';
 import type { CaptureHandlers } from '../capture/reader.js';
 import type { CaptureHeader } from '../capture/records.js';
-import { startProbe, type Probe, type ProbeCounts, type SyscallChange } from '../probe/index.js';
+import { ProbeError, startProbe, type Probe, type ProbeCounts, type SyscallChange } from '../probe/index.js';
 import { ContainerMetadata, type ContainerMetadataConfig, type MetadataCounters } from './containers/metadata.js';
 import type { ClientOptions, EngineName, RuntimeClient } from './containers/runtime.js';
 import { scanProc } from './proc-scan.js';
@@ -27,6 +28,12 @@ export interface LiveOptions {
   readonly ringKb?: number;
   /** Processes whose events are not captured (default: this one). */
   readonly ignorePids?: readonly number[];
+  /**
+   * Where the host's root is mounted when ghostwatch runs in a container (HOST_ROOT, e.g. /host): its
+   * proc and etc are read there, so that the host's processes and users are known, and ghostwatch's
+   * own process is named by its host pid (the probe reports host pids). Empty: ghostwatch is on the host.
+   */
+  readonly hostRoot?: string;
   /** Called with the probe's counts about once a second and at the end. */
   readonly onCounts?: (counts: ProbeCounts) => void;
   /** Ask the container runtimes about the containers (none: container ids from cgroups only). */
@@ -71,10 +78,11 @@ export interface LiveSource {
 
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
 export async function openLive(opts: LiveOptions): Promise<LiveSource> {
+  const hostRoot = opts.hostRoot ?? '';
   const probe = await startProbe({
     syscalls: opts.syscalls,
     ...(opts.ringKb !== undefined && { ringKb: opts.ringKb }),
-    ...(opts.ignorePids !== undefined && { ignorePids: opts.ignorePids }),
+    ignorePids: opts.ignorePids ?? [hostPid(hostRoot)],
     ...(opts.onCounts !== undefined && { onCounts: opts.onCounts }),
     ...(opts.snaplen !== undefined && { snaplen: opts.snaplen }),
     ...(opts.enterEvents !== undefined && { enterEvents: opts.enterEvents }),
@@ -82,7 +90,7 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   });
   let header: CaptureHeader;
   try {
-    header = scanProc();
+    header = scanProc({ proc: `${hostRoot}/proc`, etc: `${hostRoot}/etc` });
   } catch (err) {
     await probe.stop();
     throw err;
@@ -221,4 +229,20 @@ function containerEvent(json: string, tsNs: number): Buffer {
   b.writeUInt32LE(text.length, EVENT_HEADER);
   text.copy(b, EVENT_HEADER + 4);
   return b;
+}
+
+/**
+ * ghostwatch's own pid as the host sees it: /proc/self of the host's procfs names the reader by its
+ * pid in that procfs's namespace (in a pod with its own pid namespace, process.pid is not it).
+ */
+function hostPid(hostRoot: string): number {
+  if (hostRoot === '') return process.pid;
+  let pid = NaN;
+  try {
+    pid = Number(readlinkSync(`${hostRoot}/proc/self`));
+  } catch {
+    // not mounted: said below
+  }
+  if (!Number.isInteger(pid) || pid <= 0) throw new ProbeError(`${hostRoot}/proc is not the host's procfs (HOST_ROOT=${hostRoot}): mount the host's /proc there`);
+  return pid;
 }
