@@ -163,6 +163,8 @@ static void check_prerequisites(void)
 		{.code = BPF_JMP | BPF_EXIT},
 	};
 	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, "gw_check", "GPL", insns, 2, NULL);
+	if (fd < 0 && errno == EPERM)
+		fail(1, "eBPF is not available: loading a program is not permitted (in a container, add the capabilities BPF and PERFMON)");
 	if (fd < 0) fail(1, "eBPF is not available: loading a program failed: %s", strerror(errno));
 	close(fd);
 }

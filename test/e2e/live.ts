@@ -28,6 +28,7 @@ export interface Alert {
   readonly output: string;
   readonly source: string;
   readonly time: string;
+  readonly hostname: string;
   readonly output_fields: Record<string, string | number | boolean | null>;
   /** When the test received it (ms, Date.now()). */
   readonly receivedAt: number;
