@@ -7,7 +7,7 @@ import { send, type Reply } from '../cli/k8saudit-support.js';
 /** The webserver's base URL from the log line it writes once listening, or undefined before. */
 export function webserverUrl(log: string): string | undefined {
   const m = /Starting health webserver, listening on (\S+):(\d+)( \(SSL\))?/.exec(log);
-  return m === null ? undefined : `${m[3] === undefined ? 'http' : 'https'}://${m[1]}:${m[2]}`;
+  return m === null ? undefined : `${m[0].endsWith('(SSL)') ? 'https' : 'http'}://${m[1]}:${m[2]}`;
 }
 
 export function get(url: string, ca?: string): Promise<Reply> {
