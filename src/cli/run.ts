@@ -211,7 +211,9 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   const telemetry = new Telemetry();
   try {
     try {
-      await telemetry.start(config, outputs, hostname, { info: (m) => logger.log(LOG.INFO, m), error: (m) => reportError(logger, m) });
+      await telemetry.start(config, outputs, hostname, engine.kind === 'replay', {
+        info: (m) => logger.log(LOG.INFO, m), debug: (m) => logger.log(LOG.DEBUG, m), error: (m) => reportError(logger, m),
+      });
     } catch (e) {
       await outputs.close(config.outputTimeout);
       throw new RunError(errorLine(e));

@@ -1,7 +1,8 @@
 // What a run tells about itself while it runs: Falco's webserver (/healthz, /versions, /metrics)
 // and its metrics snapshots (metrics.output_rule, metrics.output_file). Started once the outputs
 // are open, before the event sources; closed last, so /healthz answers 503 while a run that lost
-// a source ends.
+// a source ends. As in Falco, a run reading a capture starts no webserver (Falco's test suites run
+// captures with a falco.yaml that enables it: each run would take the port).
 import type { GhostwatchConfig } from '../config/config.js';
 import { createRegistry } from '../fields/registry.js';
 import { AlertFormatter } from '../outputs/alert-format.js';
@@ -26,7 +27,10 @@ export class Telemetry {
    * Starts what the configuration enables. Throws (one line) when the webserver cannot listen or
    * read its certificate, or metrics.output_file cannot be written.
    */
-  async start(config: GhostwatchConfig, outputs: Outputs, hostname: string, log: { info: (m: string) => void; error: (m: string) => void }): Promise<void> {
+  async start(
+    config: GhostwatchConfig, outputs: Outputs, hostname: string, readsCapture: boolean,
+    log: { info: (m: string) => void; debug: (m: string) => void; error: (m: string) => void },
+  ): Promise<void> {
     const id = identity(packageVersion(), hostname);
     const metrics = config.metrics;
     if (MetricsSnapshots.wanted(metrics)) {
@@ -40,7 +44,8 @@ export class Telemetry {
         log.error);
     }
     const web = config.webserver;
-    if (web !== undefined) {
+    if (web !== undefined && readsCapture) log.debug('Skipping the webserver: reading a capture');
+    if (web !== undefined && !readsCapture) {
       const withMetrics = metrics.enabled && web.prometheusMetrics;
       this.server = await startWebserver(web, {
         health: this.health,

@@ -1,7 +1,8 @@
-// Falco's webserver on real runs of `ghostwatch run` replaying a capture (-e, held open by -M):
-// /healthz, /versions, /metrics that `promtool check metrics` accepts with the rule matches under
-// Falco's names and labels, the metrics snapshots (alert and output_file), https with a certificate
-// made by openssl, and each bad setting refused with one line at start.
+// Falco's webserver on real runs of `ghostwatch run` with no kernel events (engine.kind nodriver)
+// and the k8s_audit webhook, through which the test fires a rule: /healthz, /versions, /metrics
+// that `promtool check metrics` accepts with the rule matches under Falco's names and labels, the
+// metrics snapshots (alert and output_file), https with a certificate made by openssl, each bad
+// setting refused with one line at start, and no webserver when a capture is read (as in Falco).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,19 +10,23 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertOneLineError, bin, catWrite, ghostwatch, scratch, skip as notBuilt } from '../cli/harness.js';
+import { pluginsConfig, post, startWebhookRun } from '../cli/k8saudit-support.js';
+import { RULE_CASES } from '../sources/k8saudit/audit-events.js';
 import { get, promtoolCheck, sample, until, webserverUrl } from './support.js';
 
 const skip = notBuilt;
 
-/** A rule that fires 8 times on cat_write.scap, with a tag whose characters a label name cannot hold. */
-const RULE = `- rule: Cat opens
-  desc: cat opens a file
-  condition: evt.type in (open, openat) and proc.name=cat
-  output: cat opened (fd=%fd.name)
+/** A k8s_audit rule, with a tag whose characters a Prometheus label name cannot hold. */
+const RULE = `- rule: Namespace created
+  desc: a namespace is created
+  condition: ka.verb=create and ka.target.resource=namespaces
+  output: namespace created (user=%ka.user.name ns=%ka.target.name)
   priority: WARNING
+  source: k8s_audit
   tags: [test, mitre.write-data]
 `;
-const MATCHES = 8;
+const namespaceCreated = RULE_CASES.find((c) => c.rule === 'Disallowed K8s User')!.fire;
+const FIRED = 5;
 
 interface Started {
   readonly url: string;
@@ -47,75 +52,89 @@ async function start(args: readonly string[], cwd: string): Promise<Started> {
   return { url, finished };
 }
 
-describe('webserver and metrics on a replayed capture', { skip }, () => {
+describe('webserver and metrics', { skip }, () => {
   if (skip !== false || catWrite === undefined) return;
   const capture = catWrite;
   const { dir, file } = scratch('gw-webserver-');
   const rules = file('rules.yaml', RULE);
   const snapshots = join(dir, 'snapshots.jsonl');
-  const config = file('ghostwatch.yaml', `stdout_output: {enabled: true}
-json_output: true
-log_stderr: true
+  const config = file('ghostwatch.yaml', `${pluginsConfig()}json_output: true
+engine: {kind: nodriver}
 webserver: {enabled: true, listen_port: 0, prometheus_metrics_enabled: true, threadiness: 0}
 metrics: {enabled: true, interval: 500ms, output_rule: true, output_file: ${snapshots}}
 `);
+  const sources = ['--enable-source=syscall', '--enable-source=k8s_audit', '-o', 'plugins[0].open_params=http://127.0.0.1:0/k8s-audit'];
 
-  it('answers /healthz, /versions and /metrics (accepted by promtool, with the matches under Falco\'s labels); snapshots every interval', async () => {
-    const run = await start(['-c', config, '-r', rules, '-e', capture, '-M', '3'], dir);
-    assert.match(run.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'loopback by default');
+  it("answers /healthz, /versions and /metrics (accepted by promtool, the matches under Falco's labels); snapshots every interval", async () => {
+    const run = await startWebhookRun(['-c', config, '-r', rules, ...sources], dir);
+    let stopped: { status: number | null; stdout: string; stderr: string } | undefined;
+    try {
+      const url = webserverUrl(run.stderr())!;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, 'loopback by default');
 
-    const health = await get(`${run.url}/healthz`);
-    assert.equal(health.status, 200);
-    assert.equal(health.body, '{"status": "ok"}');
-    assert.equal(health.headers['content-type'], 'application/json');
+      const health = await get(`${url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(health.body, '{"status": "ok"}');
+      assert.equal(health.headers['content-type'], 'application/json');
 
-    const versions = JSON.parse((await get(`${run.url}/versions`)).body) as Record<string, unknown>;
-    for (const key of ['falco_version', 'libs_version', 'plugin_api_version', 'driver_api_version', 'driver_schema_version',
-      'default_driver_version', 'engine_version', 'engine_version_semver']) {
-      assert.equal(typeof versions[key], 'string', key);
+      const versions = JSON.parse((await get(`${url}/versions`)).body) as Record<string, unknown>;
+      for (const key of ['falco_version', 'libs_version', 'plugin_api_version', 'driver_api_version', 'driver_schema_version',
+        'default_driver_version', 'engine_version', 'engine_version_semver']) {
+        assert.equal(typeof versions[key], 'string', key);
+      }
+      // As --version with json_output says.
+      const printed = await ghostwatch(['run', '--version', '-c', config], dir);
+      const own = JSON.parse(printed.stdout) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(own)) assert.deepEqual(versions[k], v, k);
+
+      for (let i = 0; i < FIRED; i++) assert.equal((await post(run.url, namespaceCreated)).status, 200);
+      const matches = /^falcosecurity_falco_rules_matches_total\{rule_name="Namespace created",priority="4",source="k8s_audit",tag_mitre_write_data="true",tag_test="true"\}/;
+      const text = await until('the matches in /metrics', async () => {
+        const t = (await get(`${url}/metrics`)).body;
+        return sample(t, matches) === FIRED ? t : undefined;
+      });
+      const checked = await promtoolCheck(text);
+      assert.equal(checked.status, 0, checked.output);
+      assert.equal(sample(text, /^falcosecurity_scap_engine_name_info\{engine_name="nodriver",evt_source="syscall"\} /), 1);
+      assert.equal(sample(text, /^falcosecurity_scap_engine_name_info\{engine_name="source_plugin",evt_source="k8s_audit"\} /), 1);
+      assert.equal(sample(text, /^falcosecurity_scap_n_evts_total /), 0);
+      assert.ok(sample(text, /^falcosecurity_falco_memory_rss_bytes /)! > 1e6);
+      assert.ok(sample(text, /^falcosecurity_falco_cpu_usage_ratio /)! >= 0);
+      assert.equal(sample(text, /^falcosecurity_falco_outputs_queue_num_drops_total /), 0);
+      assert.match(text, /^falcosecurity_falco_version_info\{version="[^"]+"\} 1$/m);
+
+      assert.equal((await get(`${url}/nothing`)).status, 404);
+      assert.equal((await get(`${url}/healthz?probe=1`)).status, 200);
+      // Two snapshots after the matches.
+      await new Promise((r) => setTimeout(r, 1200));
+    } finally {
+      stopped = await run.stop();
     }
-    // As --version with json_output says.
-    const printed = await ghostwatch(['run', '--version', '-c', config, '-o', 'webserver.enabled=false'], dir);
-    const own = JSON.parse(printed.stdout) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(own)) assert.deepEqual(versions[k], v, k);
-
-    const matches = /^falcosecurity_falco_rules_matches_total\{rule_name="Cat opens",priority="4",source="syscall",tag_mitre_write_data="true",tag_test="true"\}/;
-    const text = await until('the matches in /metrics', async () => {
-      const t = (await get(`${run.url}/metrics`)).body;
-      return sample(t, matches) === MATCHES ? t : undefined;
-    });
-    const checked = await promtoolCheck(text);
-    assert.equal(checked.status, 0, checked.output);
-    assert.equal(sample(text, /^falcosecurity_scap_n_evts_total /), 280);
-    assert.equal(sample(text, /^falcosecurity_scap_engine_name_info\{engine_name="savefile",evt_source="syscall"\} /), 1);
-    assert.ok(sample(text, /^falcosecurity_scap_n_threads /)! > 0);
-    assert.ok(sample(text, /^falcosecurity_falco_memory_rss_bytes /)! > 1e6);
-    assert.ok(sample(text, /^falcosecurity_falco_cpu_usage_ratio /)! >= 0);
-    assert.equal(sample(text, /^falcosecurity_falco_outputs_queue_num_drops_total /), 0);
-    assert.match(text, /^falcosecurity_falco_version_info\{version="[^"]+"\} 1$/m);
-
-    assert.equal((await get(`${run.url}/nothing`)).status, 404);
-    assert.equal((await get(`${run.url}/healthz?probe=1`)).status, 200);
-
-    const r = await run.finished;
-    assert.equal(r.status, 0, r.stderr);
-    const alerts = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(stopped.status, 0, stopped.stderr);
+    const alerts = stopped.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(alerts.filter((a) => a.rule === 'Namespace created').length, FIRED);
     const snaps = alerts.filter((a) => a.rule === 'Falco internal: metrics snapshot');
-    assert.ok(snaps.length >= 3, `a snapshot every 500 ms of 3 s: ${String(snaps.length)}`);
+    assert.ok(snaps.length >= 2, `a snapshot every 500 ms: ${String(snaps.length)}`);
     const last = snaps.at(-1)!;
     assert.equal(last.priority, 'Informational');
     assert.equal(last.source, 'internal');
     assert.equal(last.output, 'Falco metrics snapshot');
     const fields = last.output_fields as Record<string, unknown>;
-    assert.equal(fields['falco.rules.Cat_opens'], MATCHES);
-    assert.equal(fields['falco.rules.matches_total'], MATCHES);
-    assert.equal(fields['scap.n_evts'], 280);
-    assert.equal(fields['scap.engine_name'], 'savefile');
+    assert.equal(fields['falco.rules.Namespace_created'], FIRED);
+    assert.equal(fields['falco.rules.matches_total'], FIRED);
+    assert.equal(fields['scap.engine_name'], 'nodriver');
     assert.equal(typeof fields['falco.memory_rss_mb'], 'number');
 
     const lines = readFileSync(snapshots, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sample: number; output_fields: Record<string, unknown> });
     assert.deepEqual(lines.map((l) => l.sample), lines.map((_, i) => i + 1));
-    assert.equal(lines.at(-1)!.output_fields['falco.rules.Cat_opens'], MATCHES);
+    assert.equal(lines.at(-1)!.output_fields['falco.rules.Namespace_created'], FIRED);
+  });
+
+  it('starts no webserver when a capture is read, as Falco (its test suites enable it for every capture)', async () => {
+    const r = await ghostwatch(['run', '-c', config, '-r', rules, '-e', capture, '-o', 'log_level=debug'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /Skipping the webserver: reading a capture/);
+    assert.equal(webserverUrl(r.stderr), undefined);
   });
 
   it('serves https with ssl_certificate (a PEM holding key and certificate, made by openssl)', async () => {
@@ -125,7 +144,7 @@ metrics: {enabled: true, interval: 500ms, output_rule: true, output_file: ${snap
       '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     const cert = readFileSync(crt, 'utf8');
     const pem = file('falco.pem', cert + readFileSync(key, 'utf8'));
-    const run = await start(['-c', config, '-r', rules, '-e', capture, '-M', '1', '-o', 'webserver.ssl_enabled=true',
+    const run = await start(['-c', config, '-r', rules, '-M', '1', '--disable-source=k8s_audit', '-o', 'webserver.ssl_enabled=true',
       '-o', `webserver.ssl_certificate=${pem}`, '-o', 'metrics.enabled=false'], dir);
     assert.match(run.url, /^https:/);
     const health = await get(`${run.url}/healthz`, cert);
@@ -139,7 +158,7 @@ metrics: {enabled: true, interval: 500ms, output_rule: true, output_file: ${snap
   });
 
   it('refuses a bad listen address, port, certificate, interval or output_file with one line, exit 1', async () => {
-    const base = ['run', '-c', config, '-r', rules, '-e', capture, '-o', 'log_stderr=false'];
+    const base = ['run', '-c', config, '-r', rules, '-M', '1', '--disable-source=k8s_audit', '-o', 'log_stderr=false'];
     const fails = async (opts: string[], pattern: RegExp) => assertOneLineError(await ghostwatch([...base, ...opts.flatMap((o) => ['-o', o])], dir), pattern);
     await fails(['webserver.listen_address=localhost:80'], /webserver listen address "localhost:80" is not a valid IP address/);
     await fails(['webserver.listen_port=70000'], /webserver listen port 70000 is not a port number/);
