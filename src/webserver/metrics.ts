@@ -85,9 +85,9 @@ function hostBootNs(): number {
 }
 
 /** `drop` and `dir` labels of an event type's buffer drops: its name and direction. */
-function dropLabels(type: number): { drop: string; dir: string } {
+function dropLabels(type: number): { dir: string; drop: string } {
   const info = EVENT_TABLE[type] as (typeof EVENT_TABLE)[number] | undefined;
-  return info === undefined ? { drop: `type${type}`, dir: 'exit' } : { drop: info.name, dir: info.dir === '>' ? 'enter' : 'exit' };
+  return info === undefined ? { dir: 'exit', drop: `type${type}` } : { dir: info.dir === '>' ? 'enter' : 'exit', drop: info.name };
 }
 
 /** /metrics: the Prometheus text of the counters now. */
