@@ -2,7 +2,8 @@
 # Installs the Debian packages ghostwatch's tests use, when they are missing: sysdig (the reference
 # the differential tests compare against), and the container runtimes the container tests run real
 # containers on: podman with runc, containerd (its built-in CRI plugin), and busybox-static, from
-# which the tests build their images (nothing can be pulled from a registry here).
+# which the tests build their images (nothing can be pulled from a registry here); prometheus, whose
+# promtool checks /metrics and whose server the metrics tests start to scrape ghostwatch.
 set -euo pipefail
 need=()
 command -v sysdig >/dev/null 2>&1 || need+=(sysdig)
@@ -10,6 +11,7 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx wget || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

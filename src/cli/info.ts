@@ -36,6 +36,26 @@ export function versionJson(): Record<string, unknown> {
   });
 }
 
+/** The Falco release whose behaviour ghostwatch follows, with its libs and plugin API (libs 0.21.0's plugin_api.h). */
+const FOLLOWED = { falco: '0.41.0', libs: '0.21.0', pluginApi: '3.11.0' };
+
+/**
+ * The webserver's /versions: Falco's versions_info keys, with --version's facts. Falco's own
+ * version, its libs' and plugin API's are those of the Falco release ghostwatch stands in for
+ * (tools such as falcoctl compare them); the probe is ghostwatch's (its schema is the driver's,
+ * its version ghostwatch's).
+ */
+export function versionsEndpointJson(): Record<string, unknown> {
+  return sortKeys({
+    ...versionJson(),
+    falco_version: FOLLOWED.falco,
+    libs_version: FOLLOWED.libs,
+    plugin_api_version: FOLLOWED.pluginApi,
+    driver_api_version: PROBE_SCHEMA_VERSION,
+    default_driver_version: packageVersion(),
+  });
+}
+
 /** --version without json_output: Falco's layout, with the lines that hold for ghostwatch. */
 export function versionText(): string {
   return `ghostwatch version: ${packageVersion()}\n`

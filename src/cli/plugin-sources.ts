@@ -25,6 +25,7 @@ import { defaultSources, type LoadedRule } from '../rules/index.js';
 import type { PluginVersion } from '../rules/plugins.js';
 import { K8sAuditConfigError } from '../sources/k8saudit/config.js';
 import { K8sAuditSource } from '../sources/k8saudit/source.js';
+import type { SourceHealth } from '../webserver/health.js';
 import { PLUGINS } from './plugins.js';
 
 export { K8S_AUDIT_SOURCE };
@@ -71,6 +72,8 @@ export interface PluginSourcesOptions {
   readonly info: (message: string) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
+  /** Told when each source runs and when it ends (the webserver's /healthz). */
+  readonly health?: SourceHealth;
 }
 
 interface ActivePluginRules {
@@ -87,6 +90,8 @@ export class PluginSources {
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private judge: PluginJudge | undefined;
+  /** stop() was called: the sources end as asked. */
+  private stopRequested = false;
 
   private constructor(
     private readonly o: PluginSourcesOptions,
@@ -112,6 +117,7 @@ export class PluginSources {
       throw e;
     }
     o.info(`Opening event source '${K8S_AUDIT_SOURCE}': ${source.description}`);
+    o.health?.running(K8S_AUDIT_SOURCE);
     return new PluginSources(o, source, registry, rules);
   }
 
@@ -148,12 +154,19 @@ export class PluginSources {
       const evt = pluginEvent(K8SAUDIT_PLUGIN_ID, e.tsNs, e.data, ++num);
       seedEventJson(evt, e.value);
       judge.judge(evt);
-    }).finally(() => clearTimeout(this.timer));
+    }).then(
+      () => o.health?.finished(K8S_AUDIT_SOURCE, this.stopRequested),
+      (e: unknown) => {
+        o.health?.failed(K8S_AUDIT_SOURCE, e instanceof Error ? e.message : String(e));
+        throw e;
+      },
+    ).finally(() => clearTimeout(this.timer));
     return this.running;
   }
 
   /** Ends every source: events already accepted are judged first. Resolves when they are. */
   async stop(): Promise<void> {
+    this.stopRequested = true;
     clearTimeout(this.timer);
     await this.source.stop();
     await this.running;

@@ -229,6 +229,8 @@ export function restartNeeded(running: GhostwatchConfig, next: GhostwatchConfig,
     ['syscall_event_drops', (c) => c.syscallEventDrops],
     ['syscall_event_timeouts', (c) => c.syscallEventTimeoutsMax],
     ['falco_libs', (c) => c.threadPurgeIntervalS],
+    ['webserver', (c) => c.webserver],
+    ['metrics', (c) => c.metrics],
   ];
   return keys.filter(([, get]) => !sameValue(get(running), get(next))).map(([key]) => key);
 }

@@ -54,6 +54,7 @@ import {
   K8S_AUDIT_SOURCE, loadedPluginNames, loadedSources, PluginSourceError, PluginSources, pluginVersionsInEffect, ruleSources, runPluginSourcesOnly,
 } from './plugin-sources.js';
 import { LoaderThread, Reloader, ReloadTriggers, restartNeeded } from './reload.js';
+import { Telemetry } from './telemetry.js';
 
 export interface RunOptions {
   readonly rules: readonly string[];
@@ -207,20 +208,34 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
       throw new RunError(`Could not write pid to pidfile ${pidfile}. Exiting.`);
     }
   }
+  // The webserver and the metrics snapshots: until the run ends, after the sources.
+  const telemetry = new Telemetry();
   try {
+    try {
+      await telemetry.start(config, outputs, hostname, engine.kind === 'replay', {
+        info: (m) => logger.log(LOG.INFO, m), debug: (m) => logger.log(LOG.DEBUG, m), error: (m) => reportError(logger, m),
+      });
+    } catch (e) {
+      await outputs.close(config.outputTimeout);
+      throw new RunError(errorLine(e));
+    }
+    const engines = telemetry.counters.engines;
+    if (enabledSources.has(SYSCALL_SOURCE)) engines.set(SYSCALL_SOURCE, engine.kind === 'replay' ? 'savefile' : engine.kind === 'nodriver' ? 'nodriver' : 'modern_bpf');
+    if (enabledSources.has(K8S_AUDIT_SOURCE)) engines.set(K8S_AUDIT_SOURCE, 'source_plugin');
     if (engine.kind !== 'replay') {
       logger.log(LOG.INFO, `Loaded event sources: ${loadedSources(config).join(', ')}`);
       logger.log(LOG.INFO, `Enabled event sources: ${[...enabledSources].join(', ')}`);
     }
-    const plugins = enabledSources.has(K8S_AUDIT_SOURCE) ? await openPluginSources(running, config, outputs, hostname, o, logger) : undefined;
+    const plugins = enabledSources.has(K8S_AUDIT_SOURCE) ? await openPluginSources(running, config, outputs, hostname, o, logger, telemetry) : undefined;
     if (plugins !== undefined && !enabledSources.has(SYSCALL_SOURCE)) {
       const stats = new DetectionStats(set.rules);
+      telemetry.counters.detection = stats;
       return await runPluginSourcesOnly(plugins, stats, outputs, {
         verbose: o.verbose, outputTimeoutMs: config.outputTimeout, summary: () => stats.summary(),
         notice: (m) => logger.log(LOG.NOTICE, m), info: (m) => logger.log(LOG.INFO, m),
       });
     }
-    if (engine.kind === 'nodriver') return await runWithoutEvents(o, set, outputs, config, logger, plugins);
+    if (engine.kind === 'nodriver') return await runWithoutEvents(o, set, outputs, config, logger, telemetry, plugins);
     let input: Input;
     if (engine.kind === 'replay') {
       input = { capture: engine.captureFile };
@@ -233,8 +248,9 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
         throw e instanceof ProbeError ? new RunError(e.message) : e;
       }
     }
-    return await detectEvents(o, input, config, set, syscallRunning, outputs, hostname, logger, plugins);
+    return await detectEvents(o, input, config, set, syscallRunning, outputs, hostname, logger, telemetry, plugins);
   } finally {
+    await telemetry.close();
     if (pidfile !== undefined) rmSync(pidfile, { force: true });
   }
 }
@@ -273,11 +289,11 @@ function selectEventSources(o: RunOptions, loaded: readonly string[]): Set<strin
 
 /** Opens the enabled plugin sources (k8s_audit): a webhook listens once this resolves; a failure ends the run. */
 async function openPluginSources(
-  running: readonly LoadedRule[], config: GhostwatchConfig, outputs: Outputs, hostname: string, o: RunOptions, logger: Logger,
+  running: readonly LoadedRule[], config: GhostwatchConfig, outputs: Outputs, hostname: string, o: RunOptions, logger: Logger, telemetry: Telemetry,
 ): Promise<PluginSources> {
   try {
     return await PluginSources.open(running, {
-      config, outputs, hostname, durationSeconds: o.durationSeconds,
+      config, outputs, hostname, durationSeconds: o.durationSeconds, health: telemetry.health,
       info: (m) => logger.log(LOG.INFO, m), warn: (m) => warn(logger, m), debug: (m) => logger.log(LOG.DEBUG, m),
     });
   } catch (e) {
@@ -316,9 +332,13 @@ function describeLoaded(set: RuleSet, ruleName: string | undefined, json: boolea
  * engine.kind nodriver: no kernel events. The rules are loaded and the outputs open; ghostwatch
  * waits for SIGINT/SIGTERM (or -M seconds), as Falco does with no event source to open.
  */
-async function runWithoutEvents(o: RunOptions, set: RuleSet, outputs: Outputs, config: GhostwatchConfig, logger: Logger, plugins?: PluginSources): Promise<number> {
+async function runWithoutEvents(
+  o: RunOptions, set: RuleSet, outputs: Outputs, config: GhostwatchConfig, logger: Logger, telemetry: Telemetry, plugins?: PluginSources,
+): Promise<number> {
   // The plugin sources (k8s_audit) run meanwhile, until the same end.
   const stats = new DetectionStats(set.rules);
+  telemetry.counters.detection = stats;
+  telemetry.health.running(SYSCALL_SOURCE);
   const pluginRun = plugins?.run(stats);
   warn(logger, `Enabled event source '${SYSCALL_SOURCE}' will be opened with no driver, no event will be produced`);
   // A reload checks the configuration and rules (nothing runs them).
@@ -524,7 +544,7 @@ let probeEvents: string[] | undefined;
 
 async function detectEvents(
   o: RunOptions, input: Input, config: GhostwatchConfig, set: RuleSet, running: readonly LoadedRule[],
-  outputs: Outputs, hostname: string, logger: Logger, plugins?: PluginSources,
+  outputs: Outputs, hostname: string, logger: Logger, telemetry: Telemetry, plugins?: PluginSources,
 ): Promise<number> {
   const state = new State();
   // Live events carry parameters sysdig 0.29.3 did not know (ptrace's request on its exit event...): rules see them all.
@@ -547,6 +567,14 @@ async function detectEvents(
     else outputs.send(formatter.format(p, evt));
   };
   const stats = new DetectionStats(set.rules);
+  const { counters, health } = telemetry;
+  counters.detection = stats;
+  counters.threads = () => state.threads.size;
+  if (live !== undefined) {
+    counters.probe = () => live.counts();
+    counters.events = () => live.progress().events;
+  }
+  health.running(SYSCALL_SOURCE);
   // The plugin sources (k8s_audit) are judged meanwhile, counted with the system calls.
   const pluginRun = plugins?.run(stats);
   const clock = () => Number(process.hrtime.bigint());
@@ -646,6 +674,8 @@ async function detectEvents(
       }),
     });
   } catch (e) {
+    // The source failed (the probe's loader exited, a damaged capture): /healthz says so while the run ends.
+    health.failed(SYSCALL_SOURCE, errorLine(e));
     clearTimeout(timer);
     clearInterval(timeoutTicks);
     await live?.stop();
@@ -657,6 +687,9 @@ async function detectEvents(
     for (const [sig, h] of handlers) process.off(sig, h);
     throw e;
   }
+  // It ended as asked (a signal, -M, the drop action exit), or read its capture to the end.
+  health.finished(SYSCALL_SOURCE, true);
+  if (live === undefined) counters.events = () => result.events;
   clearTimeout(timer);
   clearInterval(timeoutTicks);
   await triggers.close();
@@ -798,12 +831,15 @@ function resolveHostname(logger: Logger): string {
   return env;
 }
 
+/** An error said even when ghostwatch's log is off (alerts or metrics are being lost). */
+function reportError(logger: Logger, m: string): void {
+  if (logger.enabled(LOG.ERR)) logger.log(LOG.ERR, m);
+  else process.stderr.write(`Error: ${escapeControls(m.replace(/[\r\n]+/g, ' '))}\n`);
+}
+
 function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
   // A failing output is said even when ghostwatch's log is off: alerts are being lost.
-  const report = (m: string) => {
-    if (logger.enabled(LOG.ERR)) logger.log(LOG.ERR, m);
-    else process.stderr.write(`Error: ${escapeControls(m.replace(/[\r\n]+/g, ' '))}\n`);
-  };
+  const report = (m: string) => reportError(logger, m);
   const list: AlertOutput[] = [];
   if (config.fileOutput !== undefined) {
     const file = new FileOutput(config.fileOutput, report);

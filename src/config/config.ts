@@ -3,6 +3,7 @@
 // when its configuration does not name them.
 import type { ExtraOutputField, ExtraOutputFormat } from '../rules/index.js';
 import { parsePriority, type Priority, syscallFormatError } from '../rules/index.js';
+import { isIP } from 'node:net';
 import { decodeBool } from '../rules/yaml.js';
 import { ConfigError, type RawNode } from './tree.js';
 import { DEFAULT_SNAPLEN, MAX_SNAPLEN } from '../probe/events.js';
@@ -48,6 +49,31 @@ export interface HttpOutputConfig {
   readonly keepAlive: boolean;
 }
 
+/** Falco's embedded webserver (/healthz, /versions, /metrics), when enabled. */
+export interface WebserverConfig {
+  /** An IP address; ghostwatch's default is 127.0.0.1 (Falco's is 0.0.0.0: every interface). */
+  readonly listenAddress: string;
+  /** 0: a port the system picks (logged). */
+  readonly listenPort: number;
+  readonly healthzEndpoint: string;
+  readonly prometheusMetrics: boolean;
+  /** A PEM file holding the private key and the certificate; https when set. */
+  readonly sslCertificate?: string;
+}
+
+/** Falco's `metrics`: what the snapshots and /metrics hold, and where snapshots go. */
+export interface MetricsConfig {
+  readonly enabled: boolean;
+  readonly intervalMs: number;
+  readonly outputRule: boolean;
+  readonly outputFile: string;
+  readonly rulesCounters: boolean;
+  readonly resourceUtilization: boolean;
+  readonly stateCounters: boolean;
+  readonly kernelEventCounters: boolean;
+  readonly convertMemoryToMb: boolean;
+  readonly includeEmptyValues: boolean;
+}
 
 /** Falco's container plugin settings (its init_config), which ghostwatch implements built in. */
 export interface EngineNamesConfig {
@@ -120,6 +146,8 @@ export interface GhostwatchConfig {
   readonly snaplen: number;
   /** Reload when the configuration file or a rules file or directory changes (as on SIGHUP). */
   readonly watchConfigFiles: boolean;
+  readonly webserver?: WebserverConfig;
+  readonly metrics: MetricsConfig;
 }
 
 const BUF_SIZE_PRESET_MIN = 1;
@@ -213,7 +241,64 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     threadPurgeIntervalS: r.number('falco_libs.thread_table_auto_purging_interval_s', 300),
     snaplen: Math.min(Math.max(r.number('falco_libs.snaplen', DEFAULT_SNAPLEN), 0), MAX_SNAPLEN),
     watchConfigFiles: r.bool('watch_config_files', true),
+    ...(r.bool('webserver.enabled', false) && { webserver: readWebserver(r, fail) }),
+    metrics: readMetrics(r),
   };
+}
+
+/** ghostwatch listens on loopback unless told otherwise: no port open to the world by default. */
+const DEFAULT_LISTEN_ADDRESS = '127.0.0.1';
+
+function readWebserver(r: Reader, fail: (msg: string) => never): WebserverConfig {
+  const listenAddress = r.string('webserver.listen_address', DEFAULT_LISTEN_ADDRESS);
+  if (isIP(listenAddress) === 0) fail(`webserver listen address "${listenAddress}" is not a valid IP address`);
+  const listenPort = r.number('webserver.listen_port', 8765);
+  if (!Number.isInteger(listenPort) || listenPort < 0 || listenPort > 65535) fail(`webserver listen port ${String(listenPort)} is not a port number (0 to 65535)`);
+  const healthzEndpoint = r.string('webserver.k8s_healthz_endpoint', '/healthz');
+  if (!healthzEndpoint.startsWith('/')) fail(`webserver k8s_healthz_endpoint "${healthzEndpoint}" must be a path starting with /`);
+  const sslCertificate = r.bool('webserver.ssl_enabled', false) ? r.string('webserver.ssl_certificate', '/etc/falco/falco.pem') : undefined;
+  return {
+    listenAddress, listenPort, healthzEndpoint, prometheusMetrics: r.bool('webserver.prometheus_metrics_enabled', false),
+    ...(sslCertificate !== undefined && { sslCertificate }),
+  };
+}
+
+function readMetrics(r: Reader): MetricsConfig {
+  const interval = r.string('metrics.interval', '5000');
+  const intervalMs = parseDuration(interval);
+  const enabled = r.bool('metrics.enabled', false);
+  // Falco's check and message (its minimum is 100 ms).
+  if (enabled && (intervalMs === undefined || intervalMs < MIN_METRICS_INTERVAL_MS)) {
+    throw new ConfigError('Metrics interval must have a minimum value of 100ms and reflect a Prometheus compliant time duration format: '
+      + `https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations (metrics.interval: "${interval}")`);
+  }
+  return {
+    enabled,
+    intervalMs: intervalMs ?? 0,
+    outputRule: r.bool('metrics.output_rule', false),
+    outputFile: r.string('metrics.output_file', ''),
+    rulesCounters: r.bool('metrics.rules_counters_enabled', true),
+    resourceUtilization: r.bool('metrics.resource_utilization_enabled', true),
+    stateCounters: r.bool('metrics.state_counters_enabled', true),
+    kernelEventCounters: r.bool('metrics.kernel_event_counters_enabled', true),
+    convertMemoryToMb: r.bool('metrics.convert_memory_to_mb', true),
+    includeEmptyValues: r.bool('metrics.include_empty_values', false),
+  };
+}
+
+const MIN_METRICS_INTERVAL_MS = 100;
+
+/** Milliseconds per unit of a Prometheus time duration (https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations). */
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+
+/** A Prometheus duration ("1h30m", "500ms"), or a bare number of milliseconds as Falco also takes; undefined when neither. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t);
+  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(t)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) ms += Number(n) * DURATION_UNITS[unit];
+  return ms;
 }
 
 /** Falco's kinds that need a driver ghostwatch does not have (its kernel source is its own eBPF probe). */

@@ -83,6 +83,30 @@ const SHAPES: ReadonlyMap<string, JsonSchema> = new Map(Object.entries({
   },
 }));
 
+/** What implemented keys mean, where their name does not say it all. */
+const DESCRIPTIONS: ReadonlyMap<string, string> = new Map(Object.entries({
+  webserver: "Falco's embedded webserver: the health check, /versions and /metrics (not started when a capture is read).",
+  'webserver.enabled': 'Serve the health check, /versions and (with prometheus_metrics_enabled) /metrics (default false).',
+  'webserver.threadiness': 'Accepted without effect: one event loop answers every request.',
+  'webserver.listen_port': 'The port (default 8765; 0: one the system picks, logged).',
+  'webserver.listen_address': "An IP address to listen on (default 127.0.0.1; Falco's is 0.0.0.0, every interface).",
+  'webserver.k8s_healthz_endpoint': 'The health check\'s path (default /healthz): {"status": "ok"} while every event source runs, 503 once one has stopped.',
+  'webserver.prometheus_metrics_enabled': '/metrics in Prometheus text format, when metrics.enabled is true too (default false).',
+  'webserver.ssl_enabled': 'Serve https with ssl_certificate (default false).',
+  'webserver.ssl_certificate': 'One PEM file holding the private key and the certificate (default /etc/falco/falco.pem).',
+  metrics: "Falco's metrics: for /metrics, and as snapshots every interval.",
+  'metrics.enabled': 'Collect metrics (default false).',
+  'metrics.interval': 'How often a snapshot is taken: a Prometheus duration (500ms, 30s, 1h) or milliseconds; at least 100ms (default 5000).',
+  'metrics.output_rule': 'Send each snapshot as the alert "Falco internal: metrics snapshot" (default false).',
+  'metrics.output_file': 'Append each snapshot to this file as a JSON line (default: none).',
+  'metrics.rules_counters_enabled': 'The matches of each rule (default true).',
+  'metrics.resource_utilization_enabled': "ghostwatch's CPU and memory use (default true).",
+  'metrics.state_counters_enabled': "The threads in the state's table (default true).",
+  'metrics.kernel_event_counters_enabled': "The probe's events and drops (default true).",
+  'metrics.convert_memory_to_mb': "Snapshots give memory in MB, kB otherwise (default true; /metrics always in bytes).",
+  'metrics.include_empty_values': 'Keep the rules and drop counters still at 0 (default false).',
+}));
+
 /** The schema of ghostwatch's configuration file (and of each -o key). */
 export function configJsonSchema(): JsonSchema {
   return {
@@ -119,7 +143,8 @@ function mapSchema(keys: Readonly<Record<string, KeySpec>>, prefix: string): Jso
 function keySchema(spec: KeySpec, path: string): JsonSchema {
   const shape = SHAPES.get(path);
   if (shape !== undefined) return shape;
-  const described = (s: JsonSchema): JsonSchema => (spec.implemented ? s : { ...s, description: NOT_IMPLEMENTED });
+  const meaning = DESCRIPTIONS.get(path);
+  const described = (s: JsonSchema): JsonSchema => (!spec.implemented ? { ...s, description: NOT_IMPLEMENTED } : meaning === undefined ? s : { ...s, description: meaning });
   switch (spec.kind) {
     case 'scalar':
       return described({ type: spec.type });

@@ -100,18 +100,20 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   syslog_output: unimplemented({ enabled: 'boolean' }),
   grpc: unimplemented({ enabled: 'boolean', bind_address: 'string', threadiness: 'integer', private_key: 'string', cert_chain: 'string', root_certs: 'string' }),
   grpc_output: unimplemented({ enabled: 'boolean' }),
-  webserver: unimplemented({
-    enabled: 'boolean', threadiness: 'integer', listen_port: 'integer', listen_address: 'string', k8s_healthz_endpoint: 'string',
-    prometheus_metrics_enabled: 'boolean', ssl_enabled: 'boolean', ssl_certificate: 'string',
+  // threadiness is accepted without effect: one event loop serves every request.
+  webserver: map({
+    enabled: bool(), threadiness: int(), listen_port: int(), listen_address: str(), k8s_healthz_endpoint: str(),
+    prometheus_metrics_enabled: bool(), ssl_enabled: bool(), ssl_certificate: str(),
   }),
   libs_logger: unimplemented({ enabled: 'boolean', severity: 'string' }),
   outputs_queue: unimplemented({ capacity: 'integer' }),
-  metrics: unimplemented({
-    enabled: 'boolean', interval: 'string', output_rule: 'boolean', output_file: 'string', rules_counters_enabled: 'boolean',
-    resource_utilization_enabled: 'boolean', state_counters_enabled: 'boolean', kernel_event_counters_enabled: 'boolean',
-    kernel_event_counters_per_cpu_enabled: 'boolean', libbpf_stats_enabled: 'boolean', plugins_metrics_enabled: 'boolean',
-    kernel_iter_event_counters_enabled: 'boolean', jemalloc_stats_enabled: 'boolean', convert_memory_to_mb: 'boolean',
-    include_empty_values: 'boolean',
+  metrics: map({
+    enabled: bool(), interval: str(), output_rule: bool(), output_file: str(), rules_counters_enabled: bool(),
+    resource_utilization_enabled: bool(), state_counters_enabled: bool(), kernel_event_counters_enabled: bool(),
+    convert_memory_to_mb: bool(), include_empty_values: bool(),
+    // Counters ghostwatch does not have (per-CPU, libbpf's, plugins', kernel iterators', jemalloc's).
+    kernel_event_counters_per_cpu_enabled: bool(false), libbpf_stats_enabled: bool(false), plugins_metrics_enabled: bool(false),
+    kernel_iter_event_counters_enabled: bool(false), jemalloc_stats_enabled: bool(false),
   }),
   // Falco 0.38+'s engine selection: modern_ebpf is ghostwatch's probe, replay a capture file,
   // nodriver no kernel events; the other kinds are errors (config.ts).

@@ -14,11 +14,14 @@ export class DetectionStats {
   /** By rule, indexed as `names`. */
   private readonly byRule: number[];
   private readonly names: string[];
+  /** The rule behind each name (the latest loaded: its priority, source and tags for the metrics). */
+  private readonly rules: LoadedRule[];
   private readonly index = new Map<string, number>();
 
   /** `rules`: every loaded rule, in load order (the order of the summary). */
   constructor(rules: readonly LoadedRule[]) {
     this.names = rules.map((r) => r.name);
+    this.rules = [...rules];
     this.byRule = new Array<number>(rules.length).fill(0);
     this.names.forEach((n, i) => {
       if (!this.index.has(n)) this.index.set(n, i);
@@ -31,14 +34,21 @@ export class DetectionStats {
     let i = this.index.get(rule.name);
     if (i === undefined) {
       i = this.names.push(rule.name) - 1;
+      this.rules.push(rule);
       this.byRule.push(0);
       this.index.set(rule.name, i);
     }
+    this.rules[i] = rule;
     this.byRule[i]++;
   }
 
   get detected(): number {
     return this.total;
+  }
+
+  /** Each loaded rule (one per name, in load order) with its matches so far. */
+  matches(): { rule: LoadedRule; count: number }[] {
+    return [...this.index.values()].map((i) => ({ rule: this.rules[i], count: this.byRule[i] }));
   }
 
   summary(): string {

@@ -116,10 +116,10 @@ export class AlertFormatter {
   }
 
   /** A message of ghostwatch itself (source "internal"), with its fields, as Falco writes them. */
-  internal(tsNs: bigint, priority: Priority, message: string, rule: string, fields: Record<string, string>): string {
+  internal(tsNs: bigint, priority: Priority, message: string, rule: string, fields: Record<string, string | number>): string {
     const keys = Object.keys(fields).sort();
     if (this.s.json) {
-      const sorted: Record<string, string> = {};
+      const sorted: Record<string, string | number> = {};
       for (const k of keys) sorted[k] = fields[k];
       return JSON.stringify({
         hostname: this.s.hostname, output: message, output_fields: sorted, priority: priorityName(priority),

@@ -126,9 +126,10 @@ describe('restartNeeded', () => {
   it('outputs, buffers, the engine, plugins and the monitors need a restart, each named once', () => {
     const next = config('stdout_output:\n  enabled: false\nfile_output:\n  enabled: true\n  filename: /tmp/x\n'
       + 'syscall_buf_size_preset: 6\nengine:\n  kind: nodriver\nbuffered_outputs: true\noutputs:\n  rate: 3\n'
-      + 'syscall_event_drops:\n  threshold: 0.5\n');
+      + 'syscall_event_drops:\n  threshold: 0.5\nwebserver:\n  enabled: true\nmetrics:\n  enabled: true\n');
     assert.deepEqual(restartNeeded(config(base), next, { engineFixed: false }), [
       'engine', 'syscall_buf_size_preset', 'stdout_output', 'file_output', 'buffered_outputs', 'outputs', 'syscall_event_drops',
+      'webserver', 'metrics',
     ]);
     // With -e the capture is the command line's: engine.kind does not matter.
     assert.ok(!restartNeeded(config(base), next, { engineFixed: true }).includes('engine'));

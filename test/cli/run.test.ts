@@ -157,10 +157,10 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
   });
 
   it('the configuration shipped with ghostwatch is used without -c; unimplemented Falco keys warn', async () => {
-    const r = await ghostwatch(['-r', RULES, '-e', catWrite!, '-o', 'log_level=warning', '-o', 'webserver.enabled=true']);
+    const r = await ghostwatch(['-r', RULES, '-e', catWrite!, '-o', 'log_level=warning', '-o', 'grpc.enabled=true']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.split('\n').filter((x) => x.includes('Warning An open')).length, 8);
-    assert.match(r.stderr, /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: Settings ghostwatch does not implement \(ignored\): webserver\n$/);
+    assert.match(r.stderr, /^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}: Settings ghostwatch does not implement \(ignored\): grpc\n$/);
   });
 
   it('every error is one line and exit status 1', async () => {

@@ -40,12 +40,12 @@ describe('the configuration shipped with ghostwatch', () => {
 });
 
 describe("Falco's own falco.yaml", { skip: sharedPath('falco') === undefined ? SHARED_MISSING : false }, () => {
-  it('the one of the legacy suite loads; what ghostwatch does not implement is listed, each top key once', () => {
+  it('the one of the legacy suite loads; what ghostwatch does not implement is listed, each key once', () => {
     const { config, unimplemented } = loadConfig(sharedPath('falco', 'legacy-tests', 'falco.yaml'));
     // Its load_plugins is empty: none of its plugins (k8saudit, cloudtrail, json) is loaded, none is reported.
     assert.deepEqual(unimplemented, [
-      'syslog_output', 'grpc_output', 'grpc', 'webserver', 'log_syslog',
-      'libs_logger', 'metrics', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
+      'syslog_output', 'grpc_output', 'grpc', 'log_syslog',
+      'libs_logger', 'metrics.libbpf_stats_enabled', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
     ]);
     assert.equal(config.k8sAudit, undefined);
     assert.equal(config.jsonPlugin, false);
@@ -336,5 +336,52 @@ describe('append_output.suggested_output', () => {
   it('false or absent: nothing suggested', () => {
     assert.deepEqual(loadConfig(configFile('append_output:\n  - suggested_output: false\n')).config.extraOutputFormats, []);
     assert.deepEqual(loadConfig(configFile('append_output:\n  - extra_output: x\n')).config.extraOutputFormats, [{ format: 'x' }]);
+  });
+});
+
+describe('webserver and metrics', () => {
+  it("webserver: off unless enabled; then Falco's port and endpoint, on loopback unless an address is given", () => {
+    assert.equal(loadConfig(configFile('webserver: {listen_port: 9000}\n')).config.webserver, undefined);
+    assert.deepEqual(loadConfig(configFile('webserver: {enabled: true}\n')).config.webserver, {
+      listenAddress: '127.0.0.1', listenPort: 8765, healthzEndpoint: '/healthz', prometheusMetrics: false,
+    });
+    // A user's 0.0.0.0 (or ::) is honoured; ssl_certificate only counts with ssl_enabled, Falco's path by default.
+    const web = loadConfig(configFile('webserver:\n  enabled: true\n  listen_address: 0.0.0.0\n  listen_port: 0\n  k8s_healthz_endpoint: /live\n'
+      + '  prometheus_metrics_enabled: true\n  ssl_enabled: true\n  threadiness: 4\n')).config.webserver;
+    assert.deepEqual(web, {
+      listenAddress: '0.0.0.0', listenPort: 0, healthzEndpoint: '/live', prometheusMetrics: true, sslCertificate: '/etc/falco/falco.pem',
+    });
+    assert.equal(loadConfig(configFile('webserver: {enabled: true, listen_address: "::"}\n')).config.webserver?.listenAddress, '::');
+  });
+
+  it('bad webserver values are one line naming the file', () => {
+    assert.match(loadError('webserver: {enabled: true, listen_address: my-host}\n'), /^Error reading config file \(.*\): webserver listen address "my-host" is not a valid IP address$/);
+    assert.match(loadError('webserver: {enabled: true, listen_port: 65536}\n'), /webserver listen port 65536 is not a port number \(0 to 65535\)/);
+    assert.match(loadError('webserver: {enabled: true, listen_port: -1}\n'), /webserver listen port -1 is not a port number/);
+    assert.match(loadError('webserver: {enabled: true, k8s_healthz_endpoint: healthz}\n'), /k8s_healthz_endpoint "healthz" must be a path starting with \//);
+    assert.match(loadError('webserver: {enabled: true, ssl_enabled: maybe}\n'), /'webserver.ssl_enabled' must be a boolean/);
+  });
+
+  it("metrics: Falco's defaults; interval as a Prometheus duration or milliseconds", () => {
+    const off = loadConfig(configFile('stdout_output: {enabled: true}\n')).config.metrics;
+    assert.deepEqual(off, {
+      enabled: false, intervalMs: 5000, outputRule: false, outputFile: '', rulesCounters: true, resourceUtilization: true,
+      stateCounters: true, kernelEventCounters: true, convertMemoryToMb: true, includeEmptyValues: false,
+    });
+    const interval = (text: string) => loadConfig(configFile(`metrics: {enabled: true, interval: ${text}}\n`)).config.metrics.intervalMs;
+    assert.equal(interval('1h'), 3_600_000);
+    assert.equal(interval('1m30s'), 90_000);
+    assert.equal(interval('250ms'), 250);
+    assert.equal(interval('2d'), 172_800_000);
+    assert.equal(interval('1500'), 1500);
+    assert.match(loadError('metrics: {enabled: true, interval: 99ms}\n'), /^Metrics interval must have a minimum value of 100ms/);
+    assert.match(loadError('metrics: {enabled: true, interval: 1.5s}\n'), /Prometheus compliant time duration format/);
+    // Not checked while metrics are off, as Falco.
+    assert.equal(loadConfig(configFile('metrics: {enabled: false, interval: soon}\n')).config.metrics.enabled, false);
+  });
+
+  it('counters ghostwatch does not have are reported as not implemented, each by name', () => {
+    const { unimplemented } = loadConfig(configFile('metrics: {enabled: true, libbpf_stats_enabled: true, jemalloc_stats_enabled: false, output_rule: true}\n'));
+    assert.deepEqual(unimplemented, ['metrics.libbpf_stats_enabled', 'metrics.jemalloc_stats_enabled']);
   });
 });
