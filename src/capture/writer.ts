@@ -110,7 +110,9 @@ export class CaptureWriter {
   private flush(): void {
     if (this.out.len === 0) return;
     const data = this.out.view();
-    writeSync(this.fd, this.opts.gzip ? gzipSync(data) : data);
+    const bytes = this.opts.gzip ? gzipSync(data) : data;
+    // A write may take fewer bytes than it is given (a signal arriving during it): go on until all are out.
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.out.len = 0;
   }
 

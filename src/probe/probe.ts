@@ -210,6 +210,11 @@ export class Probe {
 
   /** Detach everything and end the stream; resolves once the loader has exited. */
   async stop(): Promise<void> {
+    // Once: a second SIGTERM tells the loader to stop at once, cutting the block it is writing.
+    if (this.stopping) {
+      await this.exited;
+      return;
+    }
     this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill('SIGTERM');
