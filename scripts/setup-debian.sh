@@ -2,7 +2,8 @@
 # Installs the Debian packages ghostwatch's tests use, when they are missing: sysdig (the reference
 # the differential tests compare against), and the container runtimes the container tests run real
 # containers on: podman with runc, containerd (its built-in CRI plugin), and busybox-static, from
-# which the tests build their images (nothing can be pulled from a registry here).
+# which the tests build their images (nothing can be pulled from a registry here); nats-server, with
+# JetStream, which the NATS output's tests start.
 set -euo pipefail
 need=()
 command -v sysdig >/dev/null 2>&1 || need+=(sysdig)
@@ -11,6 +12,7 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx wget || need+=(busybox-static)
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: need root to install: ${need[*]}" >&2
