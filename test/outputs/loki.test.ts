@@ -145,7 +145,7 @@ describe('loki output (push API)', () => {
     assert.equal(labels.hostname, 'evil\\u000ahost\\u001b[31m');
     assert.equal(labels.rule, 'é'.repeat(1024));
     assert.deepEqual(Object.keys(labels), ['rule', 'priority', 'source', 'hostname', 'k8s_ns_name']);
-    assert.equal(JSON.parse(pushes[0].streams[0].values[0][1]).hostname, 'evil\nhost\u001b[31m');
+    assert.equal((JSON.parse(pushes[0].streams[0].values[0][1]) as { hostname: string }).hostname, 'evil\nhost\u001b[31m');
   });
 
   it('an answer other than 2xx is a failure naming the status (429 when Loki limits, 500), with the reason escaped', async () => {
