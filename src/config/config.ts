@@ -400,7 +400,7 @@ function outputUrl(key: string, text: string, protocols: readonly string[], fail
     url = undefined;
   }
   if (url === undefined || !protocols.includes(url.protocol) || url.hostname === '') {
-    fail(`'${key}' must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, got '${text}'`);
+    fail(`'${key}' must be a URL (${protocols.map((p) => `${p}//`).join(' or ')}), got '${text}'`);
   }
   return text;
 }
