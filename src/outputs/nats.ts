@@ -7,8 +7,9 @@
 // The connection opens at the first delivery, then reconnects by itself, for as long as ghostwatch
 // runs. While it is down a delivery rejects at once, and publishes in flight when it dropped reject
 // too: the delivery layer tries them again later. With `stream` set, that stream is created when
-// missing, capturing the subject (JetStream's defaults: file storage, 2-minute duplicate window); a
-// stream that exists is used as it is. Without it, a stream that exists must capture the subject.
+// missing, capturing the subject (JetStream's defaults: file storage, 2-minute duplicate window), and
+// again when a publish finds no stream (a server restarted without its store); a stream that exists
+// is used as it is. Without it, a stream that exists must capture the subject.
 import { readFileSync } from 'node:fs';
 import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
@@ -28,6 +29,8 @@ interface Session {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   connected: boolean;
+  /** Whether the configured stream is known to exist (checked again after a publish nothing answered). */
+  streamReady: boolean;
   /** Aborted when the connection drops: what was in flight will not be acknowledged. */
   dropped: AbortController;
 }
@@ -80,11 +83,22 @@ export class NatsTarget implements DeliveryTarget {
     signal.throwIfAborted();
     const session = await untilAborted(this.open(), signal);
     if (!session.connected) throw new NatsOutputError(`nats output: not connected to ${this.where} (reconnecting)`);
+    if (!session.streamReady) {
+      await untilAborted(this.ensureStream(session.nc), signal).catch((e: unknown) => {
+        throw new NatsOutputError(`nats output: stream ${this.config.stream} at ${this.where}: ${reason(e)}`);
+      });
+      session.streamReady = true;
+    }
     const publishes = alerts.map((a) => session.js.publish(this.config.subject, sidekickJson(a), { msgID: a.uuid }));
     try {
       await untilAborted(Promise.all(publishes), AbortSignal.any([signal, session.dropped.signal]));
     } catch (e) {
-      throw new NatsOutputError(`nats output: publish to ${this.config.subject} at ${this.where} failed: ${this.explain(e)}`);
+      const text = reason(e);
+      // nats.js says "jetstream is not enabled" when nothing answers on the subject: no stream
+      // captures it (a server restarted without its store has lost ours: it is created again).
+      const noStream = /not enabled|no responders/i.test(text);
+      if (noStream && this.config.stream !== '') session.streamReady = false;
+      throw new NatsOutputError(`nats output: publish to ${this.config.subject} at ${this.where} failed: ${noStream ? `no JetStream stream captures the subject (${text})` : text}`);
     }
   }
 
@@ -113,13 +127,7 @@ export class NatsTarget implements DeliveryTarget {
     } catch (e) {
       throw new NatsOutputError(`nats output: cannot connect to ${this.where}: ${reason(e)}`);
     }
-    try {
-      if (this.config.stream !== '') await this.ensureStream(nc);
-    } catch (e) {
-      await nc.close();
-      throw new NatsOutputError(`nats output: stream ${this.config.stream} at ${this.where}: ${reason(e)}`);
-    }
-    const session: Session = { nc, js: jetstream(nc), connected: true, dropped: new AbortController() };
+    const session: Session = { nc, js: jetstream(nc), connected: true, streamReady: this.config.stream === '', dropped: new AbortController() };
     void this.follow(session);
     return session;
   }
@@ -148,12 +156,6 @@ export class NatsTarget implements DeliveryTarget {
       if (!(e instanceof JetStreamApiError && e.code === JetStreamApiCodes.StreamNotFound)) throw e;
       await jsm.streams.add({ name: this.config.stream, subjects: [this.config.subject] });
     }
-  }
-
-  private explain(e: unknown): string {
-    const text = reason(e);
-    // nats.js says "jetstream is not enabled" when nothing answers on the subject.
-    return /not enabled|no responders/i.test(text) ? `no JetStream stream captures the subject (${text})` : text;
   }
 }
 

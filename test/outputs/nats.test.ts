@@ -2,6 +2,7 @@
 // JetStream on, on loopback): what is stored, de-duplication by uuid, a server stopped and
 // restarted in the middle of a burst, a server that stops answering, authentication.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -145,6 +146,18 @@ describe('nats output (JetStream)', { skip }, () => {
     await deliverAtLeastOnce(target, [[retried]], () => Promise.resolve());
     await target.close();
     assert.deepEqual((await storedMessages(server, 'DOWN')).map((m) => m.id).slice(-1), [retried.uuid]);
+  });
+
+  it('a server restarted without its store: the stream is created again and delivery goes on', async () => {
+    const target = new NatsTarget(settings(server.url, { subject: 'falco.lost', stream: 'LOST' }));
+    await target.deliver([testAlert(1)], AbortSignal.timeout(5000));
+    await server.kill();
+    rmSync(server.storeDir, { recursive: true, force: true });
+    await server.start();
+    const after = testAlert(2);
+    await deliverAtLeastOnce(target, [[after]], () => Promise.resolve());
+    await target.close();
+    assert.deepEqual((await storedMessages(server, 'LOST')).map((m) => m.id), [after.uuid]);
   });
 
   it('a server that is not there at the first delivery: a rejection naming it, then delivery once it is up', async () => {
