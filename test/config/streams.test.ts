@@ -38,8 +38,10 @@ describe('nats_output', () => {
 
   it('takes its keys from -o', () => {
     const { config } = loadConfig(configFile(''), ['nats_output.enabled=true', 'nats_output.url=tls://nats.example:4222', 'nats_output.subject=a.b', 'nats_output.stream=ALERTS', 'nats_output.token=t']);
-    assert.equal(config.natsOutput?.stream, 'ALERTS');
-    assert.equal(config.natsOutput?.token, 't');
+    const nats = config.natsOutput;
+    assert.ok(nats !== undefined);
+    assert.equal(nats.stream, 'ALERTS');
+    assert.equal(nats.token, 't');
   });
 
   it('a missing url or subject, a bad URL, subject or stream name, or conflicting settings: one line naming the key', () => {
