@@ -11,6 +11,7 @@
 // again when a publish finds no stream (a server restarted without its store); a stream that exists
 // is used as it is. Without it, a stream that exists must capture the subject.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsOutputConfig } from '../config/config.js';
@@ -72,6 +73,9 @@ export class NatsTarget implements DeliveryTarget {
       ...(config.credentialsFile !== '' && { authenticator: credsAuthenticator(Buffer.from(read('credentials_file', config.credentialsFile))) }),
       ...(tls && {
         tls: {
+          // nats.js names no server for an IP address, and Node then checks the certificate against
+          // "localhost": it is checked against the address instead (options pass on to tls.connect).
+          ...(isIP(url.hostname) !== 0 && { host: url.hostname }),
           ...(config.caCert !== '' && { ca: read('ca_cert', config.caCert) }),
           ...(config.clientCert !== '' && { cert: read('client_cert', config.clientCert), key: read('client_key', config.clientKey) }),
         },

@@ -2,11 +2,14 @@
 // JetStream on, on loopback): what is stored, de-duplication by uuid, a server stopped and
 // restarted in the middle of a burst, a server that stops answering, authentication.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsOutputConfig } from '../../src/config/config.js';
 import { NatsOutputError, NatsTarget } from '../../src/outputs/nats.js';
 import { sidekickJson } from '../../src/outputs/sidekick-json.js';
@@ -23,8 +26,8 @@ const settings = (url: string, s: Partial<NatsOutputConfig> = {}): NatsOutputCon
 });
 
 /** What a stream holds: each message's Nats-Msg-Id and its data, in stream order (read on a connection of its own: the server may have restarted). */
-async function storedMessages(server: NatsServer, stream: string): Promise<{ id: string | undefined; data: string }[]> {
-  const nc = await connect({ servers: server.url });
+async function storedMessages(server: NatsServer, stream: string, opts: Partial<NodeConnectionOptions> = {}): Promise<{ id: string | undefined; data: string }[]> {
+  const nc = await connect({ servers: server.url, ...opts });
   try {
     const jsm = await jetstreamManager(nc);
     const { state } = await jsm.streams.info(stream);
@@ -37,6 +40,19 @@ async function storedMessages(server: NatsServer, stream: string): Promise<{ id:
   } finally {
     await nc.close();
   }
+}
+
+/** A CA and a server certificate for 127.0.0.1 that it signed, made with openssl. */
+function testCertificates(): { dir: string; caCert: string; serverCert: string; serverKey: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-nats-tls-'));
+  const f = (name: string) => join(dir, name);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=ghostwatch test CA');
+  ssl('req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1', '-extfile', f('ext'));
+  return { dir, caCert: f('ca.pem'), serverCert: f('server.pem'), serverKey: f('server.key') };
 }
 
 /** The delivery fails with a NatsOutputError whose message matches. */
@@ -196,6 +212,23 @@ describe('nats output (JetStream)', { skip }, () => {
       await bad.close();
     } finally {
       await guarded.stop();
+    }
+  });
+
+  it('TLS: verifies the server against ca_cert; a server it cannot verify is a failure', async () => {
+    const pki = testCertificates();
+    const secure = await startNatsServer({ args: ['--tls', '--tlscert', pki.serverCert, '--tlskey', pki.serverKey] });
+    try {
+      const trusting = new NatsTarget(settings(secure.url.replace('nats:', 'tls:'), { caCert: pki.caCert }));
+      await trusting.deliver([testAlert(1)], AbortSignal.timeout(5000));
+      await trusting.close();
+      assert.equal((await storedMessages(secure, 'FALCO', { tls: { ca: readFileSync(pki.caCert, 'utf8'), host: '127.0.0.1' } as NodeConnectionOptions['tls'] })).length, 1);
+      const doubting = new NatsTarget(settings(secure.url, { tls: true }));
+      await failsWith(doubting.deliver([testAlert(2)], AbortSignal.timeout(5000)), /^nats output: cannot connect to nats:\/\/127\.0\.0\.1:\d+: .*(certificate|self.signed)/i);
+      await doubting.close();
+    } finally {
+      await secure.stop();
+      rmSync(pki.dir, { recursive: true, force: true });
     }
   });
 
