@@ -3,7 +3,8 @@
 # the differential tests compare against), and the container runtimes the container tests run real
 # containers on: podman with runc, containerd (its built-in CRI plugin), and busybox-static, from
 # which the tests build their images (nothing can be pulled from a registry here); prometheus, whose
-# promtool checks /metrics and whose server the metrics tests start to scrape ghostwatch.
+# promtool checks /metrics and whose server the metrics tests start to scrape ghostwatch; nats-server,
+# with JetStream, which the NATS output's tests start, and openssl, which makes their TLS certificates.
 set -euo pipefail
 need=()
 command -v sysdig >/dev/null 2>&1 || need+=(sysdig)
@@ -13,6 +14,8 @@ command -v containerd >/dev/null 2>&1 || need+=(containerd)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx wget || need+=(busybox-static)
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: need root to install: ${need[*]}" >&2

@@ -75,6 +75,38 @@ export interface MetricsConfig {
   readonly includeEmptyValues: boolean;
 }
 
+/** ghostwatch's nats_output: alerts published to a NATS JetStream subject (outputs/nats.ts). */
+export interface NatsOutputConfig {
+  /** nats:// or tls:// */
+  readonly url: string;
+  readonly subject: string;
+  /** A stream created when missing, capturing the subject; '' when a stream that exists already captures it. */
+  readonly stream: string;
+  readonly token: string;
+  readonly user: string;
+  readonly password: string;
+  /** A NATS credentials file (a user JWT and its NKey seed). */
+  readonly credentialsFile: string;
+  readonly tls: boolean;
+  readonly caCert: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+}
+
+/** ghostwatch's loki_output: alerts pushed to Grafana Loki's push API (outputs/loki.ts). */
+export interface LokiOutputConfig {
+  /** http(s)://host:port, or with the push endpoint's path when it is not /loki/api/v1/push (a gateway). */
+  readonly url: string;
+  /** Sent as X-Scope-OrgID; '' for none. */
+  readonly tenant: string;
+  readonly user: string;
+  readonly password: string;
+  readonly bearerToken: string;
+  /** Static labels added to every stream. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly caCert: string;
+}
+
 /** Falco's container plugin settings (its init_config), which ghostwatch implements built in. */
 export interface EngineNamesConfig {
   readonly engines: Readonly<Record<EngineName, { readonly enabled: boolean; readonly sockets: readonly string[] }>>;
@@ -127,6 +159,8 @@ export interface GhostwatchConfig {
   readonly fileOutput?: FileOutputConfig;
   readonly programOutput?: ProgramOutputConfig;
   readonly httpOutput?: HttpOutputConfig;
+  readonly natsOutput?: NatsOutputConfig;
+  readonly lokiOutput?: LokiOutputConfig;
   readonly logStderr: boolean;
   readonly logLevel: LogLevel;
   readonly syscallEventDrops: {
@@ -180,6 +214,8 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     ? { program: r.string('program_output.program', '') || fail('program output enabled but no program in configuration block'), keepAlive: r.bool('program_output.keep_alive', false) }
     : undefined;
   const httpOutput = r.bool('http_output.enabled', false) ? readHttp(r, fail) : undefined;
+  const natsOutput = r.bool('nats_output.enabled', false) ? readNats(r, fail) : undefined;
+  const lokiOutput = r.bool('loki_output.enabled', false) ? readLoki(r, fail) : undefined;
 
   const threshold = r.number('syscall_event_drops.threshold', 0.1);
   if (threshold < 0 || threshold > 1) fail('syscall event drops threshold must be a double in the range [0, 1]');
@@ -222,6 +258,8 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     ...(fileOutput && { fileOutput }),
     ...(programOutput && { programOutput }),
     ...(httpOutput && { httpOutput }),
+    ...(natsOutput && { natsOutput }),
+    ...(lokiOutput && { lokiOutput }),
     logStderr: r.bool('log_stderr', false),
     logLevel: logLevel as LogLevel,
     syscallEventDrops: {
@@ -437,6 +475,79 @@ function readHttp(r: Reader, fail: (msg: string) => never): HttpOutputConfig {
     compressUploads: r.bool('http_output.compress_uploads', false),
     keepAlive: r.bool('http_output.keep_alive', false),
   };
+}
+
+/** The URL of an output, which must parse and be of one of `protocols` (e.g. 'nats:'). */
+function outputUrl(key: string, text: string, protocols: readonly string[], fail: (msg: string) => never): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !protocols.includes(url.protocol) || url.hostname === '') {
+    fail(`'${key}' must be a URL (${protocols.map((p) => `${p}//`).join(' or ')}), got '${text}'`);
+  }
+  return text;
+}
+
+// NATS subjects are dot-separated tokens without whitespace; a published subject has no wildcard
+// (* or >). Stream names have none of these nor path separators (NATS's "Naming" rules).
+const NATS_SUBJECT = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
+const NATS_STREAM = /^[^\s.*>/\\]+$/;
+
+function readNats(r: Reader, fail: (msg: string) => never): NatsOutputConfig {
+  const url = r.string('nats_output.url', '') || fail('nats output enabled but no url in configuration block');
+  const subject = r.string('nats_output.subject', '') || fail('nats output enabled but no subject in configuration block');
+  if (!NATS_SUBJECT.test(subject)) fail(`'nats_output.subject' must be a NATS subject (dot-separated tokens, no spaces or wildcards), got '${subject}'`);
+  const stream = r.string('nats_output.stream', '');
+  if (stream !== '' && !NATS_STREAM.test(stream)) fail(`'nats_output.stream' must be a JetStream stream name (no spaces, '.', '*', '>' or slashes), got '${stream}'`);
+  const config = {
+    url: outputUrl('nats_output.url', url, ['nats:', 'tls:'], fail),
+    subject,
+    stream,
+    token: r.string('nats_output.token', ''),
+    user: r.string('nats_output.user', ''),
+    password: r.string('nats_output.password', ''),
+    credentialsFile: r.string('nats_output.credentials_file', ''),
+    tls: r.bool('nats_output.tls', false),
+    caCert: r.string('nats_output.ca_cert', ''),
+    clientCert: r.string('nats_output.client_cert', ''),
+    clientKey: r.string('nats_output.client_key', ''),
+  };
+  const ways = [config.token !== '', config.user !== '', config.credentialsFile !== ''].filter(Boolean).length;
+  if (ways > 1) fail('nats output: give one of token, user (with password) or credentials_file');
+  if ((config.clientCert === '') !== (config.clientKey === '')) fail('nats output: client_cert and client_key go together');
+  return config;
+}
+
+// Loki's label names are Prometheus's: a letter or _, then letters, digits and _; names starting
+// with __ are reserved. These are set from each alert and cannot be static.
+const LOKI_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export const LOKI_ALERT_LABELS = ['rule', 'priority', 'source', 'hostname', 'container_name', 'container_id', 'k8s_ns_name'] as const;
+
+function readLoki(r: Reader, fail: (msg: string) => never): LokiOutputConfig {
+  const url = r.string('loki_output.url', '') || fail('loki output enabled but no url in configuration block');
+  const labels: Record<string, string> = {};
+  const node = r.node('loki_output.labels');
+  if (node !== undefined && node.kind !== 'map') fail("'loki_output.labels' must be a map of label names to values");
+  for (const [name, value] of node?.kind === 'map' ? node.entries : []) {
+    if (!LOKI_LABEL_NAME.test(name) || name.startsWith('__')) fail(`'loki_output.labels.${name}' is not a Loki label name (a letter or _, then letters, digits or _; no leading __)`);
+    if ((LOKI_ALERT_LABELS as readonly string[]).includes(name)) fail(`'loki_output.labels.${name}' is set from each alert and cannot be static`);
+    if (value.kind !== 'scalar' || value.text === '') fail(`'loki_output.labels.${name}' must be a text that is not empty`);
+    labels[name] = value.text;
+  }
+  const config = {
+    url: outputUrl('loki_output.url', url, ['http:', 'https:'], fail),
+    tenant: r.string('loki_output.tenant', ''),
+    user: r.string('loki_output.user', ''),
+    password: r.string('loki_output.password', ''),
+    bearerToken: r.string('loki_output.bearer_token', ''),
+    labels,
+    caCert: r.string('loki_output.ca_cert', ''),
+  };
+  if (config.user !== '' && config.bearerToken !== '') fail('loki output: give either user (basic auth) or bearer_token, not both');
+  return config;
 }
 
 /** Falco's rules for the drop actions: ignore excludes log and alert; none means ignore. */

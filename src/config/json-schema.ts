@@ -76,6 +76,12 @@ const SHAPES: ReadonlyMap<string, JsonSchema> = new Map(Object.entries({
   plugins: { type: 'array', items: { anyOf: [{ $ref: '#/definitions/ContainerPlugin' }, { $ref: '#/definitions/Plugin' }] } },
   'append_output.extra_fields': { type: 'array', items: { anyOf: [{ type: 'object', additionalProperties: STRING }, STRING] } },
   static_fields: { type: 'object', description: NOT_IMPLEMENTED },
+  'loki_output.labels': {
+    type: 'object',
+    propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+    additionalProperties: STRING,
+    description: 'Static labels added to every stream pushed to Loki (beside rule, priority, source, hostname, container_name, container_id, k8s_ns_name).',
+  },
   config_files: {
     type: 'array',
     description: NOT_IMPLEMENTED,

@@ -80,6 +80,14 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     keep_alive: bool(),
     max_consecutive_timeouts: int(false),
   }),
+  // ghostwatch's own: NATS JetStream and Grafana Loki (Falcosidekick's destinations, built in).
+  nats_output: map({
+    enabled: bool(), url: str(), subject: str(), stream: str(), token: str(), user: str(), password: str(), credentials_file: str(),
+    tls: bool(), ca_cert: str(), client_cert: str(), client_key: str(),
+  }),
+  loki_output: map({
+    enabled: bool(), url: str(), tenant: str(), user: str(), password: str(), bearer_token: str(), labels: any(true), ca_cert: str(),
+  }),
   log_stderr: bool(),
   log_level: str(),
   syscall_event_drops: map({ threshold: num(), actions: strings(), rate: num(), max_burst: num(), simulate_drops: bool() }),
