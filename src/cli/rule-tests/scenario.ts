@@ -92,7 +92,12 @@ interface Proc {
 /** Builds the capture of a case's steps into `path`. */
 export function writeScenario(steps: readonly Step[], path: string): void {
   const s = new Scenario();
-  // The processes already running go in the header, wherever their step is.
+  // The users, as the /proc scan finds them in /etc/passwd, and the processes already running go
+  // in the header, wherever their step is.
+  for (const step of steps) {
+    const user = step.fields.get('user');
+    if (user !== undefined) s.uidOf(user, step.line);
+  }
   for (const step of steps) if (step.fields.has('process')) s.declare(step, false);
   s.rewind();
   const writer = new CaptureWriter(path);
@@ -275,7 +280,7 @@ class Scenario {
     return fd;
   }
 
-  private uidOf(user: Value, line: number): number {
+  uidOf(user: Value, line: number): number {
     const spec = typeof user === 'string' ? { name: user } : user;
     if (spec === null || Array.isArray(spec) || typeof spec !== 'object') throw new StepError(line, 'user: is a name or {name, uid}');
     const name = (spec as Record<string, Value>).name;
