@@ -52,7 +52,6 @@ const AT_FDCWD = -100;
 const ALL_CAPS = 0x1ffffffffffn;
 const NO_LOGINUID = 0xffffffff;
 const FIRST_USER_UID = 1000;
-const CLONE_CHILD_SIGCHLD = 17;
 const AF_INET = 2;
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -99,6 +98,9 @@ export function writeScenario(steps: readonly Step[], path: string): void {
     if (user !== undefined) s.uidOf(user, step.line);
   }
   for (const step of steps) if (step.fields.has('process')) s.declare(step, false);
+  // Every container is described before the events (live, the runtime's answer comes before the
+  // rules judge the container's first events).
+  for (const step of steps) if (step.fields.has('exec')) s.describeContainer(step);
   s.rewind();
   const writer = new CaptureWriter(path);
   try {
@@ -112,6 +114,8 @@ export function writeScenario(steps: readonly Step[], path: string): void {
 
 class Scenario {
   readonly containers = new Map<string, Container>();
+  /** The line of each container's description. */
+  private readonly describedAt = new Map<string, number>();
   private readonly procs = new Map<string, Proc>();
   private readonly running: Proc[] = [];
   private readonly users = new Map<string, UserRecord>([['root', { uid: 0, gid: 0, name: 'root', home: '/root', shell: '/bin/bash', container: '' }]]);
@@ -133,7 +137,10 @@ class Scenario {
     this.containerEventsWritten = true;
     return {
       major: 1, minor: 0, machine: { numCpus: 1, memoryBytes: 0, maxPid: 4194304, hostname: 'rule-test', bootTime: 0 },
-      procs: this.running.map(procRecord), fds: [], ifaces: [], ifaces6: [],
+      procs: this.running.map(procRecord), fds: [], ifaces6: [],
+      // The host's addresses: 10.0.0.5, where connections start and are accepted by default.
+      ifaces: [{ name: 'lo', ipv4: ipv4('127.0.0.1'), netmask: ipv4('255.0.0.0'), bcast: 0, linkspeed: 0 },
+        { name: 'eth0', ipv4: ipv4('10.0.0.5'), netmask: ipv4('255.255.255.0'), bcast: ipv4('10.0.0.255'), linkspeed: 0 }],
       users: [...this.users.values()], groups: [{ gid: 0, name: 'root', container: '' }],
     };
   }
@@ -226,7 +233,7 @@ class Scenario {
       const self = tid === p.tid ? p : parent;
       return {
         res: String(res), exe: parent.exe, args: [...parent.args], tid: String(tid), pid: String(tid), ptid: String(self.ptid), cwd: parent.cwd,
-        fdlimit: '1024', comm: parent.name.slice(0, 15), cgroups: cgroups(self.container), flags: String(CLONE_CHILD_SIGCHLD),
+        fdlimit: '1024', comm: parent.name.slice(0, 15), cgroups: cgroups(self.container), flags: '0',
         uid: String(parent.uid), gid: String(parent.gid), vtid: String(self.vpid), vpid: String(self.vpid),
       };
     };
@@ -293,6 +300,10 @@ class Scenario {
     return uid;
   }
 
+  describeContainer(step: Step): void {
+    this.containerOf(step);
+  }
+
   private containerOf(step: Step): Container | undefined {
     const v = optionalValue(step, 'container');
     if (v === undefined || v === null) return undefined;
@@ -307,7 +318,12 @@ class Scenario {
     for (const k of Object.keys(spec)) if (!allowed.includes(k)) throw new StepError(step.line, `unknown key '${k}' in container (known: ${allowed.join(', ')})`);
     const name = typeof spec.name === 'string' ? spec.name : '';
     if (name === '') throw new StepError(step.line, 'container: needs a name');
-    if (this.containers.has(name)) throw new StepError(step.line, `container '${name}' is described twice`);
+    const described = this.containers.get(name);
+    if (described !== undefined) {
+      if (this.describedAt.get(name) === step.line) return described;
+      throw new StepError(step.line, `container '${name}' is described twice (after its first description, name it: container: ${name})`);
+    }
+    this.describedAt.set(name, step.line);
     const fullId = typeof spec.id === 'string' ? spec.id.padEnd(64, '0') : createHash('sha256').update(name).digest('hex');
     const pod = typeof spec.pod === 'string' ? spec.pod : undefined;
     const [podNs, podName] = pod === undefined ? [] : pod.includes('/') ? pod.split('/', 2) : ['default', pod];
@@ -327,10 +343,10 @@ class Scenario {
       const [source = '', dest = '', mode = 'rw'] = scalar(m).split(':');
       return { source, dest, mode, rw: mode === 'rw', propagation: 'rprivate' };
     });
-    const described = { ...base, privileged: spec.privileged === 'true', mounts, createdTime: Number(START_NS / 1_000_000_000n) - 60 };
+    const description = { ...base, privileged: spec.privileged === 'true', mounts, createdTime: Number(START_NS / 1_000_000_000n) - 60 };
     const podUid = labels['io.kubernetes.pod.uid'] ?? '';
     const c: Container = {
-      name, fullId, json: containerJson(described),
+      name, fullId, json: containerJson(description),
       cgroup: pod === undefined ? `/system.slice/docker-${fullId}.scope` : `/kubepods/besteffort/pod${podUid}/${fullId}`, nextVpid: 1,
     };
     this.containers.set(name, c);
@@ -483,6 +499,11 @@ function endpoint(s: string, line: number, where: string): Buffer {
   for (let i = 0; i < 4; i++) b[i] = Number(m[i + 1]);
   b.writeUInt16LE(Number(m[5]), 4);
   return b;
+}
+
+/** An IPv4 address as the state stores it (the 4 bytes read little-endian). */
+function ipv4(s: string): number {
+  return Buffer.from(s.split('.').map(Number)).readUInt32LE(0);
 }
 
 /** An event with 16-bit parameter lengths. */
