@@ -452,7 +452,7 @@ function encodeParam(p: ParamInfo, v: Value | undefined, line: number, call: str
       return Buffer.from(`${typeof v === 'string' ? v : ''}\0`, 'utf8');
     case ParamType.BYTEBUF: case ParamType.CHARBUFARRAY:
       if (Array.isArray(v)) return Buffer.from(v.map((x) => `${typeof x === 'string' ? x : ''}\0`).join(''), 'utf8');
-      return Buffer.from(typeof v === 'string' ? v : '', 'utf8');
+      return dataBytes(typeof v === 'string' ? v : '');
     case ParamType.SOCKADDR:
       return v === undefined || v === null ? Buffer.from([0]) : Buffer.concat([Buffer.from([AF_INET]), endpoint(scalar(v), line, where)]);
     case ParamType.SOCKTUPLE: {
@@ -464,6 +464,14 @@ function encodeParam(p: ParamInfo, v: Value | undefined, line: number, call: str
       if (v === undefined || v === null) return Buffer.alloc(0);
       throw new StepError(line, `${where} cannot be given in a test (its type is not supported)`);
   }
+}
+
+/**
+ * A data buffer's bytes: text whose characters are all below 256 is taken byte for byte (YAML's
+ * "\xca\xfe" gives the bytes 0xca 0xfe), other text as UTF-8.
+ */
+function dataBytes(s: string): Buffer {
+  return /^[\u0000-\u00ff]*$/.test(s) ? Buffer.from(s, 'latin1') : Buffer.from(s, 'utf8');
 }
 
 /** A value that must be one text (a list or a map is ''). */
