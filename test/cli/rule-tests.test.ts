@@ -163,3 +163,15 @@ cases:
     assert.match(r.stdout, /^ok {4}capture\.test\.yaml: cat writes$/m);
   });
 });
+
+describe('ghostwatch test: documentation', { skip }, () => {
+  it("the README's usage names every option of test", async () => {
+    const help = (await ghostwatch(['test', '--help'], repoRoot)).stdout;
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const usage = readme.slice(readme.indexOf('## Usage'), readme.indexOf('## Layout'));
+    const options = [...help.matchAll(/^ {2}(-\w|--[\w-]+)(?:, (--[\w-]+))?/gm)].map((m) => [m[1], m.at(2)].filter((f) => f !== undefined));
+    assert.ok(options.length >= 8, options.join(' '));
+    const named = (f: string) => new RegExp(`(^|[\\s\`\\[|(])${f}([\\s\`\\]|),=]|$)`, 'm').test(usage);
+    assert.deepEqual(options.filter((names) => !names.some(named)), []);
+  });
+});
