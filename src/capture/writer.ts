@@ -57,15 +57,27 @@ export interface WriterOptions {
   gzip?: boolean;
 }
 
+/** Where a writer's bytes go, instead of a file (a capture built in memory). */
+export interface CaptureSink {
+  write(data: Buffer): void;
+  close(): void;
+}
+
 export class CaptureWriter {
-  private readonly fd: number;
+  private readonly sink: CaptureSink;
   private out = new Bytes();
 
   constructor(
     readonly path: string,
     private readonly opts: WriterOptions = {},
+    sink?: CaptureSink,
   ) {
-    this.fd = openSync(path, 'w', 0o600);
+    if (sink !== undefined) {
+      this.sink = sink;
+    } else {
+      const fd = openSync(path, 'w', 0o600);
+      this.sink = { write: (d) => void writeSync(fd, d), close: () => closeSync(fd) };
+    }
   }
 
   writeHeader(h: CaptureHeader): void {
@@ -110,13 +122,13 @@ export class CaptureWriter {
   private flush(): void {
     if (this.out.len === 0) return;
     const data = this.out.view();
-    writeSync(this.fd, this.opts.gzip ? gzipSync(data) : data);
+    this.sink.write(this.opts.gzip ? gzipSync(data) : data);
     this.out.len = 0;
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    this.sink.close();
   }
 }
 
