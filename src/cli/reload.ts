@@ -229,6 +229,7 @@ export function restartNeeded(running: GhostwatchConfig, next: GhostwatchConfig,
     ['syscall_event_drops', (c) => c.syscallEventDrops],
     ['syscall_event_timeouts', (c) => c.syscallEventTimeoutsMax],
     ['falco_libs', (c) => c.threadPurgeIntervalS],
+    ['flight_recorder', (c) => c.flightRecorder],
   ];
   return keys.filter(([, get]) => !sameValue(get(running), get(next))).map(([key]) => key);
 }
