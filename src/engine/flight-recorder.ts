@@ -80,22 +80,43 @@ export class EventRing {
     }
   }
 
+  /**
+   * The kept events from fromTs to toTs, as the chunks that hold them. Chunks are never written
+   * again once full, nor reused once dropped, so the view stays valid while events keep coming:
+   * it reads the chunks' bytes as they were when taken.
+   */
+  window(fromTs: number, toTs: number): EventWindow {
+    const chunks = this.chunks.filter((c) => c.lastTs >= fromTs && c.firstTs <= toTs).map((c) => ({ buf: c.buf, used: c.used }));
+    return { chunks, fromTs, toTs };
+  }
+
   /** Calls f with each kept event from fromTs to toTs (inclusive), oldest first. */
   forEach(fromTs: number, toTs: number, f: (e: Event) => void): void {
-    const e = new Event();
-    for (const c of this.chunks) {
-      if (c.lastTs < fromTs || c.firstTs > toTs) continue;
-      for (let at = 0; at < c.used;) {
-        const len = c.buf.readUInt32LE(at);
-        const off = at + RECORD_HEADER;
-        e.reset(c.buf, off, 26, c.buf[at + 6], c.buf.readUInt32LE(off + 22));
-        e.cpu = c.buf.readUInt16LE(at + 4);
-        e.dumpFlags = 0;
-        const ts = e.tsNum();
-        if (ts >= fromTs && ts <= toTs) f(e);
-        at = off + len;
-      }
-    }
+    const w = this.window(fromTs, toTs);
+    for (let i = 0; i < w.chunks.length; i++) eventsOf(w, i, f);
+  }
+}
+
+/** Some of the ring's chunks (the bytes each held when taken), and the times of the events wanted. */
+export interface EventWindow {
+  readonly chunks: readonly { readonly buf: Buffer; readonly used: number }[];
+  readonly fromTs: number;
+  readonly toTs: number;
+}
+
+/** Calls f with the events of chunk i of a window that are within its times. */
+function eventsOf(w: EventWindow, i: number, f: (e: Event) => void): void {
+  const { buf, used } = w.chunks[i];
+  const e = new Event();
+  for (let at = 0; at < used;) {
+    const len = buf.readUInt32LE(at);
+    const off = at + RECORD_HEADER;
+    e.reset(buf, off, 26, buf[at + 6], buf.readUInt32LE(off + 22));
+    e.cpu = buf.readUInt16LE(at + 4);
+    e.dumpFlags = 0;
+    const ts = e.tsNum();
+    if (ts >= w.fromTs && ts <= w.toTs) f(e);
+    at = off + len;
   }
 }
 
@@ -167,23 +188,25 @@ export class FlightRecorder {
     return join(this.settings.dir, `${time}_${rule}_${r.uuid}.scap`);
   }
 
+  /**
+   * A recording ends: what it needs is taken now (the chunks of its window, the state as header
+   * blocks); the conversion then runs a chunk at a time, yielding to the event loop between
+   * chunks, and the file is written asynchronously.
+   */
   private close(r: Recording): void {
     this.open = undefined;
-    let bytes: Buffer;
-    try {
-      bytes = this.encode(r);
-    } catch (e) {
-      this.fail(e);
-      return;
-    }
+    const window = this.ring.window(r.startTs, r.endTs);
+    const header = snapshot(this.state, this.header);
     const path = this.pathOf(r);
-    const done = this.persist(path, bytes).then(
-      () => {
-        this.stats.recordings++;
-        this.report.written(path, [...r.rules]);
-      },
-      (e: unknown) => this.fail(e),
-    );
+    const done = encode(header, window)
+      .then((bytes) => this.persist(path, bytes))
+      .then(
+        () => {
+          this.stats.recordings++;
+          this.report.written(path, [...r.rules]);
+        },
+        (e: unknown) => this.fail(e),
+      );
     this.writes.add(done);
     void done.finally(() => this.writes.delete(done));
   }
@@ -206,18 +229,22 @@ export class FlightRecorder {
     for (const f of files.slice(0, Math.max(0, files.length - this.settings.maxFiles))) await rm(join(this.settings.dir, f), { force: true });
   }
 
-  /** The capture of a recording, in memory: the state now as header blocks, then the window's events in sysdig 0.29.3's forms. */
-  private encode(r: Recording): Buffer {
-    const chunks: Buffer[] = [];
-    const writer = new CaptureWriter('', {}, { write: (d) => chunks.push(Buffer.from(d)), close: () => undefined });
-    writer.writeHeader(snapshot(this.state, this.header));
-    const converter = new LegacyConverter();
-    this.ring.forEach(r.startTs, r.endTs, (e) => {
-      converter.convert(e, (out) => writer.writeEvent(out));
+}
+
+/** A recording's capture, in memory: the header blocks, then the window's events in sysdig 0.29.3's forms. */
+async function encode(header: CaptureHeader, window: EventWindow): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const writer = new CaptureWriter('', {}, { write: (d) => out.push(Buffer.from(d)), close: () => undefined });
+  writer.writeHeader(header);
+  const converter = new LegacyConverter();
+  for (let i = 0; i < window.chunks.length; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    eventsOf(window, i, (e) => {
+      converter.convert(e, (converted) => writer.writeEvent(converted));
     });
-    writer.close();
-    return Buffer.concat(chunks);
   }
+  writer.close();
+  return Buffer.concat(out);
 }
 
 /** The header of a recording: the start's machine, interfaces and users, the processes and fds the state knows now. */
