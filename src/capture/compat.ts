@@ -85,7 +85,7 @@ interface Plan {
 }
 
 /** Width in bytes of a fixed-size parameter type, 0 for variable-size ones. */
-function fixedWidth(t: ParamType): number {
+export function fixedWidth(t: ParamType): number {
   switch (t) {
     case ParamType.INT8: case ParamType.UINT8: case ParamType.FLAGS8: case ParamType.ENUMFLAGS8: case ParamType.SIGTYPE:
     case ParamType.L4PROTO: case ParamType.SOCKFAMILY:

@@ -57,15 +57,31 @@ export interface WriterOptions {
   gzip?: boolean;
 }
 
+/** Where a writer's bytes go, instead of a file (a capture built in memory). */
+export interface CaptureSink {
+  write(data: Buffer): void;
+  close(): void;
+}
+
 export class CaptureWriter {
-  private readonly fd: number;
+  private readonly sink: CaptureSink;
   private out = new Bytes();
 
   constructor(
     readonly path: string,
     private readonly opts: WriterOptions = {},
+    sink?: CaptureSink,
   ) {
-    this.fd = openSync(path, 'w', 0o600);
+    if (sink !== undefined) {
+      this.sink = sink;
+    } else {
+      const fd = openSync(path, 'w', 0o600);
+      // A write may take fewer bytes than it is given (a signal arriving during it): go on until all are out.
+      const write = (d: Uint8Array) => {
+        for (let done = 0; done < d.length;) done += writeSync(fd, d, done, d.length - done);
+      };
+      this.sink = { write, close: () => closeSync(fd) };
+    }
   }
 
   writeHeader(h: CaptureHeader): void {
@@ -110,15 +126,13 @@ export class CaptureWriter {
   private flush(): void {
     if (this.out.len === 0) return;
     const data = this.out.view();
-    const bytes = this.opts.gzip ? gzipSync(data) : data;
-    // A write may take fewer bytes than it is given (a signal arriving during it): go on until all are out.
-    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    this.sink.write(this.opts.gzip ? gzipSync(data) : data);
     this.out.len = 0;
   }
 
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    this.sink.close();
   }
 }
 

@@ -8,6 +8,7 @@ import type { ContainerSockets } from './containers.js';
 import { runEvents } from './events.js';
 import { printFields } from './fields.js';
 import { runDetection } from './run.js';
+import { recordRuleTest, runRuleTests } from './test.js';
 import { reportError } from './errors.js';
 
 /** What commander parses for each subcommand (flags without a value are true when given). */
@@ -151,6 +152,38 @@ program
   .option('--brief', 'leave out the types, like sysdig -l')
   .action((opts: { brief?: true }) => {
     printFields(opts.brief === true);
+  });
+
+interface TestFlags extends SocketFlags {
+  readonly junit?: string;
+  readonly record?: string;
+  readonly r: string[];
+  readonly option: string[];
+  readonly M?: number;
+  readonly name?: string;
+}
+
+program
+  .command('test')
+  .description('run rule test files (docs/rule-tests.md): one line per case, a summary, exit 1 on any failure')
+  .option('--junit <file>', 'also write the results as JUnit XML, for CI systems')
+  .option('--record <file>', 'record the live system (as root) until SIGINT or -M seconds and add a case to this test file expecting the alerts raised')
+  .option('-r <path>', 'with --record: rules file or directory the case loads; repeatable', collect, [])
+  .option('-o, --option <key=value>', 'with --record: a configuration override the case runs with; repeatable', collect, [])
+  .option('-M <seconds>', 'with --record: stop after this many seconds', (v) => positiveInt(v, '-M'))
+  .option('--name <name>', 'with --record: the name of the case (default: recorded TIME)')
+  .option('--cri <path>', "with --record: a CRI runtime's socket to ask about containers (repeatable)", collect, [])
+  .option('--docker <path>', 'with --record: a Docker Engine API socket to ask about containers (repeatable)', collect, [])
+  .option('--podman <path>', "with --record: podman's API socket to ask about containers (repeatable)", collect, [])
+  .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: the current directory)')
+  .action(async (paths: string[], opts: TestFlags) => {
+    const record = opts.record;
+    process.exitCode = record !== undefined
+      ? await recordRuleTest({
+        file: record, rules: opts.r, options: opts.option, containers: containerSockets(opts),
+        ...(opts.M !== undefined && { durationSeconds: opts.M }), ...(opts.name !== undefined && { name: opts.name }),
+      })
+      : await runRuleTests({ paths, ...(opts.junit !== undefined && { junit: opts.junit }) });
   });
 
 /** A repeatable option's values. */

@@ -231,6 +231,7 @@ export function restartNeeded(running: GhostwatchConfig, next: GhostwatchConfig,
     ['falco_libs', (c) => c.threadPurgeIntervalS],
     ['webserver', (c) => c.webserver],
     ['metrics', (c) => c.metrics],
+    ['flight_recorder', (c) => c.flightRecorder],
   ];
   return keys.filter(([, get]) => !sameValue(get(running), get(next))).map(([key]) => key);
 }

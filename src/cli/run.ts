@@ -10,12 +10,13 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Event } from '../capture/event.js';
+import type { CaptureHandlers } from '../capture/reader.js';
 import type { GhostwatchConfig } from '../config/config.js';
 import { configJsonSchema, ruleJsonSchema } from '../config/json-schema.js';
 import { ConfigError, defaultConfigPath, loadConfig, packageRoot } from '../config/load.js';
 import type { RawNode } from '../config/tree.js';
 import { describeRules } from '../engine/describe.js';
-import { detect } from '../engine/detect.js';
+import { detect, type EventSource } from '../engine/detect.js';
 import { DROP_RULE, DropMonitor } from '../engine/drops.js';
 import { isSyscallEvent, ruleEventNames } from '../engine/live-syscalls.js';
 import { ProbeDropSource } from '../engine/probe-drops.js';
@@ -23,6 +24,7 @@ import { RuleEngine } from '../engine/engine.js';
 import { RulesInForce } from '../engine/rules-in-force.js';
 import { checkSelection, type RuleSelection, selectRules } from '../engine/selection.js';
 import { DetectionStats } from '../engine/stats.js';
+import { FlightRecorder } from '../engine/flight-recorder.js';
 import { READ_TIMEOUT_MS, TIMEOUT_RULE, TimeoutMonitor } from '../engine/timeouts.js';
 import { TokenBucket } from '../engine/token-bucket.js';
 import { createRegistry } from '../fields/registry.js';
@@ -559,7 +561,25 @@ async function detectEvents(
     state.containers.lookups = live.containerLookups;
     live.onContainerRemoved = (id) => state.containers.remove(id);
   }
+  // Live, flight_recorder keeps the last events and writes a capture around each alert it is set for.
+  const recorder = live === undefined || config.flightRecorder === undefined ? undefined : new FlightRecorder(config.flightRecorder, state, {
+    written: (path, names) => logger.log(LOG.INFO, `Flight recorder: wrote ${path} (${names.join(', ')})`),
+    failed: (m) => warn(logger, `Flight recorder: a capture could not be written (the alert went out): ${m}`),
+  });
+  const source: EventSource = input.live === undefined ? input.capture : recorder === undefined ? input.live : {
+    read: (h: CaptureHandlers) => input.live.read({
+      header: (header) => {
+        recorder.start(header);
+        h.header(header);
+      },
+      event: (e) => {
+        recorder.event(e);
+        return h.event(e);
+      },
+    }),
+  };
   const sendAlert = (rule: LoadedRule, evt: Event) => {
+    recorder?.alert(rule, evt);
     const { formatter, prepared } = rules.current;
     const p = prepared.get(rule)!;
     const id = evt.thread?.containerId;
@@ -660,7 +680,7 @@ async function detectEvents(
   try {
     if (live === undefined) logger.log(LOG.INFO, `Reading events from capture file ${input.capture}`);
     else logger.log(LOG.INFO, 'Watching the live system (eBPF probe); SIGINT or SIGTERM stops');
-    result = await detect(live ?? input.capture, {
+    result = await detect(source, {
       state, rules, stats, clock, drops,
       alert: sendAlert,
       limited: (rule) => logger.log(LOG.DEBUG, `Skipping rate-limited notification for rule ${rule.name}`),
@@ -683,6 +703,7 @@ async function detectEvents(
     await plugins?.stop();
     await pluginRun?.catch(() => undefined);
     wait.flush();
+    await recorder?.stop();
     await outputs.close(config.outputTimeout);
     for (const [sig, h] of handlers) process.off(sig, h);
     throw e;
@@ -696,12 +717,17 @@ async function detectEvents(
   await plugins?.stop();
   await pluginRun;
   wait.flush();
+  await recorder?.stop();
   if (o.verbose) {
     const used = process.cpuUsage(started);
     const seconds = (used.user + used.system) / 1e6;
     if (live !== undefined) process.stderr.write(driverStats(live) + containerStats(live, wait, result.holds) + tableStats(state, result.tablesAtStart));
     process.stderr.write(`Elapsed time: ${seconds.toFixed(3)}, Captured Events: ${result.events}, ${(result.events / (seconds || 1e-9)).toFixed(2)} eps\n`);
     process.stderr.write(drops.summary());
+    if (recorder !== undefined) {
+      const r = recorder.stats;
+      process.stderr.write(`Flight recorder: ${r.recordings} captures written, ${r.failures} failed${r.failures > 0 ? ` (last: ${escapeControls(r.lastError)})` : ''}\n`);
+    }
     process.stderr.write(plugins?.summary() ?? '');
     process.stderr.write(reloader.summary());
   }

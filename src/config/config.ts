@@ -126,6 +126,21 @@ export type EngineConfig =
   | { readonly kind: 'replay'; readonly captureFile: string }
   | { readonly kind: 'nodriver' };
 
+/** ghostwatch's flight recorder: the last events kept in memory, written around each alert that triggers it. */
+export interface FlightRecorderConfig {
+  /** Seconds of events before the alert, and after it, in each capture. */
+  readonly beforeS: number;
+  readonly afterS: number;
+  /** At most this many bytes of events kept in memory. */
+  readonly maxBytes: number;
+  readonly dir: string;
+  /** Captures kept in dir (the oldest are removed); 0: no limit. */
+  readonly maxFiles: number;
+  /** The rules whose alerts trigger a capture (empty: every rule), at this priority or more severe. */
+  readonly rules: readonly string[];
+  readonly minPriority: Priority;
+}
+
 export interface GhostwatchConfig {
   readonly engine: EngineConfig;
   /** The container plugin's settings: sockets of each runtime engine asked for container metadata. */
@@ -157,6 +172,8 @@ export interface GhostwatchConfig {
   readonly outputsMaxBurst: number;
   readonly stdoutOutput: boolean;
   readonly fileOutput?: FileOutputConfig;
+  /** flight_recorder: absent when not enabled. */
+  readonly flightRecorder?: FlightRecorderConfig;
   readonly programOutput?: ProgramOutputConfig;
   readonly httpOutput?: HttpOutputConfig;
   readonly natsOutput?: NatsOutputConfig;
@@ -256,6 +273,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     outputsMaxBurst: r.number('outputs.max_burst', 1000),
     stdoutOutput: r.bool('stdout_output.enabled', false),
     ...(fileOutput && { fileOutput }),
+    ...readFlightRecorder(r, fail),
     ...(programOutput && { programOutput }),
     ...(httpOutput && { httpOutput }),
     ...(natsOutput && { natsOutput }),
@@ -344,6 +362,24 @@ const DRIVER_KINDS = ['kmod', 'ebpf', 'gvisor'];
 const KINDS_HINT = 'ghostwatch takes modern_ebpf (its eBPF probe, the default), replay (with engine.replay.capture_file) or nodriver';
 
 /** engine.kind and its settings, with Falco's messages; never a silent fallback to the live system. */
+/** flight_recorder: checked when enabled (the defaults: 10 s before, 5 s after, 64 MiB, 50 files). */
+function readFlightRecorder(r: Reader, fail: (m: string) => never): { flightRecorder?: FlightRecorderConfig } {
+  if (!r.bool('flight_recorder.enabled', false)) return {};
+  const beforeS = r.number('flight_recorder.before_s', 10);
+  const afterS = r.number('flight_recorder.after_s', 5);
+  const maxBytes = r.number('flight_recorder.max_bytes', 64 * 1024 * 1024);
+  const maxFiles = r.number('flight_recorder.max_files', 50);
+  if (!(beforeS >= 0) || !(afterS >= 0)) fail('flight_recorder.before_s and after_s must be numbers of seconds, 0 or more');
+  if (!Number.isInteger(maxBytes) || maxBytes < 1024 * 1024) fail('flight_recorder.max_bytes must be a whole number of bytes, at least 1048576');
+  if (!Number.isInteger(maxFiles) || maxFiles < 0) fail('flight_recorder.max_files must be a whole number, 0 or more');
+  const dir = r.string('flight_recorder.dir', '/var/lib/ghostwatch/flight-recorder');
+  if (dir === '') fail('flight_recorder.dir must name a directory');
+  const priorityText = r.string('flight_recorder.priority', 'debug');
+  const minPriority = parsePriority(priorityText);
+  if (minPriority === undefined) fail(`flight_recorder.priority: unknown priority "${priorityText}"`);
+  return { flightRecorder: { beforeS, afterS, maxBytes, dir, maxFiles, rules: r.strings('flight_recorder.rules'), minPriority } };
+}
+
 function readEngine(r: Reader, fail: (msg: string) => never): EngineConfig {
   const kind = r.string('engine.kind', 'modern_ebpf');
   switch (kind) {

@@ -40,6 +40,10 @@ const ruleSelector: Keys = { rule: str(), tag: str() };
 
 export const CONFIG_SCHEMA: Readonly<Keys> = {
   // What ghostwatch implements.
+  // ghostwatch's own: a capture of the events around each alert (engine/flight-recorder.ts).
+  flight_recorder: map({
+    enabled: bool(), before_s: num(), after_s: num(), max_bytes: int(), dir: str(), max_files: int(), rules: strings(), priority: str(),
+  }),
   rules_file: strings(),
   rules_files: strings(),
   rule_files: strings(),

@@ -385,3 +385,25 @@ describe('webserver and metrics', () => {
     assert.deepEqual(unimplemented, ['metrics.libbpf_stats_enabled', 'metrics.jemalloc_stats_enabled']);
   });
 });
+
+describe('flight_recorder', () => {
+  it('off by default and when not enabled; on, with its defaults', () => {
+    assert.equal(loadConfig(configFile('stdout_output: {enabled: true}\n')).config.flightRecorder, undefined);
+    assert.equal(loadConfig(undefined).config.flightRecorder, undefined);
+    assert.deepEqual(loadConfig(configFile('flight_recorder: {enabled: true}\n')).config.flightRecorder, {
+      beforeS: 10, afterS: 5, maxBytes: 64 * 1024 * 1024, dir: '/var/lib/ghostwatch/flight-recorder', maxFiles: 50, rules: [], minPriority: 7,
+    });
+    const set = loadConfig(undefined, ['flight_recorder.enabled=true', 'flight_recorder.before_s=2.5', 'flight_recorder.rules[]=Read sensitive file untrusted',
+      'flight_recorder.priority=warning', 'flight_recorder.dir=/tmp/x', 'flight_recorder.max_files=3']).config.flightRecorder;
+    assert.deepEqual(set, { beforeS: 2.5, afterS: 5, maxBytes: 64 * 1024 * 1024, dir: '/tmp/x', maxFiles: 3, rules: ['Read sensitive file untrusted'], minPriority: 4 });
+  });
+
+  it('bad values are one line naming the key', () => {
+    assert.match(loadError('flight_recorder: {enabled: true, priority: loud}\n'), /flight_recorder\.priority: unknown priority "loud"/);
+    assert.match(loadError('flight_recorder: {enabled: true, max_bytes: 100}\n'), /flight_recorder\.max_bytes must be a whole number of bytes, at least 1048576/);
+    assert.match(loadError('flight_recorder: {enabled: true, before_s: -1}\n'), /flight_recorder\.before_s and after_s must be numbers of seconds/);
+    assert.match(loadError('flight_recorder: {enabled: true, max_files: 1.5}\n'), /line 1: 'flight_recorder\.max_files' must be an integer, got '1\.5'/);
+    assert.match(loadError('flight_recorder: {enabled: true, max_files: -1}\n'), /flight_recorder\.max_files must be a whole number/);
+    assert.match(loadError('flight_recorder: {enabled: true, dir: ""}\n'), /flight_recorder\.dir must name a directory/);
+  });
+});
