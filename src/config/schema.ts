@@ -80,6 +80,10 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     keep_alive: bool(),
     max_consecutive_timeouts: int(false),
   }),
+  syslog_output: map({ enabled: bool(), destination: str() }),
+  outputs_queue: map({ capacity: int() }),
+  // ghostwatch's delivery layer: retries, and the spool that keeps alerts across restarts.
+  delivery: map({ max_age_s: num(), spool_dir: str(), spool_max_bytes: int() }),
   log_stderr: bool(),
   log_level: str(),
   syscall_event_drops: map({ threshold: num(), actions: strings(), rate: num(), max_burst: num(), simulate_drops: bool() }),
@@ -97,7 +101,6 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   static_fields: any(),
   buffer_format_base64: bool(false),
   log_syslog: bool(false),
-  syslog_output: unimplemented({ enabled: 'boolean' }),
   grpc: unimplemented({ enabled: 'boolean', bind_address: 'string', threadiness: 'integer', private_key: 'string', cert_chain: 'string', root_certs: 'string' }),
   grpc_output: unimplemented({ enabled: 'boolean' }),
   webserver: unimplemented({
@@ -105,7 +108,6 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     prometheus_metrics_enabled: 'boolean', ssl_enabled: 'boolean', ssl_certificate: 'string',
   }),
   libs_logger: unimplemented({ enabled: 'boolean', severity: 'string' }),
-  outputs_queue: unimplemented({ capacity: 'integer' }),
   metrics: unimplemented({
     enabled: 'boolean', interval: 'string', output_rule: 'boolean', output_file: 'string', rules_counters_enabled: 'boolean',
     resource_utilization_enabled: 'boolean', state_counters_enabled: 'boolean', kernel_event_counters_enabled: 'boolean',
