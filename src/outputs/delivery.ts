@@ -105,7 +105,7 @@ export class Delivery {
   }
 
   stats(): DeliveryStats {
-    const oldest = (this.inFlight[0] as QueuedAlert | undefined) ?? (this.queue[this.head]);
+    const oldest = this.inFlight.at(0) ?? this.queue.at(this.head);
     return {
       output: this.name,
       sent: this.sent,

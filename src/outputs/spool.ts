@@ -5,7 +5,8 @@
 // One append-only file per output, <spool_dir>/<output>.spool, of lines:
 //   +{"t":<queued at, ms>,"a":{...the alert...}}   an alert waiting
 //   -<uuid>                                      that alert delivered, or given up
-// Additions are written and fsync'd in batches, before the batch's first attempt (flush()); a
+// Additions are written and fsync'd in batches (those of one turn of the event loop, or before
+// the batch's first attempt, whichever comes first); a
 // removal is written lazily (losing one to a crash only means the alert is sent again: receivers
 // de-duplicate on the uuid). The file is compacted (rewritten with only the alerts still waiting,
 // then renamed over the old one) when it holds more removed than waiting bytes, and truncated when
@@ -33,6 +34,7 @@ export class Spool {
   private fileBytes = 0;
   private buffer: string[] = [];
   private bufferHasAdditions = false;
+  private closed = false;
   private readonly fromLastRun: QueuedAlert[] = [];
   /** Lines of the file that could not be read (a torn write). */
   readonly unreadable: number = 0;
@@ -87,8 +89,11 @@ export class Spool {
     if (this.fileBytes + bytes > this.maxBytes) this.rewrite();
     this.addLive(q, bytes);
     this.buffer.push(line);
-    this.bufferHasAdditions = true;
     this.fileBytes += bytes;
+    // Written and fsync'd once the code that queued it yields: alerts raised in one turn of the
+    // event loop share one fsync, and none waits for the output's next attempt (a retry's backoff).
+    if (!this.bufferHasAdditions) setImmediate(() => this.flush());
+    this.bufferHasAdditions = true;
     return true;
   }
 
@@ -113,7 +118,7 @@ export class Spool {
 
   /** Writes what is buffered; fsync'd when it adds alerts. */
   flush(): void {
-    if (this.buffer.length === 0) return;
+    if (this.buffer.length === 0 || this.closed) return;
     writeSync(this.fd, this.buffer.join(''));
     this.buffer = [];
     if (this.bufferHasAdditions) fsyncSync(this.fd);
@@ -122,6 +127,7 @@ export class Spool {
 
   close(): void {
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
   }
 
