@@ -10,6 +10,8 @@ command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+# socat: the syslog output test's receiver on a unix datagram socket (Node cannot bind one).
+command -v socat >/dev/null 2>&1 || need+=(socat)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx wget || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

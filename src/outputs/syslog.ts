@@ -14,7 +14,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { escapeControls } from './logger.js';
 import { reason } from './output.js';
 import type { Alert, DeliveryTarget } from './target.js';
@@ -77,7 +77,9 @@ export class SyslogOutput implements DeliveryTarget {
   private readonly destination: Destination;
   private udp: UdpSocket | undefined;
   private tcp: Socket | undefined;
-  private logger: ChildProcessByStdio<Writable, null, null> | undefined;
+  private logger: ChildProcessByStdio<Writable, null, Readable> | undefined;
+  /** The last error logger gave before it ended. */
+  private loggerSaid: string | undefined;
 
   /** Throws SyslogOutputError for a destination that is not one of the three forms. */
   constructor(destination: string, private readonly pid: number = process.pid) {
@@ -89,6 +91,11 @@ export class SyslogOutput implements DeliveryTarget {
   async deliver(alerts: readonly Alert[], signal: AbortSignal): Promise<void> {
     const d = this.destination;
     if (d.kind === 'unix') {
+      if (this.loggerSaid !== undefined) {
+        const said = this.loggerSaid;
+        this.loggerSaid = undefined;
+        throw failure(d, new Error(said));
+      }
       const logger = this.logger ?? this.startLogger(d.path);
       const text = alerts.map((a) => `<${priorityValue(a)}>${escapeControls(a.line)}\n`).join('');
       await new Promise<void>((resolve, reject) => logger.stdin.write(text, (e) => (e ? reject(failure(d, e)) : resolve())));
@@ -136,13 +143,18 @@ export class SyslogOutput implements DeliveryTarget {
     });
   }
 
-  private startLogger(path: string): ChildProcessByStdio<Writable, null, null> {
-    const child = spawn('logger', ['--rfc5424', '--socket-errors=on', '-u', path, '-t', APP_NAME, '--prio-prefix', '--skip-empty'], { stdio: ['pipe', 'inherit', 'inherit'] });
+  private startLogger(path: string): ChildProcessByStdio<Writable, null, Readable> {
+    const child = spawn('logger', ['--rfc5424', '--socket-errors=on', '-u', path, '-t', APP_NAME, '--prio-prefix', '--skip-empty'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // What logger says when it cannot send (no socket there) becomes the reason of the failure.
+    const said: Buffer[] = [];
+    child.stderr.on('data', (b: Buffer) => said.push(b));
     child.stdin.on('error', () => {
       // Said by the write that failed.
     });
     child.on('close', () => {
       if (this.logger === child) this.logger = undefined;
+      const text = Buffer.concat(said).toString().trim();
+      if (text !== '') this.loggerSaid = text.split('\n')[0];
     });
     this.logger = child;
     return child;
