@@ -174,6 +174,37 @@ describe('deferred alerts (the container is still being looked up)', () => {
   });
 });
 
+describe('alerts as objects', () => {
+  it("Falcosidekick's fields beside the line, a new uuid per alert, output_fields typed", () => {
+    const f = new AlertFormatter(registry, settings({ iso8601: true }));
+    const p = f.prepare(rule('An open was seen (command=%proc.cmdline)'));
+    const a = f.format(p, openEvent());
+    const b = f.format(p, openEvent());
+    assert.match(a.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(a.uuid, b.uuid);
+    assert.deepEqual({ time: a.time, rule: a.rule, priority: a.priority, source: a.source, hostname: a.hostname, output: a.output, tags: a.tags }, {
+      time: '2016-08-04T16:17:57.881730713Z', rule: 'open_from_cat', priority: 'Warning', source: 'syscall', hostname: 'test-host',
+      output: '2016-08-04T16:17:57.881730713+0000: Warning An open was seen (command=cat /dev/null)', tags: ['filesystem', 'process'],
+    });
+    assert.deepEqual(a.outputFields, { 'evt.time.iso8601': 1470327477881730713, 'proc.cmdline': 'cat /dev/null' });
+    assert.equal(a.line, a.output, 'the text line is the output, escaped');
+  });
+
+  it("Falco's JSON line keeps its keys: no uuid in it", () => {
+    const f = new AlertFormatter(registry, settings({ json: true }));
+    const a = f.format(f.prepare(rule('x')), openEvent());
+    assert.equal(parseAlert(a.line).rule, 'open_from_cat');
+    assert.doesNotMatch(a.line, /uuid/);
+  });
+
+  it('internal alerts have the same fields (source internal)', () => {
+    const a = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5' });
+    assert.equal(a.source, 'internal');
+    assert.equal(a.priority, 'Debug');
+    assert.deepEqual(a.outputFields, { n_evts: '5' });
+  });
+});
+
 describe('internal messages', () => {
   it('text and JSON as Falco writes them', () => {
     const text = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' }).line;
