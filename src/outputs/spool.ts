@@ -14,8 +14,8 @@
 //
 // Its size is bounded by delivery.spool_max_bytes: an alert that would not fit is refused (the
 // caller drops and counts it); what is already spooled is kept.
-import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { QueuedAlert } from './delivery.js';
 import { outputFieldsJson } from './sidekick.js';
 import type { Alert } from './target.js';
@@ -44,7 +44,7 @@ export class Spool {
     this.path = join(dir, `${output}.spool`);
     let text = '';
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectories(dir);
       this.fd = openSync(this.path, 'a+');
       text = readFileSync(this.path, 'utf8');
     } catch (e) {
@@ -157,6 +157,19 @@ export class Spool {
     closeSync(this.fd);
     this.fd = fd;
     this.fileBytes = Buffer.byteLength(records);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync loops forever where mkdir says ENOENT
+ * of a parent that exists (under /proc), and an unusable spool_dir must be an error at start.
+ */
+function makeDirectories(dir: string): void {
+  const parts = resolve(dir).split('/').filter((p) => p !== '');
+  let path = '';
+  for (const part of parts) {
+    path += `/${part}`;
+    if (!existsSync(path)) mkdirSync(path);
   }
 }
 

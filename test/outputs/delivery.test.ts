@@ -194,6 +194,11 @@ describe('delivery layer', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     assert.throws(() => new Spool(join(file, 'spool'), 'http', 1000), /^Error: delivery.spool_dir: cannot use .*a-file\/spool\/http\.spool: ENOTDIR$/);
+    // Where mkdir says ENOENT of a parent that exists (Node's recursive mkdir would loop forever).
+    assert.throws(() => new Spool('/proc/gw-spool/x', 'http', 1000), /^Error: delivery.spool_dir: cannot use \/proc\/gw-spool\/x\/http\.spool: ENOENT$/);
+    const made = join(dir, 'a', 'b', 'c');
+    new Spool(made, 'http', 1000).close();
+    assert.ok(statSync(join(made, 'http.spool')).isFile(), 'missing directories are made');
   });
 });
 
