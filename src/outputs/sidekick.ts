@@ -1,4 +1,4 @@
-// An alert in Falcosidekick's JSON shape (what its /  endpoint takes, and what webhooks fed by
+// An alert in Falcosidekick's JSON shape (what its HTTP endpoint takes, and what webhooks fed by
 // Falcosidekick receive): output, priority, rule, time, output_fields, source, tags, hostname and
 // uuid, the alert's stable id that receivers de-duplicate on. Written by JSON.stringify, except
 // output_fields, which the formatter already wrote as JSON text.
