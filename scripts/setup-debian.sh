@@ -13,6 +13,8 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
 command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+# socat: the syslog output test's receiver on a unix datagram socket (Node cannot bind one).
+command -v socat >/dev/null 2>&1 || need+=(socat)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx wget || need+=(busybox-static)
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)

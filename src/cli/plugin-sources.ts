@@ -209,7 +209,6 @@ function activeRules(running: readonly LoadedRule[], config: GhostwatchConfig, r
 
 export interface PluginOnlyRun {
   readonly verbose: boolean;
-  readonly outputTimeoutMs: number;
   /** The end-of-run counters' text (Falco's "Events detected: ..."). */
   readonly summary: () => string;
   readonly notice: (message: string) => void;
@@ -238,7 +237,7 @@ export async function runPluginSourcesOnly(p: PluginSources, stats: DetectionSta
     for (const [sig, h] of handlers) process.off(sig, h);
   }
   if (r.verbose) process.stderr.write(p.summary());
-  if (!(await outputs.close(r.outputTimeoutMs))) r.notice('output channels still blocked, discarding all remaining notifications');
+  if (!(await outputs.close())) r.notice('output channels still blocked, discarding all remaining notifications');
   if (r.verbose) process.stdout.write(r.summary());
   return 0;
 }

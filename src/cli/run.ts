@@ -32,12 +32,15 @@ import type { FieldRegistry } from '../fields/types.js';
 import { AlertFormatter, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
 import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
+import { DEFAULT_BACKOFF, Delivery } from '../outputs/delivery.js';
 import { HttpOutput } from '../outputs/http.js';
 import { escapeControls, LOG, Logger } from '../outputs/logger.js';
-import type { AlertOutput } from '../outputs/output.js';
 import { Outputs } from '../outputs/outputs.js';
 import { ProgramOutput } from '../outputs/program.js';
+import { Spool } from '../outputs/spool.js';
 import { StdoutOutput } from '../outputs/stdout.js';
+import { SyslogOutput } from '../outputs/syslog.js';
+import type { Alert, DeliveryTarget } from '../outputs/target.js';
 import {
   checkPluginRequirements, DescribeError, describeRulesJson, loadErrorLine, loadRules, loadWarningLines, type LoadedRule, type LoadResult,
   readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
@@ -46,6 +49,7 @@ import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { hostRoot } from './containers.js';
+import { streamTargets } from '../outputs/streams.js';
 import { errorLine } from './errors.js';
 import { ignoredEventsText, listEvents } from './event-list.js';
 import { fieldList, SOURCE_FIELDS } from './field-list.js';
@@ -198,7 +202,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   const outputs = openOutputs(config, logger);
   if (o.dryRun) {
     logger.log(LOG.DEBUG, 'Skipping event processing in dry-run');
-    await outputs.close(config.outputTimeout);
+    await outputs.close();
     return 0;
   }
   const pidfile = o.pidfile === undefined || o.pidfile === '' ? undefined : o.pidfile;
@@ -206,19 +210,21 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
     try {
       writeFileSync(pidfile, String(process.pid));
     } catch {
-      await outputs.close(config.outputTimeout);
+      await outputs.close();
       throw new RunError(`Could not write pid to pidfile ${pidfile}. Exiting.`);
     }
   }
   // The webserver and the metrics snapshots: until the run ends, after the sources.
   const telemetry = new Telemetry();
+  telemetry.counters.deliveryStats = () => outputs.stats();
+  telemetry.counters.queueDrops = () => outputs.queueDrops();
   try {
     try {
       await telemetry.start(config, outputs, hostname, engine.kind === 'replay', {
         info: (m) => logger.log(LOG.INFO, m), debug: (m) => logger.log(LOG.DEBUG, m), error: (m) => reportError(logger, m),
       });
     } catch (e) {
-      await outputs.close(config.outputTimeout);
+      await outputs.close();
       throw new RunError(errorLine(e));
     }
     const engines = telemetry.counters.engines;
@@ -233,7 +239,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
       const stats = new DetectionStats(set.rules);
       telemetry.counters.detection = stats;
       return await runPluginSourcesOnly(plugins, stats, outputs, {
-        verbose: o.verbose, outputTimeoutMs: config.outputTimeout, summary: () => stats.summary(),
+        verbose: o.verbose, summary: () => stats.summary(),
         notice: (m) => logger.log(LOG.NOTICE, m), info: (m) => logger.log(LOG.INFO, m),
       });
     }
@@ -246,7 +252,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
         input = { live: await openLiveSystem(syscallRunning, config, o.allEvents === true, logger) };
       } catch (e) {
         await plugins?.stop();
-        await outputs.close(config.outputTimeout);
+        await outputs.close();
         throw e instanceof ProbeError ? new RunError(e.message) : e;
       }
     }
@@ -299,7 +305,7 @@ async function openPluginSources(
       info: (m) => logger.log(LOG.INFO, m), warn: (m) => warn(logger, m), debug: (m) => logger.log(LOG.DEBUG, m),
     });
   } catch (e) {
-    await outputs.close(config.outputTimeout);
+    await outputs.close();
     throw e instanceof PluginSourceError ? new RunError(e.message) : e;
   }
 }
@@ -379,7 +385,7 @@ async function runWithoutEvents(
   await plugins?.stop();
   await pluginRun;
   if (o.verbose) process.stderr.write(plugins?.summary() ?? '');
-  await outputs.close(config.outputTimeout);
+  await outputs.close();
   if (o.verbose) {
     process.stderr.write(reloader.summary());
     process.stdout.write(stats.summary());
@@ -556,7 +562,7 @@ async function detectEvents(
   const rules = new RulesInForce(activeRules(running, config, registry, hostname));
   // Live, the container runtimes are asked about each new container; an alert about one whose
   // description has not arrived yet waits for it (bounded), so it names its container and pod.
-  const wait = new ContainerWait(2 * config.containers.lookupTimeoutMs, (id) => state.containers.get(id)?.lookupPending === true, (line) => outputs.send(line));
+  const wait = new ContainerWait<Alert>(2 * config.containers.lookupTimeoutMs, (id) => state.containers.get(id)?.lookupPending === true, (alert) => outputs.send(alert));
   if (live !== undefined) {
     state.containers.lookups = live.containerLookups;
     live.onContainerRemoved = (id) => state.containers.remove(id);
@@ -704,7 +710,7 @@ async function detectEvents(
     await pluginRun?.catch(() => undefined);
     wait.flush();
     await recorder?.stop();
-    await outputs.close(config.outputTimeout);
+    await outputs.close();
     for (const [sig, h] of handlers) process.off(sig, h);
     throw e;
   }
@@ -741,7 +747,7 @@ async function detectEvents(
       };
     });
   }
-  if (!(await outputs.close(config.outputTimeout))) {
+  if (!(await outputs.close())) {
     logger.log(LOG.NOTICE, 'output channels still blocked, discarding all remaining notifications');
   }
   for (const [sig, h] of handlers) process.off(sig, h);
@@ -761,7 +767,7 @@ function driverStats(live: LiveSource): string {
 }
 
 /** ghostwatch's addition to the summary: what the container runtimes were asked and answered. */
-function containerStats(live: LiveSource, wait: ContainerWait, holds: { pauses: number; expired: number }): string {
+function containerStats(live: LiveSource, wait: ContainerWait<Alert>, holds: { pauses: number; expired: number }): string {
   const c = live.containerCounters();
   if (c === undefined) return '';
   return `Containers: ${c.described} described, ${c.lookups} looked up, ${c.failures} lookups failed (${c.timeouts} timed out); `
@@ -866,21 +872,45 @@ function reportError(logger: Logger, m: string): void {
 function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
   // A failing output is said even when ghostwatch's log is off: alerts are being lost.
   const report = (m: string) => reportError(logger, m);
-  const list: AlertOutput[] = [];
+  const notice = (m: string) => {
+    if (logger.enabled(LOG.NOTICE)) logger.log(LOG.NOTICE, m);
+    else process.stderr.write(`${escapeControls(m.replace(/[\r\n]+/g, ' '))}\n`);
+  };
+  // The most alerts one attempt takes: one process per alert for program without keep_alive,
+  // requests side by side for http, one write for the local outputs.
+  const targets: [DeliveryTarget, number][] = [];
   if (config.fileOutput !== undefined) {
     const file = new FileOutput(config.fileOutput, report);
     guard(() => file.open());
-    list.push(file);
+    targets.push([file, LOCAL_BATCH]);
   }
-  if (config.stdoutOutput) list.push(new StdoutOutput(config.bufferedOutputs, report));
-  if (config.programOutput !== undefined) list.push(new ProgramOutput(config.programOutput, report));
+  if (config.stdoutOutput) targets.push([new StdoutOutput(config.bufferedOutputs), LOCAL_BATCH]);
+  if (config.programOutput !== undefined) targets.push([new ProgramOutput(config.programOutput, report), config.programOutput.keepAlive ? LOCAL_BATCH : 1]);
   if (config.httpOutput !== undefined) {
     const http = config.httpOutput;
-    list.push(guard(() => new HttpOutput(http, config.jsonOutput, report)));
+    targets.push([guard(() => new HttpOutput(http)), HTTP_BATCH]);
   }
-  if (list.length === 0) throw new RunError('No output configured, please make sure at least one output is configured and enabled.');
-  return new Outputs(list);
+  if (config.syslogOutput !== undefined) {
+    const destination = config.syslogOutput.destination;
+    targets.push([guard(() => new SyslogOutput(destination)), LOCAL_BATCH]);
+  }
+  // NATS and Loki take batches as large as http's: one acknowledgement or push per batch.
+  for (const target of guard(() => streamTargets(config))) targets.push([target, HTTP_BATCH]);
+  if (targets.length === 0) throw new RunError('No output configured, please make sure at least one output is configured and enabled.');
+  const d = config.delivery;
+  const deliveries = targets.map(([target, batchSize]) => {
+    const spool = d.spoolDir !== '' && target.retry ? guard(() => new Spool(d.spoolDir, target.name, d.spoolMaxBytes)) : undefined;
+    if (spool !== undefined && spool.restored().length > 0) {
+      notice(`${target.name} output: ${spool.restored().length} alerts left undelivered by the last run are sent again (spool ${d.spoolDir})`);
+    }
+    const settings = { capacity: d.queueCapacity, attemptTimeoutMs: config.outputTimeout, maxAgeMs: d.maxAgeS * 1000, batchSize, ...DEFAULT_BACKOFF };
+    return new Delivery(target, settings, { error: report, notice }, spool);
+  });
+  return new Outputs(deliveries);
 }
+
+const LOCAL_BATCH = 512;
+const HTTP_BATCH = 64;
 
 /** Runs `f`, turning what it throws into a RunError with a one-line message. */
 function guard<T>(f: () => T): T {

@@ -34,6 +34,23 @@ export interface ProgramOutputConfig {
   readonly keepAlive: boolean;
 }
 
+/** ghostwatch's delivery layer (delivery.*, with Falco's outputs_queue.capacity). */
+export interface DeliveryConfig {
+  /** outputs_queue.capacity: alerts waiting per output (0: no bound, Falco's default); when full the oldest is dropped. */
+  readonly queueCapacity: number;
+  /** delivery.max_age_s: an alert not delivered after this long is no longer retried. */
+  readonly maxAgeS: number;
+  /** delivery.spool_dir: where the network outputs keep undelivered alerts across restarts ('' for none). */
+  readonly spoolDir: string;
+  /** delivery.spool_max_bytes: the bound of each output's spool file. */
+  readonly spoolMaxBytes: number;
+}
+
+/** Falco's syslog_output, and ghostwatch's destination: unix:///dev/log (default), udp://host:port or tcp://host:port. */
+export interface SyslogOutputConfig {
+  readonly destination: string;
+}
+
 export interface HttpOutputConfig {
   readonly url: string;
   readonly userAgent: string;
@@ -178,6 +195,8 @@ export interface GhostwatchConfig {
   readonly httpOutput?: HttpOutputConfig;
   readonly natsOutput?: NatsOutputConfig;
   readonly lokiOutput?: LokiOutputConfig;
+  readonly syslogOutput?: SyslogOutputConfig;
+  readonly delivery: DeliveryConfig;
   readonly logStderr: boolean;
   readonly logLevel: LogLevel;
   readonly syscallEventDrops: {
@@ -233,6 +252,7 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
   const httpOutput = r.bool('http_output.enabled', false) ? readHttp(r, fail) : undefined;
   const natsOutput = r.bool('nats_output.enabled', false) ? readNats(r, fail) : undefined;
   const lokiOutput = r.bool('loki_output.enabled', false) ? readLoki(r, fail) : undefined;
+  const syslogOutput = r.bool('syslog_output.enabled', false) ? { destination: r.string('syslog_output.destination', 'unix:///dev/log') } : undefined;
 
   const threshold = r.number('syscall_event_drops.threshold', 0.1);
   if (threshold < 0 || threshold > 1) fail('syscall event drops threshold must be a double in the range [0, 1]');
@@ -278,6 +298,8 @@ export function readConfig(root: RawNode & { kind: 'map' }, name: string, pathEx
     ...(httpOutput && { httpOutput }),
     ...(natsOutput && { natsOutput }),
     ...(lokiOutput && { lokiOutput }),
+    ...(syslogOutput && { syslogOutput }),
+    delivery: readDelivery(r, fail),
     logStderr: r.bool('log_stderr', false),
     logLevel: logLevel as LogLevel,
     syscallEventDrops: {
@@ -494,6 +516,16 @@ function jsonNode(text: string, fail: (msg: string) => never, plugin = 'containe
     return { kind: 'scalar', text: String(x) };
   };
   return toNode(v);
+}
+
+function readDelivery(r: Reader, fail: (msg: string) => never): DeliveryConfig {
+  const queueCapacity = r.number('outputs_queue.capacity', 0);
+  if (!Number.isInteger(queueCapacity) || queueCapacity < 0) fail('outputs_queue.capacity must be an integer >= 0 (0: no bound)');
+  const maxAgeS = r.number('delivery.max_age_s', 600);
+  if (!(maxAgeS > 0)) fail('delivery.max_age_s must be a number of seconds > 0');
+  const spoolMaxBytes = r.number('delivery.spool_max_bytes', 100 * 1024 * 1024);
+  if (!Number.isInteger(spoolMaxBytes) || spoolMaxBytes <= 0) fail('delivery.spool_max_bytes must be an integer > 0');
+  return { queueCapacity, maxAgeS, spoolDir: r.string('delivery.spool_dir', ''), spoolMaxBytes };
 }
 
 function readHttp(r: Reader, fail: (msg: string) => never): HttpOutputConfig {

@@ -82,6 +82,25 @@ const SHAPES: ReadonlyMap<string, JsonSchema> = new Map(Object.entries({
     additionalProperties: STRING,
     description: 'Static labels added to every stream pushed to Loki (beside rule, priority, source, hostname, container_name, container_id, k8s_ns_name).',
   },
+  outputs_queue: {
+    type: 'object', additionalProperties: false, description: 'Each output has its own queue of alerts waiting for delivery.',
+    properties: { capacity: { ...INTEGER, minimum: 0, description: 'Alerts waiting per output; when full the oldest is dropped and counted (default 0: no bound, as Falco).' } },
+  },
+  delivery: {
+    type: 'object', additionalProperties: false, description: "ghostwatch's delivery layer: retries of the network outputs and the spool that keeps alerts across restarts.",
+    properties: {
+      max_age_s: { type: 'number', exclusiveMinimum: 0, description: 'An alert not delivered after this many seconds is no longer retried: dropped and counted (default 600).' },
+      spool_dir: { ...STRING, description: "Where the network outputs (http, syslog over TCP) keep undelivered alerts, one file per output, sent again after a restart or crash with the same uuid (default '': no spool)." },
+      spool_max_bytes: { ...INTEGER, minimum: 1, description: "The bound of each output's spool file; an alert that does not fit is dropped and counted (default 104857600)." },
+    },
+  },
+  syslog_output: {
+    type: 'object', additionalProperties: false, description: 'Alerts as RFC 5424 syslog messages (facility user, severity the priority).',
+    properties: {
+      enabled: BOOLEAN,
+      destination: { ...STRING, description: "ghostwatch's: unix:///dev/log (default, the local socket), udp://host:port, or tcp://host:port (octet-counted framing)." },
+    },
+  },
   config_files: {
     type: 'array',
     description: NOT_IMPLEMENTED,

@@ -92,6 +92,10 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   loki_output: map({
     enabled: bool(), url: str(), tenant: str(), user: str(), password: str(), bearer_token: str(), labels: any(true), ca_cert: str(),
   }),
+  syslog_output: map({ enabled: bool(), destination: str() }),
+  outputs_queue: map({ capacity: int() }),
+  // ghostwatch's delivery layer: retries, and the spool that keeps alerts across restarts.
+  delivery: map({ max_age_s: num(), spool_dir: str(), spool_max_bytes: int() }),
   log_stderr: bool(),
   log_level: str(),
   syscall_event_drops: map({ threshold: num(), actions: strings(), rate: num(), max_burst: num(), simulate_drops: bool() }),
@@ -109,7 +113,6 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
   static_fields: any(),
   buffer_format_base64: bool(false),
   log_syslog: bool(false),
-  syslog_output: unimplemented({ enabled: 'boolean' }),
   grpc: unimplemented({ enabled: 'boolean', bind_address: 'string', threadiness: 'integer', private_key: 'string', cert_chain: 'string', root_certs: 'string' }),
   grpc_output: unimplemented({ enabled: 'boolean' }),
   // threadiness is accepted without effect: one event loop serves every request.
@@ -118,7 +121,6 @@ export const CONFIG_SCHEMA: Readonly<Keys> = {
     prometheus_metrics_enabled: bool(), ssl_enabled: bool(), ssl_certificate: str(),
   }),
   libs_logger: unimplemented({ enabled: 'boolean', severity: 'string' }),
-  outputs_queue: unimplemented({ capacity: 'integer' }),
   metrics: map({
     enabled: bool(), interval: str(), output_rule: bool(), output_file: str(), rules_counters_enabled: bool(),
     resource_utilization_enabled: bool(), state_counters_enabled: bool(), kernel_event_counters_enabled: bool(),

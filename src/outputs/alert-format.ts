@@ -7,11 +7,18 @@
 // Nothing from an event can break a line or the JSON: the text line is escaped as the inside of a
 // JSON string (control characters become \n, \u001b...; quotes and backslashes are escaped), as
 // Falco does, and the JSON is written by JSON.stringify.
+//
+// Each alert is an Alert (target.ts): the line above, for stdout, file and program, and the
+// fields of Falcosidekick's JSON (time, rule, priority, source, hostname, output, output_fields,
+// tags) with a random uuid, for the network outputs. Every producer of alerts (rules, plugin
+// sources, ghostwatch's internal alerts) goes through this formatter.
+import { randomUUID } from 'node:crypto';
 import { Event } from '../capture/event.js';
 import { OutputFormat } from '../fields/format.js';
 import type { BoundField, FieldRegistry } from '../fields/types.js';
 import { priorityName, type LoadedRule, type Priority } from '../rules/index.js';
 import { fieldJson } from './json-fields.js';
+import type { Alert } from './target.js';
 
 export interface AlertFormatSettings {
   readonly json: boolean;
@@ -71,8 +78,8 @@ export class AlertFormatter {
     return { rule, priority: priorityName(rule.priority), message, fields, extra };
   }
 
-  /** The alert for this event, as one line (text or JSON). */
-  format(p: PreparedOutput, evt: Event): string {
+  /** The alert for this event. */
+  format(p: PreparedOutput, evt: Event): Alert {
     return this.render(p, evt, { text: (f) => f.render(evt), json: (f) => fieldJson(f, evt) });
   }
 
@@ -80,7 +87,7 @@ export class AlertFormatter {
    * The alert for this event, rendered later: every field is read now, except those whose value
    * comes from the container runtime (fromRuntime), read when the returned function is called.
    */
-  deferred(p: PreparedOutput, evt: Event): () => string {
+  deferred(p: PreparedOutput, evt: Event): () => Alert {
     const text = new Map<BoundField, string | undefined>();
     const json = new Map<BoundField, string>();
     const late = new Event();
@@ -99,36 +106,41 @@ export class AlertFormatter {
     });
   }
 
-  private render(p: PreparedOutput, evt: Event, v: FieldValues): string {
+  private render(p: PreparedOutput, evt: Event, v: FieldValues): Alert {
     const message = p.message.formatWith(v.text)!;
     const output = `${this.time.formatWith(v.text)!}: ${p.priority} ${message}`;
-    if (!this.s.json) return escapeLine(output);
     const r = p.rule;
+    const time = isoTime(evt.ts());
+    const fieldsJson = this.outputFields(p, v);
+    const alert = { time, rule: r.name, priority: p.priority, source: r.source, hostname: this.s.hostname, output, tags: r.tags };
+    if (!this.s.json) return new FormattedAlert(alert, fieldsJson, escapeLine(output));
     const head: Record<string, unknown> = { hostname: this.s.hostname };
     if (this.s.includeMessage) head.message = message;
     if (this.s.includeOutput) head.output = output;
     Object.assign(head, { priority: p.priority, rule: r.name, source: r.source });
     if (this.s.includeTags) head.tags = r.tags;
-    head.time = isoTime(evt.ts());
+    head.time = time;
     const json = JSON.stringify(head);
-    if (!this.s.includeOutputFields) return json;
-    return `${json.slice(0, -1)}, "output_fields": ${this.outputFields(p, v)}}`;
+    const line = this.s.includeOutputFields ? `${json.slice(0, -1)}, "output_fields": ${fieldsJson}}` : json;
+    return new FormattedAlert(alert, fieldsJson, line);
   }
 
   /** A message of ghostwatch itself (source "internal"), with its fields, as Falco writes them. */
-  internal(tsNs: bigint, priority: Priority, message: string, rule: string, fields: Record<string, string | number>): string {
+  internal(tsNs: bigint, priority: Priority, message: string, rule: string, fields: Record<string, string | number>): Alert {
     const keys = Object.keys(fields).sort();
+    const sorted: Record<string, string | number> = {};
+    for (const k of keys) sorted[k] = fields[k];
+    const fieldsJson = JSON.stringify(sorted);
+    const time = isoTime(tsNs);
+    const alert = { time, rule, priority: priorityName(priority), source: 'internal', hostname: this.s.hostname, output: message, tags: [] };
     if (this.s.json) {
-      const sorted: Record<string, string | number> = {};
-      for (const k of keys) sorted[k] = fields[k];
-      return JSON.stringify({
-        hostname: this.s.hostname, output: message, output_fields: sorted, priority: priorityName(priority),
-        rule, source: 'internal', time: isoTime(tsNs),
-      });
+      return new FormattedAlert(alert, fieldsJson, JSON.stringify({
+        hostname: this.s.hostname, output: message, output_fields: sorted, priority: priorityName(priority), rule, source: 'internal', time,
+      }));
     }
     const list = keys.map((k) => `${k}=${JSON.stringify(fields[k])}`).join(' ');
     // Nothing here comes from an event: written as it is, as Falco does.
-    return `${localTimeOfDay(tsNs)}: ${priorityName(priority)} ${message} (${list})`;
+    return new FormattedAlert(alert, fieldsJson, `${localTimeOfDay(tsNs)}: ${priorityName(priority)} ${message} (${list})`);
   }
 
   private outputFields(p: PreparedOutput, v: FieldValues): string {
@@ -137,6 +149,39 @@ export class AlertFormatter {
     for (const x of p.extra) values.set(x.key, x.raw !== undefined ? v.json(x.raw) : JSON.stringify(x.format.formatWith(v.text)!));
     const keys = p.extra.length === 0 ? [...values.keys()] : [...values.keys()].sort(byCodeUnits);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${values.get(k)!}`).join(',')}}`;
+  }
+}
+
+type AlertHead = Omit<Alert, 'uuid' | 'line' | 'outputFields'>;
+
+/**
+ * An alert as formatted: output_fields is kept as the JSON text the formatter wrote (the http
+ * output sends it as it is) and parsed only when an output asks for the object.
+ */
+export class FormattedAlert implements Alert {
+  readonly uuid = randomUUID();
+  readonly time: string;
+  readonly rule: string;
+  readonly priority: string;
+  readonly source: string;
+  readonly hostname: string;
+  readonly output: string;
+  readonly tags: readonly string[];
+  private fields: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(head: AlertHead, readonly outputFieldsJson: string, readonly line: string) {
+    this.time = head.time;
+    this.rule = head.rule;
+    this.priority = head.priority;
+    this.source = head.source;
+    this.hostname = head.hostname;
+    this.output = head.output;
+    this.tags = head.tags;
+  }
+
+  get outputFields(): Readonly<Record<string, unknown>> {
+    this.fields ??= JSON.parse(this.outputFieldsJson) as Record<string, unknown>;
+    return this.fields;
   }
 }
 

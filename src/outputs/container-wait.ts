@@ -5,17 +5,18 @@
 // other field was read when the event happened). Alerts about other containers and the host are
 // not held back by these; those about one container keep their order.
 
-interface Held {
+interface Held<A> {
   readonly containerId: string;
   readonly deadline: number;
-  readonly render: () => string;
+  readonly render: () => A;
 }
 
 /** How often held alerts are checked while any are held. */
 const CHECK_MS = 20;
 
-export class ContainerWait {
-  private held: Held[] = [];
+/** Holds alerts of type A (an Alert; a string in tests). */
+export class ContainerWait<A> {
+  private held: Held<A>[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Alerts sent only when their deadline passed, the container still undescribed. */
   expired = 0;
@@ -25,12 +26,12 @@ export class ContainerWait {
     private readonly maxWaitMs: number,
     /** Whether the runtime's description of this container is still awaited. */
     private readonly pending: (containerId: string) => boolean,
-    private readonly send: (line: string) => void,
+    private readonly send: (alert: A) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** An alert whose container is being looked up: rendered once it is described, or at the deadline. */
-  hold(containerId: string, render: () => string): void {
+  hold(containerId: string, render: () => A): void {
     this.held.push({ containerId, deadline: this.now() + this.maxWaitMs, render });
     this.timer ??= setInterval(() => this.release(), CHECK_MS);
   }
@@ -38,7 +39,7 @@ export class ContainerWait {
   /** Send the held alerts that can go. */
   release(): void {
     const now = this.now();
-    const still: Held[] = [];
+    const still: Held<A>[] = [];
     for (const h of this.held) {
       const waiting = this.pending(h.containerId);
       // An earlier alert about the same container still held keeps this one behind it.

@@ -1,10 +1,12 @@
 // Alerts appended to a file, one per line. With keep_alive the file stays open between alerts
 // (and reopen(), on SIGUSR1, closes it and opens the path again: log rotation); without, it is
-// opened and closed for each alert, as Falco does. open() checks at start that the file can be
-// opened (failure: an error that stops ghostwatch); later failures are reported and the alert is
-// lost, and the next alert tries again.
+// opened and closed for each batch of alerts, as Falco does for each alert. open() checks at start
+// that the file can be opened (failure: an error that stops ghostwatch); a later failure rejects
+// the delivery (the delivery layer reports it and counts the alerts lost) and the next one tries again.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { type AlertOutput, type FailureReport, reason } from './output.js';
+import { reason } from './output.js';
+import { lines } from './stdout.js';
+import type { Alert, DeliveryTarget } from './target.js';
 
 export interface FileOutputSettings {
   readonly filename: string;
@@ -13,14 +15,14 @@ export interface FileOutputSettings {
 
 export class FileOutputError extends Error {}
 
-export class FileOutput implements AlertOutput {
+export class FileOutput implements DeliveryTarget {
   readonly name = 'file';
+  readonly retry = false;
   private fd: number | undefined;
-  handled = 0;
 
   constructor(
     private readonly settings: FileOutputSettings,
-    private readonly report: FailureReport,
+    private readonly report: (message: string) => void,
   ) {}
 
   /** Opens the file for appending (creating it); throws FileOutputError when it cannot. */
@@ -33,16 +35,15 @@ export class FileOutput implements AlertOutput {
     if (!this.settings.keepAlive) this.closeFile();
   }
 
-  send(line: string): void {
-    this.handled++;
+  deliver(alerts: readonly Alert[]): Promise<void> {
     try {
-      writeSync(this.openFile(), `${line}\n`);
+      writeSync(this.openFile(), lines(alerts));
     } catch (e) {
-      this.report(`file output: could not write to ${this.settings.filename}: ${reason(e)}`);
       this.closeFile();
-      return;
+      return Promise.reject(new Error(`file output: could not write to ${this.settings.filename}: ${reason(e)}`));
     }
     if (!this.settings.keepAlive) this.closeFile();
+    return Promise.resolve();
   }
 
   reopen(): void {

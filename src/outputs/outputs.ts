@@ -1,40 +1,38 @@
-// The configured outputs as one: every alert goes to each of them, in the order configured.
-// close() waits for slow outputs (a program, an HTTP server) to deliver what is pending, as long as
-// they make progress: an output that handles no alert for output_timeout milliseconds is given up
-// (Falco's watchdog on blocked outputs).
-import type { AlertOutput } from './output.js';
+// The configured outputs as one: every alert is queued for each of them (delivery.ts), in the
+// order configured, and each delivers on its own. close() gives each output time to deliver what
+// waits, as long as it makes progress: one that handles no alert for output_timeout milliseconds
+// is given up (Falco's watchdog on blocked outputs); the outputs close side by side.
+import type { Delivery } from './delivery.js';
+import type { Alert, DeliveryStats } from './target.js';
 
 export class Outputs {
-  constructor(private readonly list: readonly AlertOutput[]) {}
+  constructor(private readonly list: readonly Delivery[]) {}
 
   get size(): number {
     return this.list.length;
   }
 
-  send(line: string): void {
-    for (const o of this.list) o.send(line);
+  send(alert: Alert): void {
+    for (const d of this.list) d.enqueue(alert);
   }
 
   reopen(): void {
-    for (const o of this.list) o.reopen();
+    for (const d of this.list) d.reopen();
   }
 
-  /** Resolves to false when the outputs stopped making progress for `timeoutMs` before finishing. */
-  async close(timeoutMs: number): Promise<boolean> {
-    const done = Promise.all(this.list.map((o) => o.close())).then(() => true);
-    let handled = -1;
-    for (;;) {
-      const now = this.handled();
-      if (now === handled) return false;
-      handled = now;
-      let timer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([done, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
-      clearTimeout(timer);
-      if (finished) return true;
-    }
+  /** Each output's delivery counters, in the order configured. */
+  stats(): DeliveryStats[] {
+    return this.list.map((d) => d.stats());
   }
 
-  private handled(): number {
-    return this.list.reduce((n, o) => n + o.handled, 0);
+  /** Alerts dropped because an output's queue was full (Falco's falcosecurity_falco_outputs_queue_num_drops_total). */
+  queueDrops(): number {
+    return this.list.reduce((n, d) => n + d.queueDrops, 0);
+  }
+
+  /** Resolves to false when an output stopped making progress for output_timeout before it had delivered everything. */
+  async close(): Promise<boolean> {
+    const done = await Promise.all(this.list.map((d) => d.close()));
+    return done.every(Boolean);
   }
 }

@@ -2,40 +2,47 @@
 // command's own output goes to ghostwatch's standard output and error.
 // - Without keep_alive (Falco's default) each alert starts the command, writes the line, closes its
 //   input and waits for it to end before the next alert is delivered, so alerts keep their order.
-// - With keep_alive one process takes every alert. If it ends, the failure is reported and the
-//   command is started again for the next alert. reopen() (SIGUSR1) ends it and starts a new one.
-// A command that cannot be started, or that exits before reading its input, is reported; the alert
-// is lost and the next one tries again.
+// - With keep_alive one process takes every alert. If it ends, that is reported and the command is
+//   started again for the next alerts. reopen() (SIGUSR1) ends
+//   it and starts a new one.
+// A command that cannot be started, exits with a failure, or outlives the attempt's deadline (it
+// is killed then) fails the delivery: its alerts are lost, the next ones try again.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { type AlertOutput, type FailureReport, reason } from './output.js';
+import { reason } from './output.js';
+import { lines } from './stdout.js';
+import type { Alert, DeliveryTarget } from './target.js';
 
 export interface ProgramOutputSettings {
   readonly program: string;
   readonly keepAlive: boolean;
 }
 
-export class ProgramOutput implements AlertOutput {
+export class ProgramOutput implements DeliveryTarget {
   readonly name = 'program';
-  /** Without keep_alive: the delivery of the previous alert, which the next one waits for. */
-  private queue: Promise<void> = Promise.resolve();
+  readonly retry = false;
   /** With keep_alive: the running process. */
   private child: Shell | undefined;
   private childDone: Promise<void> = Promise.resolve();
-  handled = 0;
 
   constructor(
     private readonly settings: ProgramOutputSettings,
-    private readonly report: FailureReport,
+    /** Where a keep_alive process that ended on its own is said (its alerts in flight may be lost). */
+    private readonly report: (message: string) => void,
   ) {}
 
-  send(line: string): void {
+  async deliver(alerts: readonly Alert[], signal: AbortSignal): Promise<void> {
     if (!this.settings.keepAlive) {
-      this.queue = this.queue.then(() => this.runOnce(line));
+      for (const a of alerts) await this.runOnce(a.line, signal);
       return;
     }
     const child = this.child ?? this.start();
-    child.stdin.write(`${line}\n`, () => this.handled++);
+    await new Promise<void>((resolve, reject) => {
+      child.stdin.write(lines(alerts), (e) => {
+        if (e) reject(new Error(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
+        else resolve();
+      });
+    });
   }
 
   reopen(): void {
@@ -43,7 +50,6 @@ export class ProgramOutput implements AlertOutput {
   }
 
   async close(): Promise<void> {
-    await this.queue;
     if (this.child !== undefined) this.stop(this.child);
     await this.childDone;
   }
@@ -52,21 +58,22 @@ export class ProgramOutput implements AlertOutput {
     return spawn('/bin/sh', ['-c', this.settings.program], { stdio: ['pipe', 'inherit', 'inherit'] });
   }
 
-  private runOnce(line: string): Promise<void> {
-    return new Promise((resolve) => {
+  private runOnce(line: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
       const child = this.spawnShell();
-      child.stdin.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
-      const done = () => {
-        this.handled++;
-        resolve();
-      };
+      const kill = () => child.kill('SIGKILL');
+      signal.addEventListener('abort', kill, { once: true });
+      let writeError: string | undefined;
+      child.stdin.on('error', (e) => (writeError = `program output: could not write to '${this.settings.program}': ${reason(e)}`));
       child.on('error', (e) => {
-        this.report(`program output: could not run '${this.settings.program}': ${reason(e)}`);
-        done();
+        signal.removeEventListener('abort', kill);
+        reject(new Error(`program output: could not run '${this.settings.program}': ${reason(e)}`));
       });
-      child.on('close', (code, signal) => {
-        if (code !== 0) this.report(`program output: '${this.settings.program}' ${exitText(code, signal)}`);
-        done();
+      child.on('close', (code, signal_) => {
+        signal.removeEventListener('abort', kill);
+        if (code !== 0) reject(new Error(`program output: '${this.settings.program}' ${exitText(code, signal_)}`));
+        else if (writeError !== undefined) reject(new Error(writeError));
+        else resolve();
       });
       child.stdin.end(`${line}\n`);
     });
@@ -75,16 +82,18 @@ export class ProgramOutput implements AlertOutput {
   private start(): Shell {
     const child = this.spawnShell();
     this.child = child;
-    child.stdin.on('error', (e) => this.report(`program output: could not write to '${this.settings.program}': ${reason(e)}`));
+    child.stdin.on('error', () => {
+      // Said by the write that failed, or by 'close' below.
+    });
     this.childDone = new Promise((resolve) => {
       child.on('error', (e) => {
-        this.report(`program output: could not run '${this.settings.program}': ${reason(e)}`);
         if (this.child === child) this.child = undefined;
+        this.report(`program output: could not run '${this.settings.program}': ${reason(e)}`);
         resolve();
       });
       child.on('close', (code, signal) => {
         if (this.child === child) {
-          // It ended on its own: the next alert starts it again.
+          // It ended on its own: the next alerts start it again.
           this.child = undefined;
           this.report(`program output: '${this.settings.program}' ${exitText(code, signal)}; it will be started again for the next alert`);
         }

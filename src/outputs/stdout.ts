@@ -1,44 +1,40 @@
-// Alerts on standard output. Unbuffered (Falco's default), each alert is written at once;
-// buffered_outputs gathers them into large writes, flushed at exit. If standard output fails (it
-// was closed: ghostwatch run ... | head), that is reported once, with its cause, and later alerts
-// are counted as lost (reported when ghostwatch stops); the other outputs go on.
-import { type AlertOutput, type FailureReport, reason } from './output.js';
+// Alerts on standard output. Unbuffered (Falco's default), each batch the delivery layer hands over
+// is written at once; buffered_outputs gathers them into large writes, flushed at exit. If standard
+// output fails (it was closed: ghostwatch run ... | head), every later delivery fails with that
+// cause: the delivery layer reports it once and counts the alerts lost; the other outputs go on.
+import { reason } from './output.js';
+import type { Alert, DeliveryTarget } from './target.js';
 
 const FLUSH_AT = 1 << 16;
 
-export class StdoutOutput implements AlertOutput {
+export class StdoutOutput implements DeliveryTarget {
   readonly name = 'stdout';
+  readonly retry = false;
   private pending: string[] = [];
   private size = 0;
-  private closed = false;
-  private lost = 0;
-  handled = 0;
+  private failure: string | undefined;
 
   constructor(
     private readonly buffered: boolean,
-    private readonly report: FailureReport,
     private readonly stream: NodeJS.WritableStream = process.stdout,
   ) {
     stream.on('error', (e) => {
-      if (this.closed) return;
-      this.closed = true;
-      this.report(`stdout output: cannot write to standard output: ${reason(e)}; alerts are no longer written there`);
+      this.failure ??= `stdout output: cannot write to standard output: ${reason(e)}; alerts are no longer written there`;
     });
   }
 
-  send(line: string): void {
-    this.handled++;
-    if (this.closed) {
-      this.lost++;
-      return;
-    }
+  deliver(alerts: readonly Alert[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(new Error(this.failure));
     if (!this.buffered) {
-      this.stream.write(`${line}\n`);
-      return;
+      this.stream.write(lines(alerts));
+      return Promise.resolve();
     }
-    this.pending.push(line);
-    this.size += line.length + 1;
+    for (const a of alerts) {
+      this.pending.push(a.line);
+      this.size += a.line.length + 1;
+    }
     if (this.size >= FLUSH_AT) this.flush();
+    return Promise.resolve();
   }
 
   reopen(): void {
@@ -47,13 +43,17 @@ export class StdoutOutput implements AlertOutput {
 
   close(): Promise<void> {
     this.flush();
-    if (this.lost > 0) this.report(`stdout output: ${this.lost} alerts were not written (standard output had failed)`);
     return Promise.resolve();
   }
 
   private flush(): void {
-    if (this.pending.length > 0 && !this.closed) this.stream.write(`${this.pending.join('\n')}\n`);
+    if (this.pending.length > 0 && this.failure === undefined) this.stream.write(`${this.pending.join('\n')}\n`);
     this.pending = [];
     this.size = 0;
   }
+}
+
+/** The alerts' lines, each ended by a newline. */
+export function lines(alerts: readonly Alert[]): string {
+  return alerts.length === 1 ? `${alerts[0].line}\n` : `${alerts.map((a) => a.line).join('\n')}\n`;
 }

@@ -29,10 +29,7 @@ export class RunCounters {
   probe: (() => ProbeCounts) | undefined = undefined;
   /** Threads in the state's table. */
   threads: (() => number) | undefined = undefined;
-  /**
-   * Each output's delivery counters, and the alerts dropped by the outputs' queues. The delivery
-   * layer provides them; until it is connected, no output reports and nothing is dropped.
-   */
+  /** Each output's delivery counters, and the alerts dropped by the outputs' queues (the delivery layer's; none without outputs). */
   deliveryStats: () => readonly DeliveryStats[] = () => [];
   queueDrops: () => number = () => 0;
   /** The event sources and how each is read: Falco's scap engine names (modern_bpf, savefile, nodriver, source_plugin). */

@@ -110,7 +110,16 @@ http_output: {enabled: true, url: "http://127.0.0.1:${port}/falco"}
     const fromFile = readFileSync(alerts, 'utf8');
     assert.equal(parseAlert(fromFile).rule, 'exec_of_cat');
     assert.equal(readFileSync(piped, 'utf8'), fromFile);
-    assert.deepEqual(received, [`application/json ${fromFile.trim()}`]);
+    // HTTP receives Falcosidekick's shape of the same alert, with its uuid.
+    assert.equal(received.length, 1);
+    assert.ok(received[0].startsWith('application/json '));
+    const posted = JSON.parse(received[0].slice('application/json '.length)) as Record<string, unknown>;
+    const written = parseAlert(fromFile);
+    assert.match(posted.uuid as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual({ ...posted, uuid: '' }, {
+      uuid: '', output: written.output, priority: written.priority, rule: written.rule, time: written.time, source: written.source,
+      tags: written.tags, hostname: written.hostname, output_fields: written.output_fields,
+    });
   });
 
   it('SIGUSR1 reopens the file output (log rotation)', async () => {

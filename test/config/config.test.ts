@@ -44,7 +44,7 @@ describe("Falco's own falco.yaml", { skip: sharedPath('falco') === undefined ? S
     const { config, unimplemented } = loadConfig(sharedPath('falco', 'legacy-tests', 'falco.yaml'));
     // Its load_plugins is empty: none of its plugins (k8saudit, cloudtrail, json) is loaded, none is reported.
     assert.deepEqual(unimplemented, [
-      'syslog_output', 'grpc_output', 'grpc', 'log_syslog',
+      'grpc_output', 'grpc', 'log_syslog',
       'libs_logger', 'metrics.libbpf_stats_enabled', 'syscall_drop_failed_exit', 'modern_bpf', 'metadata_download',
     ]);
     assert.equal(config.k8sAudit, undefined);

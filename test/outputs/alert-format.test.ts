@@ -28,30 +28,30 @@ const settings = (s: Partial<AlertFormatSettings> = {}): AlertFormatSettings => 
 describe('text alerts', () => {
   it('time of the event, priority, then the output with its fields', () => {
     const f = new AlertFormatter(registry, settings({ iso8601: true }));
-    assert.equal(f.format(f.prepare(rule('An open was seen (command=%proc.cmdline)')), openEvent()),
+    assert.equal(f.format(f.prepare(rule('An open was seen (command=%proc.cmdline)')), openEvent()).line,
       '2016-08-04T16:17:57.881730713+0000: Warning An open was seen (command=cat /dev/null)');
   });
 
   it('local time of day without time_format_iso_8601', () => {
     const f = new AlertFormatter(registry, settings());
-    assert.match(f.format(f.prepare(rule('x')), openEvent()), /^\d\d:\d\d:\d\d\.881730713: Warning x$/);
+    assert.match(f.format(f.prepare(rule('x')), openEvent()).line, /^\d\d:\d\d:\d\d\.881730713: Warning x$/);
   });
 
   it('fields without a value print <NA>; a leading * in the output is dropped', () => {
     const f = new AlertFormatter(registry, settings({ iso8601: true }));
-    assert.match(f.format(f.prepare(rule('*port=%fd.cport cmd=%proc.cmdline')), openEvent()), /Warning port=<NA> cmd=cat \/dev\/null$/);
+    assert.match(f.format(f.prepare(rule('*port=%fd.cport cmd=%proc.cmdline')), openEvent()).line, /Warning port=<NA> cmd=cat \/dev\/null$/);
   });
 
   it('the priority is written in full (Informational)', () => {
     const f = new AlertFormatter(registry, settings({ iso8601: true }));
-    assert.match(f.format(f.prepare(rule('x', { priority: 6 })), openEvent()), /: Informational x$/);
+    assert.match(f.format(f.prepare(rule('x', { priority: 6 })), openEvent()).line, /: Informational x$/);
   });
 
   it('nothing from the event can break the line', () => {
     const evil = thread({ tid: 1, comm: 'sh', exe: 'sh', args: ['-c', 'echo "hi"\n12:00:00.000000000: Critical fake alert\u001b[2J\\'] });
     const reg = createRegistry(fakeState({ threads: [evil] }));
     const f = new AlertFormatter(reg, settings({ iso8601: true }));
-    const line = f.format(f.prepare(rule('cmd=%proc.cmdline')), makeEvent({ type: 'open<', thread: evil }));
+    const line = f.format(f.prepare(rule('cmd=%proc.cmdline')), makeEvent({ type: 'open<', thread: evil })).line;
     assert.doesNotMatch(line, /[\n\r\u0000-\u001f]/);
     assert.equal(line, '2016-08-04T16:17:57.881730713+0000: Warning cmd=sh -c echo \\"hi\\"\\n12:00:00.000000000: Critical fake alert\\u001b[2J\\\\');
   });
@@ -60,7 +60,7 @@ describe('text alerts', () => {
 describe('JSON alerts', () => {
   const json = (s: Partial<AlertFormatSettings> = {}, r = rule('An open was seen (command=%proc.cmdline)')) => {
     const f = new AlertFormatter(registry, settings({ json: true, iso8601: true, ...s }));
-    return f.format(f.prepare(r), openEvent());
+    return f.format(f.prepare(r), openEvent()).line;
   };
 
   it("Falco's keys and layout, output_fields last and typed", () => {
@@ -98,7 +98,7 @@ describe('JSON alerts', () => {
     const evil = thread({ tid: 1, comm: 'x"}', exe: 'x', args: ['\n{"rule":"fake"}'] });
     const reg = createRegistry(fakeState({ threads: [evil] }));
     const f = new AlertFormatter(reg, settings({ json: true }));
-    const line = f.format(f.prepare(rule('%proc.name %proc.cmdline')), makeEvent({ type: 'open<', thread: evil }));
+    const line = f.format(f.prepare(rule('%proc.name %proc.cmdline')), makeEvent({ type: 'open<', thread: evil })).line;
     assert.doesNotMatch(line, /\n/);
     const o = parseAlert(line);
     assert.equal(o.rule, 'open_from_cat');
@@ -126,15 +126,15 @@ describe('deferred alerts (the container is still being looked up)', () => {
     const late = f.deferred(p, evt);
     t.comm = 'renamed';
     describe();
-    assert.equal(late(),
+    assert.equal(late().line,
       '2016-08-04T16:17:57.881730713+0000: Warning proc=nginx file=/etc/shadow id=abcdefabcdef container=web repo=docker.io/library/nginx pod=web-1');
-    assert.match(f.format(p, evt), /proc=renamed/, 'format() reads everything now');
+    assert.match(f.format(p, evt).line, /proc=renamed/, 'format() reads everything now');
   });
 
   it('rendered before the description arrives, the runtime\'s fields have no value', () => {
     const { reg, evt } = scene();
     const f = new AlertFormatter(reg, settings({ iso8601: true }));
-    assert.match(f.deferred(f.prepare(rule(OUTPUT)), evt)(), /id=abcdefabcdef container=<NA> repo=<NA> pod=<NA>$/);
+    assert.match(f.deferred(f.prepare(rule(OUTPUT)), evt)().line, /id=abcdefabcdef container=<NA> repo=<NA> pod=<NA>$/);
   });
 
   it('the event may be reused once deferred() returns: what it said was read then', () => {
@@ -145,7 +145,7 @@ describe('deferred alerts (the container is still being looked up)', () => {
     evt.fd = undefined;
     evt.fdNum = -1;
     describe();
-    assert.equal(late(), '2016-08-04T16:17:57.881730713+0000: Warning open fd=3 nginx web');
+    assert.equal(late().line, '2016-08-04T16:17:57.881730713+0000: Warning open fd=3 nginx web');
   });
 
   it('JSON: output_fields take the same values, typed', () => {
@@ -155,7 +155,7 @@ describe('deferred alerts (the container is still being looked up)', () => {
     const late = f.deferred(f.prepare(rule('%proc.name %container.name %proc.pid', { extraOutputFields: extra })), evt);
     t.comm = 'renamed';
     describe();
-    const o = parseAlert(late());
+    const o = parseAlert(late().line);
     assert.equal(o.output, '2016-08-04T16:17:57.881730713+0000: Warning nginx web 300');
     assert.deepEqual(o.output_fields, {
       'container.name': 'web', 'evt.time.iso8601': 1470327477881730713, img: 'docker.io/library/nginx', 'proc.name': 'nginx', 'proc.pid': 300, who: 'nginx in web',
@@ -169,16 +169,47 @@ describe('deferred alerts (the container is still being looked up)', () => {
     for (const json of [false, true]) {
       const f = new AlertFormatter(reg, settings({ json, iso8601: true }));
       const p = f.prepare(rule(OUTPUT));
-      assert.equal(f.deferred(p, evt)(), f.format(p, evt));
+      assert.equal(f.deferred(p, evt)().line, f.format(p, evt).line);
     }
+  });
+});
+
+describe('alerts as objects', () => {
+  it("Falcosidekick's fields beside the line, a new uuid per alert, output_fields typed", () => {
+    const f = new AlertFormatter(registry, settings({ iso8601: true }));
+    const p = f.prepare(rule('An open was seen (command=%proc.cmdline)'));
+    const a = f.format(p, openEvent());
+    const b = f.format(p, openEvent());
+    assert.match(a.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(a.uuid, b.uuid);
+    assert.deepEqual({ time: a.time, rule: a.rule, priority: a.priority, source: a.source, hostname: a.hostname, output: a.output, tags: a.tags }, {
+      time: '2016-08-04T16:17:57.881730713Z', rule: 'open_from_cat', priority: 'Warning', source: 'syscall', hostname: 'test-host',
+      output: '2016-08-04T16:17:57.881730713+0000: Warning An open was seen (command=cat /dev/null)', tags: ['filesystem', 'process'],
+    });
+    assert.deepEqual(a.outputFields, { 'evt.time.iso8601': 1470327477881730713, 'proc.cmdline': 'cat /dev/null' });
+    assert.equal(a.line, a.output, 'the text line is the output, escaped');
+  });
+
+  it("Falco's JSON line keeps its keys: no uuid in it", () => {
+    const f = new AlertFormatter(registry, settings({ json: true }));
+    const a = f.format(f.prepare(rule('x')), openEvent());
+    assert.equal(parseAlert(a.line).rule, 'open_from_cat');
+    assert.doesNotMatch(a.line, /uuid/);
+  });
+
+  it('internal alerts have the same fields (source internal)', () => {
+    const a = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5' });
+    assert.equal(a.source, 'internal');
+    assert.equal(a.priority, 'Debug');
+    assert.deepEqual(a.outputFields, { n_evts: '5' });
   });
 });
 
 describe('internal messages', () => {
   it('text and JSON as Falco writes them', () => {
-    const text = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' });
+    const text = new AlertFormatter(registry, settings()).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' }).line;
     assert.match(text, /^\d\d:\d\d:\d\d\.881730713: Debug Dropped\. \(a="1" n_evts="5"\)$/);
-    const json = new AlertFormatter(registry, settings({ json: true })).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' });
+    const json = new AlertFormatter(registry, settings({ json: true })).internal(TS, 7, 'Dropped.', 'Falco internal: x', { n_evts: '5', a: '1' }).line;
     assert.equal(json, '{"hostname":"test-host","output":"Dropped.","output_fields":{"a":"1","n_evts":"5"},"priority":"Debug","rule":"Falco internal: x","source":"internal","time":"2016-08-04T16:17:57.881730713Z"}');
   });
 });

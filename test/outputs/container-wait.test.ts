@@ -1,4 +1,4 @@
-// ContainerWait: an alert about a container not described yet is held and rendered late (once the
+// ContainerWait<string>: an alert about a container not described yet is held and rendered late (once the
 // description arrives, or at a deadline). Alerts about one container keep their order; alerts about
 // other containers are not held back by it (and host alerts never reach it: run.ts sends them).
 import assert from 'node:assert/strict';
@@ -7,23 +7,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ContainerWait } from '../../src/outputs/container-wait.js';
 
 interface Harness {
-  readonly wait: ContainerWait;
+  readonly wait: ContainerWait<string>;
   readonly sent: string[];
   readonly pending: Set<string>;
   now: number;
 }
 
 /** Every wait made, flushed after each test so that a failing one leaves no timer running. */
-const made: ContainerWait[] = [];
+const made: ContainerWait<string>[] = [];
 afterEach(() => {
   for (const w of made.splice(0)) w.flush();
 });
 
 function harness(maxWaitMs = 1000, realClock = false): Harness {
   const h = { sent: [] as string[], pending: new Set<string>(), now: 5000 } as Harness;
-  (h as { wait: ContainerWait }).wait = realClock
-    ? new ContainerWait(maxWaitMs, (id) => h.pending.has(id), (line) => h.sent.push(line))
-    : new ContainerWait(maxWaitMs, (id) => h.pending.has(id), (line) => h.sent.push(line), () => h.now);
+  (h as { wait: ContainerWait<string> }).wait = realClock
+    ? new ContainerWait<string>(maxWaitMs, (id) => h.pending.has(id), (line) => h.sent.push(line))
+    : new ContainerWait<string>(maxWaitMs, (id) => h.pending.has(id), (line) => h.sent.push(line), () => h.now);
   made.push(h.wait);
   return h;
 }

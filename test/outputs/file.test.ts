@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileOutput, FileOutputError } from '../../src/outputs/file.js';
+import { testAlert } from './alerts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-file-'));
 /** The failure report of an output that must not fail: fails the test. */
@@ -14,24 +15,23 @@ describe('file output', () => {
     const path = join(dir, 'a.txt');
     const first = new FileOutput({ filename: path, keepAlive: false }, noFailure);
     first.open();
-    first.send('one');
+    await first.deliver([testAlert('one')]);
     await first.close();
     const second = new FileOutput({ filename: path, keepAlive: true }, noFailure);
     second.open();
-    second.send('two');
-    second.send('three');
+    await second.deliver([testAlert('two')]);
+    await second.deliver([testAlert('three')]);
     await second.close();
     assert.equal(readFileSync(path, 'utf8'), 'one\ntwo\nthree\n');
-    assert.equal(second.handled, 2);
   });
 
   it('without keep_alive the file is reopened for each alert: a rotated file is followed at once', async () => {
     const path = join(dir, 'rot.txt');
     const out = new FileOutput({ filename: path, keepAlive: false }, noFailure);
     out.open();
-    out.send('before');
+    await out.deliver([testAlert('before')]);
     renameSync(path, `${path}.1`);
-    out.send('after');
+    await out.deliver([testAlert('after')]);
     await out.close();
     assert.equal(readFileSync(`${path}.1`, 'utf8'), 'before\n');
     assert.equal(readFileSync(path, 'utf8'), 'after\n');
@@ -41,12 +41,12 @@ describe('file output', () => {
     const path = join(dir, 'keep.txt');
     const out = new FileOutput({ filename: path, keepAlive: true }, noFailure);
     out.open();
-    out.send('before');
+    await out.deliver([testAlert('before')]);
     renameSync(path, `${path}.1`);
-    out.send('still to the open file');
+    await out.deliver([testAlert('still to the open file')]);
     out.reopen();
     assert.ok(existsSync(path));
-    out.send('after');
+    await out.deliver([testAlert('after')]);
     await out.close();
     assert.equal(readFileSync(`${path}.1`, 'utf8'), 'before\nstill to the open file\n');
     assert.equal(readFileSync(path, 'utf8'), 'after\n');
@@ -57,17 +57,15 @@ describe('file output', () => {
     assert.throws(() => out.open(), (e) => e instanceof FileOutputError && /^failed to open output file .*dir\.txt: .*ENOENT/.test(e.message));
   });
 
-  it('a write that fails later is reported, and the next alert tries again', async () => {
+  it('a write that fails later rejects the delivery, and the next one tries again', async () => {
     const sub = join(dir, 'gone');
     const path = join(sub, 'x.txt');
     const reports: string[] = [];
     const out = new FileOutput({ filename: path, keepAlive: false }, (m) => reports.push(m));
-    out.send('lost');
-    assert.equal(reports.length, 1);
-    assert.match(reports[0], /^file output: could not write to .*x\.txt: .*ENOENT/);
+    await assert.rejects(out.deliver([testAlert('lost')]), /^Error: file output: could not write to .*x\.txt: .*ENOENT/);
     const { mkdirSync } = await import('node:fs');
     mkdirSync(sub);
-    out.send('kept');
+    await out.deliver([testAlert('kept')]);
     await out.close();
     assert.equal(readFileSync(path, 'utf8'), 'kept\n');
   });

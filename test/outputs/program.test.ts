@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProgramOutput } from '../../src/outputs/program.js';
+import { NO_DEADLINE, testAlert } from './alerts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-program-'));
 /** The failure report of an output that must not fail: fails the test. */
@@ -13,18 +14,17 @@ describe('program output', () => {
   it('without keep_alive: one process per alert, alerts in order', async () => {
     const file = join(dir, 'each.txt');
     const out = new ProgramOutput({ program: `cat >> ${file}`, keepAlive: false }, noFailure);
-    for (let i = 0; i < 20; i++) out.send(`alert ${i}`);
+    await out.deliver(Array.from({ length: 20 }, (_, i) => testAlert(`alert ${i}`)), NO_DEADLINE);
     await out.close();
     assert.equal(readFileSync(file, 'utf8'), Array.from({ length: 20 }, (_, i) => `alert ${i}\n`).join(''));
-    assert.equal(out.handled, 20);
   });
 
   it('with keep_alive: one process reads every alert', async () => {
     const file = join(dir, 'keep.txt');
     // Each process writes its own pid first: one pid means one process.
     const out = new ProgramOutput({ program: `echo pid $$ >> ${file}; cat >> ${file}`, keepAlive: true }, noFailure);
-    out.send('a');
-    out.send('b');
+    await out.deliver([testAlert('a')], NO_DEADLINE);
+    await out.deliver([testAlert('b')], NO_DEADLINE);
     await out.close();
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines.filter((l) => l.startsWith('pid ')).length, 1);
@@ -35,21 +35,27 @@ describe('program output', () => {
     const file = join(dir, 'restart.txt');
     const reports: string[] = [];
     const out = new ProgramOutput({ program: `head -n 1 >> ${file}`, keepAlive: true }, (m) => reports.push(m));
-    out.send('first');
+    await out.deliver([testAlert('first')], NO_DEADLINE);
     await new Promise((r) => setTimeout(r, 300));
-    out.send('second');
+    await out.deliver([testAlert('second')], NO_DEADLINE);
     await out.close();
     assert.equal(readFileSync(file, 'utf8'), 'first\nsecond\n');
     assert.match(reports[0], /^program output: 'head -n 1 >> .*' exited with status 0; it will be started again for the next alert$/);
   });
 
-  it('a command that fails is reported; the next alert runs it again', async () => {
+  it('a command that fails rejects the delivery; the next one runs it again', async () => {
     const reports: string[] = [];
     const out = new ProgramOutput({ program: 'exit 3', keepAlive: false }, (m) => reports.push(m));
-    out.send('x');
-    out.send('y');
+    await assert.rejects(out.deliver([testAlert('x')], NO_DEADLINE), /^Error: program output: 'exit 3' exited with status 3$/);
+    await assert.rejects(out.deliver([testAlert('y')], NO_DEADLINE), /^Error: program output: 'exit 3' exited with status 3$/);
     await out.close();
-    // (A write to a command that has already ended may be reported as well.)
-    assert.deepEqual(reports.filter((r) => !r.includes('could not write')), ["program output: 'exit 3' exited with status 3", "program output: 'exit 3' exited with status 3"]);
+    assert.deepEqual(reports, []);
+  });
+
+  it('a command that outlives the attempt\'s deadline is killed, and the delivery fails', async () => {
+    const out = new ProgramOutput({ program: 'sleep 30', keepAlive: false }, noFailure);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    await assert.rejects(out.deliver([testAlert('x')], abort.signal), /was killed by SIGKILL/);
   });
 });

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { LOG, Logger } from '../../src/outputs/logger.js';
-import { Outputs } from '../../src/outputs/outputs.js';
-import type { AlertOutput } from '../../src/outputs/output.js';
 import { StdoutOutput } from '../../src/outputs/stdout.js';
+import { DEFAULT_BACKOFF, Delivery } from '../../src/outputs/delivery.js';
+import { testAlert } from './alerts.js';
+
+const SETTINGS = { capacity: 0, attemptTimeoutMs: 2000, maxAgeMs: 60_000, batchSize: 512, ...DEFAULT_BACKOFF };
 
 function sink() {
   const stream = new PassThrough();
@@ -14,21 +16,21 @@ function sink() {
 }
 
 describe('stdout output', () => {
-  it('unbuffered: one write per alert', async () => {
+  it('unbuffered: one write per delivery', async () => {
     const { stream, writes } = sink();
-    const out = new StdoutOutput(false, () => {}, stream);
-    out.send('a');
-    out.send('b');
+    const out = new StdoutOutput(false, stream);
+    await out.deliver([testAlert('a')]);
+    await out.deliver([testAlert('b'), testAlert('c')]);
     await out.close();
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(writes, ['a\n', 'b\n']);
+    assert.deepEqual(writes, ['a\n', 'b\nc\n']);
   });
 
   it('buffered: alerts gathered, written at close', async () => {
     const { stream, writes } = sink();
-    const out = new StdoutOutput(true, () => {}, stream);
-    out.send('a');
-    out.send('b');
+    const out = new StdoutOutput(true, stream);
+    await out.deliver([testAlert('a')]);
+    await out.deliver([testAlert('b')]);
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(writes, []);
     await out.close();
@@ -39,17 +41,20 @@ describe('stdout output', () => {
   it('a failing standard output is reported once, with its cause, and the alerts lost are counted', async () => {
     const stream = new PassThrough();
     const reports: string[] = [];
-    const out = new StdoutOutput(false, (m) => reports.push(m), stream);
-    out.send('a');
+    const out = new Delivery(new StdoutOutput(false, stream), SETTINGS, { error: (m) => reports.push(m), notice: (m) => reports.push(m) });
+    out.enqueue(testAlert('a'));
+    await new Promise((r) => setImmediate(r));
     stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
-    out.send('b');
-    out.send('c');
+    out.enqueue(testAlert('b'));
+    await new Promise((r) => setImmediate(r));
+    out.enqueue(testAlert('c'));
     await out.close();
     assert.deepEqual(reports, [
       'stdout output: cannot write to standard output: write EPIPE; alerts are no longer written there',
-      'stdout output: 2 alerts were not written (standard output had failed)',
+      'stdout output: 2 alerts were lost while it failed',
     ]);
+    assert.deepEqual({ ...out.stats(), oldestAgeMs: 0 }, { output: 'stdout', sent: 1, retried: 0, dropped: 2, spooled: 0, oldestAgeMs: 0 });
   });
 });
 
@@ -79,28 +84,5 @@ describe('logger', () => {
     log.log(LOG.EMERG, 'y');
     assert.equal(lines.length, 1);
     assert.equal(log.enabled(LOG.EMERG), false);
-  });
-});
-
-describe('outputs together', () => {
-  function slowOutput(delayMs: number, count: number): AlertOutput {
-    const o = {
-      name: 'slow', handled: 0,
-      send() {},
-      reopen() {},
-      async close() {
-        for (let i = 0; i < count; i++) {
-          await new Promise((r) => setTimeout(r, delayMs));
-          o.handled++;
-        }
-      },
-    };
-    return o;
-  }
-
-  it('waits for outputs that make progress, gives up on one that is stuck', async () => {
-    assert.equal(await new Outputs([slowOutput(20, 5)]).close(50), true);
-    const stuck: AlertOutput = { name: 'stuck', handled: 0, send() {}, reopen() {}, close: () => new Promise(() => {}) };
-    assert.equal(await new Outputs([stuck]).close(50), false);
   });
 });
