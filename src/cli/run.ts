@@ -585,12 +585,12 @@ async function detectEvents(
     }),
   };
   const sendAlert = (rule: LoadedRule, evt: Event) => {
-    recorder?.alert(rule, evt);
+    const capture = recorder?.alert(rule, evt);
     const { formatter, prepared } = rules.current;
     const p = prepared.get(rule)!;
     const id = evt.thread?.containerId;
-    if (id && state.containers.get(id)?.lookupPending === true) wait.hold(id, formatter.deferred(p, evt));
-    else outputs.send(formatter.format(p, evt));
+    if (id && state.containers.get(id)?.lookupPending === true) wait.hold(id, formatter.deferred(p, evt, capture));
+    else outputs.send(formatter.format(p, evt, capture));
   };
   const stats = new DetectionStats(set.rules);
   const { counters, health } = telemetry;

@@ -78,16 +78,16 @@ export class AlertFormatter {
     return { rule, priority: priorityName(rule.priority), message, fields, extra };
   }
 
-  /** The alert for this event. */
-  format(p: PreparedOutput, evt: Event): Alert {
-    return this.render(p, evt, { text: (f) => f.render(evt), json: (f) => fieldJson(f, evt) });
+  /** The alert for this event (with the flight recorder's capture of it, when there is one). */
+  format(p: PreparedOutput, evt: Event, capture?: string): Alert {
+    return this.render(p, evt, { text: (f) => f.render(evt), json: (f) => fieldJson(f, evt) }, capture);
   }
 
   /**
    * The alert for this event, rendered later: every field is read now, except those whose value
    * comes from the container runtime (fromRuntime), read when the returned function is called.
    */
-  deferred(p: PreparedOutput, evt: Event): () => Alert {
+  deferred(p: PreparedOutput, evt: Event, capture?: string): () => Alert {
     const text = new Map<BoundField, string | undefined>();
     const json = new Map<BoundField, string>();
     const late = new Event();
@@ -103,16 +103,16 @@ export class AlertFormatter {
     return () => this.render(p, late, {
       text: (f) => (text.has(f) ? text.get(f) : f.render(late)),
       json: (f) => json.get(f) ?? fieldJson(f, late),
-    });
+    }, capture);
   }
 
-  private render(p: PreparedOutput, evt: Event, v: FieldValues): Alert {
+  private render(p: PreparedOutput, evt: Event, v: FieldValues, capture?: string): Alert {
     const message = p.message.formatWith(v.text)!;
     const output = `${this.time.formatWith(v.text)!}: ${p.priority} ${message}`;
     const r = p.rule;
     const time = isoTime(evt.ts());
     const fieldsJson = this.outputFields(p, v);
-    const alert = { time, rule: r.name, priority: p.priority, source: r.source, hostname: this.s.hostname, output, tags: r.tags };
+    const alert = { time, rule: r.name, priority: p.priority, source: r.source, hostname: this.s.hostname, output, tags: r.tags, ...(capture !== undefined && { capture }) };
     if (!this.s.json) return new FormattedAlert(alert, fieldsJson, escapeLine(output));
     const head: Record<string, unknown> = { hostname: this.s.hostname };
     if (this.s.includeMessage) head.message = message;
@@ -120,6 +120,8 @@ export class AlertFormatter {
     Object.assign(head, { priority: p.priority, rule: r.name, source: r.source });
     if (this.s.includeTags) head.tags = r.tags;
     head.time = time;
+    // ghostwatch's: where the flight recorder writes the events around this alert.
+    if (capture !== undefined) head.capture = capture;
     const json = JSON.stringify(head);
     const line = this.s.includeOutputFields ? `${json.slice(0, -1)}, "output_fields": ${fieldsJson}}` : json;
     return new FormattedAlert(alert, fieldsJson, line);
@@ -167,6 +169,7 @@ export class FormattedAlert implements Alert {
   readonly hostname: string;
   readonly output: string;
   readonly tags: readonly string[];
+  readonly capture?: string;
   private fields: Readonly<Record<string, unknown>> | undefined;
 
   constructor(head: AlertHead, readonly outputFieldsJson: string, readonly line: string) {
@@ -177,6 +180,7 @@ export class FormattedAlert implements Alert {
     this.hostname = head.hostname;
     this.output = head.output;
     this.tags = head.tags;
+    if (head.capture !== undefined) this.capture = head.capture;
   }
 
   get outputFields(): Readonly<Record<string, unknown>> {

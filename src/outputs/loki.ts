@@ -19,7 +19,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LokiOutputConfig } from '../config/config.js';
 import { escapeControls } from './logger.js';
 import { reason } from './output.js';
-import { sidekickJson } from './sidekick-json.js';
+import { sidekickJson } from './sidekick.js';
 import type { Alert, DeliveryTarget } from './target.js';
 
 export class LokiOutputError extends Error {}

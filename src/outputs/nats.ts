@@ -16,7 +16,7 @@ import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, type
 import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsOutputConfig } from '../config/config.js';
 import { reason } from './output.js';
-import { sidekickJson } from './sidekick-json.js';
+import { sidekickJson } from './sidekick.js';
 import type { Alert, DeliveryTarget } from './target.js';
 
 export class NatsOutputError extends Error {}

@@ -11,6 +11,9 @@ export function outputFieldsJson(a: Alert): string {
 }
 
 export function sidekickJson(a: Alert): string {
-  const head = JSON.stringify({ uuid: a.uuid, output: a.output, priority: a.priority, rule: a.rule, time: a.time, source: a.source, tags: a.tags, hostname: a.hostname });
+  const head = JSON.stringify({
+    uuid: a.uuid, output: a.output, priority: a.priority, rule: a.rule, time: a.time, source: a.source, tags: a.tags, hostname: a.hostname,
+    ...(a.capture !== undefined && { capture: a.capture }),
+  });
   return `${head.slice(0, -1)},"output_fields":${outputFieldsJson(a)}}`;
 }

@@ -20,6 +20,8 @@ export interface Alert {
   readonly tags: readonly string[];
   /** The alert as stdout, file and program print it: text, or Falco's JSON with json_output. */
   readonly line: string;
+  /** The flight recorder's capture of the events around the alert, when it records one. */
+  readonly capture?: string;
 }
 
 export interface DeliveryTarget {

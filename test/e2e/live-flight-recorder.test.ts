@@ -53,6 +53,8 @@ describe('flight recorder', { skip }, () => {
     const hit = ours.find((o) => o.out.stdout.includes('gwfrpayload ('));
     assert.ok(hit !== undefined, `no capture holds the attack: ${files.join(', ')}`);
     assert.match(hit.f, /^\d{4}-\d\d-\d\dT[\d-]+Z_read-sensitive-file-untrusted_[0-9a-f-]{36}\.scap$/);
+    // The alert's JSON names its capture.
+    assert.equal(alert.capture, join(recordings, hit.f));
     const lines = hit.out.stdout;
     // Every step, and the shell that ran them.
     assert.match(lines, / bash \(\d+\) < execve res=0 exe=bash args=-c\.curl /);

@@ -29,6 +29,8 @@ export interface Alert {
   readonly source: string;
   readonly time: string;
   readonly hostname: string;
+  /** The flight recorder's capture of the events around the alert (ghostwatch's key). */
+  readonly capture?: string;
   readonly output_fields: Record<string, string | number | boolean | null>;
   /** When the test received it (ms, Date.now()). */
   readonly receivedAt: number;

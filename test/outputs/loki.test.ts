@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { LokiOutputConfig } from '../../src/config/config.js';
 import { LokiOutputError, lokiStreams, LokiTarget, unixNanos } from '../../src/outputs/loki.js';
-import { sidekickJson } from '../../src/outputs/sidekick-json.js';
+import { sidekickJson } from '../../src/outputs/sidekick.js';
 import { testAlert } from './stream-alerts.js';
 
 interface Push {

@@ -12,7 +12,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsOutputConfig } from '../../src/config/config.js';
 import { NatsOutputError, NatsTarget } from '../../src/outputs/nats.js';
-import { sidekickJson } from '../../src/outputs/sidekick-json.js';
+import { sidekickJson } from '../../src/outputs/sidekick.js';
 import type { Alert } from '../../src/outputs/target.js';
 import { natsServerSkipReason, startNatsServer, type NatsServer } from '../support/nats-server.js';
 import { testAlert } from './stream-alerts.js';
@@ -106,7 +106,7 @@ describe('nats output (JetStream)', { skip }, () => {
     const stored = await storedMessages(server, 'CREATED');
     assert.deepEqual(stored, alerts.map((a) => ({ id: a.uuid, data: sidekickJson(a) })));
     const first = JSON.parse(stored[0].data) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(first), ['time', 'rule', 'priority', 'source', 'hostname', 'output', 'output_fields', 'tags', 'uuid']);
+    assert.deepEqual(Object.keys(first).sort(), ['hostname', 'output', 'output_fields', 'priority', 'rule', 'source', 'tags', 'time', 'uuid']);
     assert.equal((JSON.parse(stored[1].data) as { output_fields: Record<string, string> }).output_fields['proc.name'], 'evil\u001b[31m"\n');
   });
 
