@@ -365,6 +365,7 @@ async function runWithoutEvents(
     after: () => triggers.watch(watchedFiles(o, inForce)),
     close: () => reloadLoader.close(),
   });
+  telemetry.counters.reloads = () => reloader;
   const triggers = new ReloadTriggers(reloader, (m) => warn(logger, m));
   triggers.watch(watchedFiles(o, config));
   await new Promise<void>((done) => {
@@ -670,6 +671,7 @@ async function detectEvents(
     after: () => triggers.watch(watchedFiles(o, inForce)),
     close: () => reloadLoader.close(),
   });
+  telemetry.counters.reloads = () => reloader;
   const triggers = new ReloadTriggers(reloader, (m) => warn(logger, m));
   triggers.watch(watchedFiles(o, config));
 

@@ -32,6 +32,8 @@ export class RunCounters {
   /** Each output's delivery counters, and the alerts dropped by the outputs' queues (the delivery layer's; none without outputs). */
   deliveryStats: () => readonly DeliveryStats[] = () => [];
   queueDrops: () => number = () => 0;
+  /** Hot reloads (SIGHUP, a watched file) that put new rules in force, and those that failed. */
+  reloads: () => { readonly succeeded: number; readonly failed: number } = () => ({ succeeded: 0, failed: 0 });
   /** The event sources and how each is read: Falco's scap engine names (modern_bpf, savefile, nodriver, source_plugin). */
   readonly engines = new Map<string, string>();
   readonly startNs = BigInt(Date.now()) * 1_000_000n;
@@ -134,6 +136,11 @@ export async function prometheusText(c: RunCounters, config: MetricsConfig, id: 
     const buffer = new Counter({ name: 'falcosecurity_scap_n_drops_buffer_total', help: FALCO_HELP, labelNames: ['dir', 'drop'], registers });
     for (const [type, n] of probe?.drops ?? []) if (n > 0 || config.includeEmptyValues) buffer.inc(dropLabels(type), n);
   }
+
+  const reloads = new Counter({ name: 'ghostwatch_reloads_total', help: 'Hot reloads of the configuration and rules, by result.', labelNames: ['result'], registers });
+  const { succeeded, failed } = c.reloads();
+  reloads.inc({ result: 'succeeded' }, succeeded);
+  reloads.inc({ result: 'failed' }, failed);
 
   const delivery = c.deliveryStats();
   const perOutput = (name: string, help: string, kind: 'counter' | 'gauge', value: (s: DeliveryStats) => number) => {

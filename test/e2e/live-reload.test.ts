@@ -3,7 +3,7 @@
 // the loader's BPF links; no action taken during a reload is missed, and a process started before
 // it keeps its name and parent in the alerts after it; a Kubernetes ConfigMap update (the ..data
 // symlink swap) reloads; a broken rules file keeps the old rules running, with one error line and
-// the failure counted; SIGHUP reloads the configuration (watching off) and does not end the run.
+// the failure counted (in -v and in /metrics); SIGHUP reloads the configuration (watching off) and does not end the run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -212,8 +212,13 @@ describe('live reload', { skip }, () => {
   it('a broken rules file keeps the old rules running: one error line, the failure counted and alerted', async () => {
     const rules = join(dir, 'broken.yaml');
     writeFileSync(rules, markerRule);
-    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
+    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v', '-o', 'webserver.enabled=true', '-o', 'webserver.listen_port=0',
+      '-o', 'webserver.prometheus_metrics_enabled=true', '-o', 'metrics.enabled=true']);
     await gw.ready();
+    const port = /Starting health webserver, listening on 127\.0\.0\.1:(\d+)/.exec(gw.log)?.[1];
+    assert.ok(port !== undefined, gw.log);
+    /** A sample of /metrics. */
+    const metric = async (re: RegExp) => Number(re.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1]);
 
     writeFileSync(rules, `${markerRule}
 - rule: gwrl broken
@@ -235,9 +240,13 @@ describe('live reload', { skip }, () => {
     assert.equal(internal.priority, 'Critical');
     assert.equal(internal.source, 'internal');
 
+    assert.equal(await metric(/^ghostwatch_reloads_total\{result="failed"\} (\d+)$/m), 1);
+
     // Fixed: the next reload succeeds.
     writeFileSync(rules, markerRule + mkdirRule);
     await logged(gw, /Restart complete/);
+    assert.equal(await metric(/^ghostwatch_reloads_total\{result="succeeded"\} (\d+)$/m), 1);
+    assert.equal(await metric(/^ghostwatch_reloads_total\{result="failed"\} (\d+)$/m), 1);
     gw.signal('SIGTERM');
     const f = await gw.finished;
     assert.equal(f.status, 0, f.stderr);

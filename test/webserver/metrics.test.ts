@@ -48,6 +48,7 @@ function counters(): RunCounters {
     { output: 'stdout', sent: 12, retried: 0, dropped: 0, spooled: 0, oldestAgeMs: 0 },
   ];
   c.queueDrops = () => 7;
+  c.reloads = () => ({ succeeded: 2, failed: 1 });
   return c;
 }
 
@@ -71,6 +72,8 @@ describe('metrics', () => {
     assert.equal(sample(text, /^ghostwatch_delivery_spooled\{output="http"\} /), 3);
     assert.equal(sample(text, /^ghostwatch_delivery_oldest_age_seconds\{output="http"\} /), 2.5);
     assert.equal(sample(text, /^ghostwatch_delivery_sent_total\{output="stdout"\} /), 12);
+    assert.equal(sample(text, /^ghostwatch_reloads_total\{result="succeeded"\} /), 2);
+    assert.equal(sample(text, /^ghostwatch_reloads_total\{result="failed"\} /), 1);
   });
 
   it('with include_empty_values, rules still at 0 are listed; disabled groups are left out', { skip: noPromtool }, async () => {
