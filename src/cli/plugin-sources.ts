@@ -19,7 +19,7 @@ import { seedEventJson } from '../fields/json.js';
 import { K8SAUDIT_PLUGIN_ID } from '../fields/k8saudit.js';
 import { createK8sAuditRegistry, K8S_AUDIT_SOURCE } from '../fields/k8saudit-source.js';
 import type { FieldRegistry } from '../fields/types.js';
-import { AlertFormatter, type PreparedOutput } from '../outputs/alert-format.js';
+import { AlertFormatter, alertFormatSettings, type PreparedOutput } from '../outputs/alert-format.js';
 import type { Outputs } from '../outputs/outputs.js';
 import { defaultSources, type LoadedRule } from '../rules/index.js';
 import type { PluginVersion } from '../rules/plugins.js';
@@ -194,15 +194,7 @@ export class PluginSources {
 function activeRules(running: readonly LoadedRule[], config: GhostwatchConfig, registry: FieldRegistry, hostname: string): ActivePluginRules {
   const mine = running.filter((r) => r.source === K8S_AUDIT_SOURCE);
   const engine = new RuleEngine(mine, registry);
-  const formatter = new AlertFormatter(registry, {
-    json: config.jsonOutput,
-    includeOutput: config.jsonIncludeOutputProperty,
-    includeTags: config.jsonIncludeTagsProperty,
-    includeMessage: config.jsonIncludeMessageProperty,
-    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
-    iso8601: config.timeFormatIso8601,
-    hostname,
-  });
+  const formatter = new AlertFormatter(registry, alertFormatSettings(config, hostname));
   const prepared = new Map(mine.map((r) => [r, formatter.prepare(r)]));
   return { engine, matchAll: config.ruleMatching === 'all', formatter, prepared };
 }

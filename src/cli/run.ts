@@ -29,7 +29,7 @@ import { READ_TIMEOUT_MS, TIMEOUT_RULE, TimeoutMonitor } from '../engine/timeout
 import { TokenBucket } from '../engine/token-bucket.js';
 import { createRegistry } from '../fields/registry.js';
 import type { FieldRegistry } from '../fields/types.js';
-import { AlertFormatter, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
+import { AlertFormatter, alertFormatSettings, localTimeOfDay, type PreparedOutput } from '../outputs/alert-format.js';
 import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
 import { DEFAULT_BACKOFF, Delivery } from '../outputs/delivery.js';
@@ -434,15 +434,7 @@ interface ActiveRules {
 
 function activeRules(running: readonly LoadedRule[], config: GhostwatchConfig, registry: FieldRegistry, hostname: string): ActiveRules {
   const engine = guard(() => new RuleEngine(running, registry));
-  const formatter = new AlertFormatter(registry, {
-    json: config.jsonOutput,
-    includeOutput: config.jsonIncludeOutputProperty,
-    includeTags: config.jsonIncludeTagsProperty,
-    includeMessage: config.jsonIncludeMessageProperty,
-    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
-    iso8601: config.timeFormatIso8601,
-    hostname,
-  });
+  const formatter = new AlertFormatter(registry, alertFormatSettings(config, hostname));
   const prepared = new Map<LoadedRule, PreparedOutput>(running.map((r) => [r, guard(() => formatter.prepare(r))]));
   return { engine, matchAll: config.ruleMatching === 'all', running, formatter, prepared };
 }

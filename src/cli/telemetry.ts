@@ -5,7 +5,7 @@
 // captures with a falco.yaml that enables it: each run would take the port).
 import type { GhostwatchConfig } from '../config/config.js';
 import { createRegistry } from '../fields/registry.js';
-import { AlertFormatter } from '../outputs/alert-format.js';
+import { AlertFormatter, alertFormatSettings } from '../outputs/alert-format.js';
 import type { Outputs } from '../outputs/outputs.js';
 import { State } from '../state/state.js';
 import { SourceHealth } from '../webserver/health.js';
@@ -34,11 +34,7 @@ export class Telemetry {
     const id = identity(packageVersion(), hostname);
     const metrics = config.metrics;
     if (MetricsSnapshots.wanted(metrics)) {
-      const formatter = new AlertFormatter(createRegistry(new State(), { allParams: true }), {
-        json: config.jsonOutput, includeOutput: config.jsonIncludeOutputProperty, includeTags: config.jsonIncludeTagsProperty,
-        includeMessage: config.jsonIncludeMessageProperty, includeOutputFields: config.jsonIncludeOutputFieldsProperty,
-        iso8601: config.timeFormatIso8601, hostname,
-      });
+      const formatter = new AlertFormatter(createRegistry(new State(), { allParams: true }), alertFormatSettings(config, hostname));
       this.snapshots = new MetricsSnapshots(this.counters, metrics, id,
         (fields) => outputs.send(formatter.internal(BigInt(Date.now()) * 1_000_000n, INFORMATIONAL, SNAPSHOT_MESSAGE, SNAPSHOT_RULE, fields)),
         log.error);

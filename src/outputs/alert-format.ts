@@ -14,6 +14,7 @@
 // sources, ghostwatch's internal alerts) goes through this formatter.
 import { randomUUID } from 'node:crypto';
 import { Event } from '../capture/event.js';
+import type { GhostwatchConfig } from '../config/config.js';
 import { OutputFormat } from '../fields/format.js';
 import type { BoundField, FieldRegistry } from '../fields/types.js';
 import { priorityName, type LoadedRule, type Priority } from '../rules/index.js';
@@ -28,6 +29,19 @@ export interface AlertFormatSettings {
   readonly includeOutputFields: boolean;
   readonly iso8601: boolean;
   readonly hostname: string;
+}
+
+/** The alerts' format the configuration sets (json_output and its json_include_* keys, time_format_iso_8601). */
+export function alertFormatSettings(config: GhostwatchConfig, hostname: string): AlertFormatSettings {
+  return {
+    json: config.jsonOutput,
+    includeOutput: config.jsonIncludeOutputProperty,
+    includeTags: config.jsonIncludeTagsProperty,
+    includeMessage: config.jsonIncludeMessageProperty,
+    includeOutputFields: config.jsonIncludeOutputFieldsProperty,
+    iso8601: config.timeFormatIso8601,
+    hostname,
+  };
 }
 
 /** Where a rendering takes each field's value: the event, or values read earlier. */

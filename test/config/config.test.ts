@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, defaultConfigPath, loadConfig } from '../../src/config/load.js';
+import { defaultConfigPath, loadConfig } from '../../src/config/load.js';
+import { configDir, configFile, lastConfigFile, loadError } from './support.js';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gw-config-'));
-let n = 0;
-function configFile(text: string): string {
-  const p = join(dir, `c${n++}.yaml`);
-  writeFileSync(p, text);
-  return p;
-}
-
-function loadError(text: string, overrides: string[] = []): string {
-  try {
-    loadConfig(configFile(text), overrides);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `not a ConfigError: ${String(e)}`);
-    assert.doesNotMatch(e.message, /\n/);
-    return e.message;
-  }
-  assert.fail('the configuration loaded');
-}
 
 describe('the configuration shipped with ghostwatch', () => {
   it('loads, with nothing ghostwatch does not implement', () => {
@@ -72,7 +54,7 @@ describe('Falco 0.63 falco.yaml', { skip: existsSync(latestFalcoYaml) ? false : 
 describe('keys and values', () => {
   it('reads every implemented setting', () => {
     const { config } = loadConfig(configFile(`
-rules_files: [/nonexistent/a.yaml, ${dir}]
+rules_files: [/nonexistent/a.yaml, ${configDir}]
 json_output: yes
 json_include_output_property: false
 json_include_tags_property: False
@@ -89,7 +71,7 @@ log_level: debug
 log_stderr: true
 syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst: 3, simulate_drops: true }
 `));
-    assert.deepEqual(config.rulesFiles, [dir]);
+    assert.deepEqual(config.rulesFiles, [configDir]);
     assert.equal(config.jsonOutput, true);
     assert.equal(config.jsonIncludeOutputProperty, false);
     assert.equal(config.jsonIncludeTagsProperty, false);
@@ -127,7 +109,7 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
 
   it('a key neither Falco nor ghostwatch knows is an error naming it and its line', () => {
     assert.equal(loadError('json_output: true\nfile_output:\n  enabeld: true\n'),
-      `Error reading config file (${join(dir, `c${n - 1}.yaml`)}), line 3: unknown key 'file_output.enabeld' (neither Falco nor ghostwatch knows it)`);
+      `Error reading config file (${lastConfigFile()}), line 3: unknown key 'file_output.enabeld' (neither Falco nor ghostwatch knows it)`);
     assert.match(loadError('jsonoutput: true\n'), /unknown key 'jsonoutput'/);
   });
 
@@ -159,7 +141,7 @@ syscall_event_drops: { threshold: 0.5, actions: [log, exit], rate: 1, max_burst:
 
   it('a file that does not parse or does not exist', () => {
     assert.match(loadError('a: b: c\n'), /^Cannot read config file \(.*\): yaml-cpp: error at line 1/);
-    assert.throws(() => loadConfig(join(dir, 'nope.yaml')), /^Error: Could not find configuration file at .*nope.yaml$/);
+    assert.throws(() => loadConfig(join(configDir, 'nope.yaml')), /^Error: Could not find configuration file at .*nope.yaml$/);
   });
 });
 
@@ -276,7 +258,7 @@ describe("the container plugin's init_config", () => {
   it('bad values are one-line errors naming the file and the key', () => {
     const error = (initConfig: string, message: string) => {
       const e = loadError(plugins(initConfig));
-      assert.ok(e.startsWith(`Error reading config file (${join(dir, `c${n - 1}.yaml`)}): `), e);
+      assert.ok(e.startsWith(`Error reading config file (${lastConfigFile()}): `), e);
       assert.ok(e.endsWith(`: ${message}`), e);
     };
     error('{label_max_len: -1}', "'plugins.init_config.label_max_len' of the container plugin must be an integer >= 0");

@@ -3,31 +3,11 @@
 // text (empty: the defaults), -o plugins[0].open_params=... overrides the source; open_params is a
 // webhook URL, a followed file (file://) or a file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { configFile, loadError } from './support.js';
 import { K8SAUDIT_DEFAULTS, parseOpenParams, webhookUrl } from '../../src/sources/k8saudit/config.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gw-k8s-config-'));
-let n = 0;
-function configFile(text: string): string {
-  const p = join(dir, `c${n++}.yaml`);
-  writeFileSync(p, text);
-  return p;
-}
-
-function loadError(text: string, overrides: string[] = []): string {
-  try {
-    loadConfig(configFile(text), overrides);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `not a ConfigError: ${String(e)}`);
-    assert.doesNotMatch(e.message, /\n/);
-    return e.message;
-  }
-  assert.fail('the configuration loaded');
-}
 
 const FALCO_STYLE = `plugins:
   - name: k8saudit

@@ -1,30 +1,10 @@
 // nats_output and loki_output in the configuration: read with their defaults, and each mistake that
 // would keep the output from working is one line naming the key, at start.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { configFile, loadError } from './support.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gw-streams-config-'));
-let n = 0;
-function configFile(text: string): string {
-  const p = join(dir, `c${n++}.yaml`);
-  writeFileSync(p, text);
-  return p;
-}
-
-function loadError(text: string, overrides: string[] = []): string {
-  try {
-    loadConfig(configFile(text), overrides);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `not a ConfigError: ${String(e)}`);
-    assert.doesNotMatch(e.message, /\n/);
-    return e.message;
-  }
-  assert.fail('the configuration loaded');
-}
 
 describe('nats_output', () => {
   it('is read with its defaults when enabled, and absent when not', () => {

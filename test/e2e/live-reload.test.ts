@@ -6,11 +6,12 @@
 // the failure counted (in -v and in /metrics); SIGHUP reloads the configuration (watching off) and does not end the run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { killLeftovers, LiveRun, liveSkipReason, runProgram, stablePack } from './live.js';
+import { bpfLinks } from '../support/bpf-links.js';
 
 const skip = liveSkipReason();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,21 +34,6 @@ const mkdirRule = `
   output: directory made (path=%fs.path.name proc=%proc.name parent=%proc.pname)
   priority: WARNING
 `;
-
-/** The tracepoint of each BPF link a process holds, by link id (from its fds' fdinfo). */
-function links(pid: number): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
-    try {
-      const info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
-      const id = /^link_id:\s+(\d+)$/m.exec(info);
-      if (id !== null) out.set(Number(id[1]), /^tp_name:\s+(\S+)$/m.exec(info)?.[1] ?? '');
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return out;
-}
 
 /** Link ids bpftool lists (the kernel's view). */
 function bpftoolLinks(): Set<number> {
@@ -86,7 +72,7 @@ describe('live reload', { skip }, () => {
     const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
     await gw.ready();
     const loader = gw.loaderPid()!;
-    const before = links(loader);
+    const before = bpfLinks(loader);
     assert.ok(before.size > 0);
 
     writeFileSync(rules, markerRule + mkdirRule);
@@ -101,7 +87,7 @@ describe('live reload', { skip }, () => {
     assert.match(gw.log, /Restart complete: new rules in force \d+ ms after the request .*: 2 rules in force \(were 1\); event types attached: mkdir, mkdirat; detached: none/);
 
     // Every link of before is still there, the same; the new ones are mkdir's and mkdirat's.
-    const withRule = links(loader);
+    const withRule = bpfLinks(loader);
     for (const [id, tp] of before) assert.equal(withRule.get(id), tp, `${tp} kept its link ${id}`);
     const added = [...withRule].filter(([id]) => !before.has(id));
     assert.deepEqual(added.map(([, tp]) => tp).sort(), ['sys_exit_mkdir', 'sys_exit_mkdirat']);
@@ -112,7 +98,7 @@ describe('live reload', { skip }, () => {
     writeFileSync(rules, markerRule);
     await logged(gw, /Restart complete/, 2);
     assert.match(gw.log, /1 rules in force \(were 2\); event types attached: none; detached: mkdir, mkdirat/);
-    assert.deepEqual(links(loader), before);
+    assert.deepEqual(bpfLinks(loader), before);
     const gone = bpftoolLinks();
     for (const [id] of added) assert.ok(!gone.has(id), `link ${id} detached`);
 

@@ -5,13 +5,14 @@
 // the others keep their links.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EVENT_TABLE } from '../../src/capture/event-table.js';
 import { ProbeError, startProbe, type Probe } from '../../src/probe/index.js';
 import { repoRoot } from '../helpers.js';
+import { bpfLinks } from '../support/bpf-links.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-control-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -94,21 +95,6 @@ const skip = process.getuid?.() !== 0 ? 'needs root (loading eBPF programs)'
   : !existsSync('/sys/kernel/btf/vmlinux') ? 'needs a kernel with BTF (/sys/kernel/btf/vmlinux)'
     : false;
 
-/** The tracepoints the loader's links are attached to, by link id (from its fds' fdinfo). */
-function links(pid: number): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
-    try {
-      const info = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
-      const id = /^link_id:\s+(\d+)$/m.exec(info);
-      if (id !== null) out.set(Number(id[1]), /^tp_name:\s+(\S+)$/m.exec(info)?.[1] ?? '');
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return out;
-}
-
 const run = (cmd: string, args: string[]) => new Promise<void>((resolve) => spawn(cmd, args, { stdio: 'ignore' }).on('close', () => resolve()));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -127,12 +113,12 @@ describe('setSyscalls on the live probe', { skip }, () => {
         seen.set(name, (seen.get(name) ?? 0) + 1);
       },
     });
-    const before = links(probe.pid);
+    const before = bpfLinks(probe.pid);
     assert.deepEqual([...before.values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat']);
 
     const added = await probe.setSyscalls(['openat', 'execve', 'procexit', 'mkdir', 'mkdirat']);
     assert.deepEqual(added.attached, ['mkdir', 'mkdirat']);
-    const withMkdir = links(probe.pid);
+    const withMkdir = bpfLinks(probe.pid);
     for (const [id, tp] of before) assert.equal(withMkdir.get(id), tp, `${tp} kept its link`);
     assert.deepEqual([...withMkdir.values()].filter((tp) => ![...before.values()].includes(tp)).sort(), ['sys_exit_mkdir', 'sys_exit_mkdirat']);
     const made = join(dir, 'made');
@@ -143,17 +129,17 @@ describe('setSyscalls on the live probe', { skip }, () => {
     // execve goes, and with it the exec helper; openat and the mkdir programs stay as they are.
     const removed = await probe.setSyscalls(['openat', 'procexit', 'mkdir', 'mkdirat']);
     assert.deepEqual(removed.detached, ['execve']);
-    const after = links(probe.pid);
+    const after = bpfLinks(probe.pid);
     assert.deepEqual([...after.values()].sort(), ['sched_process_exit', 'sys_exit_mkdir', 'sys_exit_mkdirat', 'sys_exit_openat']);
     for (const [id, tp] of after) assert.equal(withMkdir.get(id), tp, `${tp} kept its link`);
 
     // An event this kernel does not have: refused, nothing changed.
     await assert.rejects(probe.setSyscalls(['openat', 'procexit', 'nosuchcall']), /unknown event 'nosuchcall'/);
-    assert.deepEqual(links(probe.pid), after);
+    assert.deepEqual(bpfLinks(probe.pid), after);
 
     // execve again: the program loaded at start is attached again.
     await probe.setSyscalls(['openat', 'procexit', 'execve']);
-    assert.deepEqual([...links(probe.pid).values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat']);
+    assert.deepEqual([...bpfLinks(probe.pid).values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat']);
     await probe.stop();
     await reading;
     probe = undefined;
