@@ -41,12 +41,53 @@ struct gw_event_hdr {
 /* Most bytes of an I/O buffer an event carries (--snaplen). */
 #define GW_MAX_SNAPLEN 4096
 
-/* Per cpu and event type: events submitted and events lost because the ring buffer was full.
+/* Per cpu and event type: events submitted, events lost because the ring buffer was full, and
+ * events the filter kept back.
  * The counters map holds GW_EVENT_TYPES of these per possible cpu (index cpu * GW_EVENT_TYPES + type)
  * and is memory-mapped by the loader, so reading it costs no system call. */
 struct gw_counter {
 	unsigned long long events;
 	unsigned long long drops;
+	unsigned long long filtered; /* not sent: no rule could match it (bpf/filter.h) */
+};
+
+/* In-kernel filtering of opens (bpf/filter.h): the maps' layouts, which the loader fills. */
+#define GW_FILTER_SLOTS 4
+#define GW_FILTER_CLAUSES 64
+/* Bytes of path the filter reads (a power of 2): longer paths are always sent. */
+#define GW_FILTER_PATH 256
+#define GW_FILTER_SUFFIX 62
+#define GW_FILTER_ENTRIES 4096
+
+/* One filtered call. active 0: everything passes. Clause c holds when bit c is in path_any or in
+ * the bits of a prefix or suffix of the path, in comm_any or in the bits of the thread's comm, and
+ * each non-zero flags_any[c][i] shares a bit with the event's flags. */
+struct gw_filter {
+	unsigned int active;
+	unsigned int nclauses;
+	unsigned long long path_any;
+	unsigned long long comm_any;
+	unsigned long long suffix_lens; /* bit n: some suffix is n bytes long */
+	unsigned int flags_any[GW_FILTER_CLAUSES][2];
+};
+
+/* LPM trie key: the slot byte, then the path (prefixlen counts bits of both). */
+struct gw_prefix_key {
+	unsigned int prefixlen;
+	unsigned char slot;
+	unsigned char path[GW_FILTER_PATH - 1];
+};
+
+/* The last len bytes of a path, zero-padded. */
+struct gw_suffix_key {
+	unsigned char slot;
+	unsigned char len;
+	unsigned char tail[GW_FILTER_SUFFIX];
+};
+
+struct gw_comm_key {
+	unsigned int slot;
+	char comm[16];
 };
 
 #endif

@@ -28,6 +28,7 @@
 #include "bpf/task.h"
 #include "bpf/socket.h"
 #include "bpf/event_ids.h"
+#include "bpf/filter.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -134,11 +135,14 @@ GW_EXIT(open)
 	__u32 flags = gw_arg(1);
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
-	gw_str(&w, GW_USTR(0), true);
-	gw_u32(&w, gw_open_flags(flags) | o.flags);
+	__u32 path_off = w.pos;
+	__u32 path_len = gw_str(&w, GW_USTR(0), true);
+	__u32 scap_flags = gw_open_flags(flags) | o.flags;
+	gw_u32(&w, scap_flags);
 	gw_u32(&w, gw_open_mode(flags, gw_arg(2)));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
+	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPEN, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -168,11 +172,14 @@ GW_EXIT(openat)
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
 	gw_s64(&w, GW_FD_ARG(0));
-	gw_str(&w, GW_USTR(1), true);
-	gw_u32(&w, gw_open_flags(flags) | o.flags);
+	__u32 path_off = w.pos;
+	__u32 path_len = gw_str(&w, GW_USTR(1), true);
+	__u32 scap_flags = gw_open_flags(flags) | o.flags;
+	gw_u32(&w, scap_flags);
 	gw_u32(&w, gw_open_mode(flags, gw_arg(3)));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
+	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPENAT, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -187,12 +194,15 @@ GW_EXIT(openat2)
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
 	gw_s64(&w, GW_FD_ARG(0));
-	gw_str(&w, GW_USTR(1), true);
-	gw_u32(&w, gw_open_flags(how.flags) | o.flags);
+	__u32 path_off = w.pos;
+	__u32 path_len = gw_str(&w, GW_USTR(1), true);
+	__u32 scap_flags = gw_open_flags(how.flags) | o.flags;
+	gw_u32(&w, scap_flags);
 	gw_u32(&w, gw_open_mode(how.flags, how.mode));
 	gw_u32(&w, GW_RESOLVE_FLAGS(how.resolve));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
+	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPENAT2, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -217,6 +227,7 @@ GW_EXIT(open_by_handle_at)
 
 GW_EXIT(close)
 {
+	if (gw_close_hidden()) return 0;
 	return gw_res_fd(ctx, GW_CLOSE_X);
 }
 
@@ -1594,6 +1605,7 @@ static __always_inline void gw_exec_params(struct gw_w *w, long res, unsigned lo
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(gwx_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
+	gw_exec_renamed();
 	struct gw_w w;
 	if (!gw_begin(&w, GW_EXECVE_19_X, 31)) return 0;
 	gw_exec_params(&w, 0, 0, 0);

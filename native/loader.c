@@ -15,7 +15,7 @@
  * SIGINT/SIGTERM, or the parent dying, drain the buffer and exit 0.
  *
  * The stats fd (optional) receives one JSON object per line: {"ready":...} once everything is
- * attached, then {"events":{TYPE:N,...},"drops":{TYPE:N,...}} with cumulative counts per event type
+ * attached, then {"events":{TYPE:N,...},"drops":{TYPE:N,...},"filtered":{TYPE:N,...}} with cumulative counts per event type
  * each second they change and once at exit ("final":true).
  *
  * The control channel (stdin, optional): lines "attach EVENT..." and "detach EVENT..." change the
@@ -23,7 +23,8 @@
  * other program stay as they are. Each line is answered on the stats fd, in order, with
  * {"reply":"attach","ok":true,"programs":N,"ms":T} or {"reply":...,"ok":false,"error":"..."}; an
  * attach that fails attaches none of its events. They run on their own thread: the events keep
- * flowing meanwhile.
+ * flowing meanwhile. "filter ..." sets the in-kernel filter of opens (see set_filter), answered
+ * the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -172,7 +173,7 @@ static void check_prerequisites(void)
 struct counters {
 	const struct gw_counter *map;
 	int cpus;
-	unsigned long long events[GW_EVENT_TYPES], drops[GW_EVENT_TYPES];
+	unsigned long long events[GW_EVENT_TYPES], drops[GW_EVENT_TYPES], filtered[GW_EVENT_TYPES];
 };
 
 /* Sum the per-cpu counters; true when they changed since the last call. */
@@ -180,14 +181,16 @@ static bool sum_counters(struct counters *c)
 {
 	bool changed = false;
 	for (int type = 0; type < GW_EVENT_TYPES; type++) {
-		unsigned long long e = 0, d = 0;
+		unsigned long long e = 0, d = 0, f = 0;
 		for (int cpu = 0; cpu < c->cpus; cpu++) {
 			e += c->map[cpu * GW_EVENT_TYPES + type].events;
 			d += c->map[cpu * GW_EVENT_TYPES + type].drops;
+			f += c->map[cpu * GW_EVENT_TYPES + type].filtered;
 		}
-		changed |= e != c->events[type] || d != c->drops[type];
+		changed |= e != c->events[type] || d != c->drops[type] || f != c->filtered[type];
 		c->events[type] = e;
 		c->drops[type] = d;
+		c->filtered[type] = f;
 	}
 	return changed;
 }
@@ -216,6 +219,8 @@ static void report(FILE *stats, struct counters *c, bool final)
 	write_counts(stats, "events", c->events);
 	fputc(',', stats);
 	write_counts(stats, "drops", c->drops);
+	fputc(',', stats);
+	write_counts(stats, "filtered", c->filtered);
 	fprintf(stats, "%s}\n", final ? ",\"final\":true" : "");
 	fflush(stats);
 	pthread_mutex_unlock(&stats_lock);
@@ -336,6 +341,11 @@ static const char *helper_program(const char *event)
 {
 	/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
 	if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0) return "gwx_exec";
+	/* The open filter (detection mode only): a close of a filtered fd is known at its enter, and a
+	 * comm check is skipped for a renamed thread. */
+	if (enter_events) return NULL;
+	if (strcmp(event, "close") == 0) return "gwx_close_enter";
+	if (strcmp(event, "open") == 0 || strcmp(event, "openat") == 0 || strcmp(event, "openat2") == 0) return "gwx_rename";
 	return NULL;
 }
 
@@ -656,6 +666,117 @@ static void detach_events(struct control *c, char **events, int n)
 	detach_all(gone, n_gone);
 }
 
+/* The open filter (bpf/filter.h): "filter" then, for each call filtered, "slot=N" followed by its
+ * clauses and entries (numbers in hex, strings hex-encoded):
+ *   clauses=N pathany=BITS commany=BITS flags=CLAUSE:MASK:MASK prefix=PATH:BITS suffix=TAIL:BITS
+ *   comm=NAME:BITS
+ * Every slot is made inactive (everything passes) and every entry removed before the new ones are
+ * written, and the slots given are made active last; a bare "filter" turns filtering off. */
+
+static int unhex(const char *p, size_t n, unsigned char *out, size_t cap)
+{
+	if (n % 2 != 0 || n / 2 > cap) return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned int byte;
+		if (sscanf(p + 2 * i, "%2x", &byte) != 1 || !strchr("0123456789abcdefABCDEF", p[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", p[2 * i + 1]))
+			return -1;
+		out[i] = (unsigned char)byte;
+	}
+	return (int)(n / 2);
+}
+
+static void clear_map(int fd)
+{
+	unsigned char key[sizeof(struct gw_prefix_key)];
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key) != 0) break;
+}
+
+/* "TEXT:BITS": the hex-decoded text (its length, or -1) and the bits. */
+static int entry(const char *value, unsigned char *text, size_t cap, unsigned long long *bits)
+{
+	const char *colon = strchr(value, ':');
+	if (!colon) return -1;
+	char *end;
+	*bits = strtoull(colon + 1, &end, 16);
+	if (*end != '\0') return -1;
+	return unhex(value, (size_t)(colon - value), text, cap);
+}
+
+static const char *set_filter(struct control *c, char *args, char *err, size_t errlen)
+{
+	struct ghostwatch *skel = c->objects[0];
+	int filters = bpf_map__fd(skel->maps.gw_filters);
+	int prefixes = bpf_map__fd(skel->maps.gw_prefixes);
+	int suffixes = bpf_map__fd(skel->maps.gw_suffixes);
+	int comms = bpf_map__fd(skel->maps.gw_comms);
+	static struct gw_filter slots[GW_FILTER_SLOTS];
+	bool given[GW_FILTER_SLOTS] = {false};
+	memset(slots, 0, sizeof(slots));
+	for (__u32 i = 0; i < GW_FILTER_SLOTS; i++) bpf_map_update_elem(filters, &i, &slots[i], BPF_ANY);
+	clear_map(prefixes);
+	clear_map(suffixes);
+	clear_map(comms);
+
+	int slot = -1;
+	char *save = NULL;
+	for (char *tok = strtok_r(args, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq) return snprintf(err, errlen, "filter: bad item"), err;
+		*eq = '\0';
+		const char *key = tok, *value = eq + 1;
+		char *end;
+		if (strcmp(key, "slot") == 0) {
+			slot = (int)strtol(value, &end, 16);
+			if (*end != '\0' || slot < 0 || slot >= GW_FILTER_SLOTS) return snprintf(err, errlen, "filter: bad slot"), err;
+			given[slot] = true;
+			slots[slot].active = 1;
+			continue;
+		}
+		if (slot < 0) return snprintf(err, errlen, "filter: %.20s before any slot", key), err;
+		struct gw_filter *f = &slots[slot];
+		unsigned long long bits;
+		int n;
+		if (strcmp(key, "clauses") == 0) {
+			f->nclauses = (unsigned int)strtoul(value, &end, 16);
+			if (*end != '\0' || f->nclauses > GW_FILTER_CLAUSES) return snprintf(err, errlen, "filter: bad clause count"), err;
+		} else if (strcmp(key, "pathany") == 0 || strcmp(key, "commany") == 0) {
+			bits = strtoull(value, &end, 16);
+			if (*end != '\0') return snprintf(err, errlen, "filter: bad bits"), err;
+			if (key[0] == 'p') f->path_any = bits;
+			else f->comm_any = bits;
+		} else if (strcmp(key, "flags") == 0) {
+			unsigned int clause, a, b;
+			if (sscanf(value, "%x:%x:%x", &clause, &a, &b) != 3 || clause >= GW_FILTER_CLAUSES)
+				return snprintf(err, errlen, "filter: bad flags"), err;
+			f->flags_any[clause][0] = a;
+			f->flags_any[clause][1] = b;
+		} else if (strcmp(key, "prefix") == 0) {
+			struct gw_prefix_key k = {.slot = (unsigned char)slot};
+			if ((n = entry(value, k.path, sizeof(k.path), &bits)) < 0) return snprintf(err, errlen, "filter: bad prefix"), err;
+			k.prefixlen = 8 * (1 + n);
+			if (bpf_map_update_elem(prefixes, &k, &bits, BPF_ANY) != 0) return snprintf(err, errlen, "filter: cannot add a prefix: %s", strerror(errno)), err;
+		} else if (strcmp(key, "suffix") == 0) {
+			struct gw_suffix_key k = {.slot = (unsigned char)slot};
+			if ((n = entry(value, k.tail, sizeof(k.tail), &bits)) < 1) return snprintf(err, errlen, "filter: bad suffix"), err;
+			k.len = (unsigned char)n;
+			f->suffix_lens |= 1ULL << n;
+			if (bpf_map_update_elem(suffixes, &k, &bits, BPF_ANY) != 0) return snprintf(err, errlen, "filter: cannot add a suffix: %s", strerror(errno)), err;
+		} else if (strcmp(key, "comm") == 0) {
+			struct gw_comm_key k = {.slot = (unsigned int)slot};
+			if ((n = entry(value, (unsigned char *)k.comm, sizeof(k.comm) - 1, &bits)) < 1) return snprintf(err, errlen, "filter: bad comm"), err;
+			if (bpf_map_update_elem(comms, &k, &bits, BPF_ANY) != 0) return snprintf(err, errlen, "filter: cannot add a comm: %s", strerror(errno)), err;
+		} else {
+			return snprintf(err, errlen, "filter: unknown item"), err;
+		}
+	}
+	for (__u32 i = 0; i < GW_FILTER_SLOTS; i++)
+		if (given[i] && bpf_map_update_elem(filters, &i, &slots[i], BPF_ANY) != 0)
+			return snprintf(err, errlen, "filter: cannot set slot %u: %s", i, strerror(errno)), err;
+	return NULL;
+}
+
 static void reply(const struct control *c, const char *verb, const char *error, unsigned long long ms)
 {
 	if (!c->stats) return;
@@ -687,6 +808,16 @@ static void *control_loop(void *arg)
 				continue;
 			}
 			break; /* nobody will ask anything more */
+		}
+		if (strncmp(line, "filter", 6) == 0 && (line[6] == '\0' || strchr(" \t\r\n", line[6]))) {
+			pthread_mutex_lock(&c->lock);
+			if (stopping) break;
+			unsigned long long start = now_ms();
+			char err[256];
+			if (enter_events) reply(c, "filter", "the filter is for detection, not with --enter-events", 0);
+			else reply(c, "filter", set_filter(c, line + 6, err, sizeof(err)), now_ms() - start);
+			pthread_mutex_unlock(&c->lock);
+			continue;
 		}
 		char *words[MAX_EVENTS + 1], *save = NULL;
 		int n = 0;

@@ -242,6 +242,7 @@ static __always_inline __u16 gw_ptrace_request(__u64 req)
 #define GW_S_IMMUTABLE 8
 #define GW_S_IFMT 00170000
 #define GW_S_IFSOCK 0140000
+#define GW_S_IFDIR 0040000
 #define GW_FMODE_PATH 0x4000
 #define GW_RLIMIT_NOFILE 7
 #define GW_PF_KTHREAD 0x00200000

@@ -19,6 +19,7 @@ import { describeRules } from '../engine/describe.js';
 import { detect, type EventSource } from '../engine/detect.js';
 import { DROP_RULE, DropMonitor } from '../engine/drops.js';
 import { isSyscallEvent, ruleEventNames } from '../engine/live-syscalls.js';
+import { planOpenFilter, type OpenFilterPlan } from '../engine/kernel-filter.js';
 import { ProbeDropSource } from '../engine/probe-drops.js';
 import { RuleEngine } from '../engine/engine.js';
 import { RulesInForce } from '../engine/rules-in-force.js';
@@ -45,7 +46,7 @@ import {
   checkPluginRequirements, DescribeError, describeRulesJson, loadErrorLine, loadRules, loadWarningLines, type LoadedRule, type LoadResult,
   readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
 } from '../rules/index.js';
-import { listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
+import { byEventName, listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { hostRoot } from './containers.js';
@@ -404,7 +405,10 @@ type Input = { readonly capture: string; readonly live?: undefined } | { readonl
 async function openLiveSystem(running: readonly LoadedRule[], config: GhostwatchConfig, allEvents: boolean, logger: Logger): Promise<LiveSource> {
   const syscalls = liveSyscalls(running, config, allEvents);
   logger.log(LOG.INFO, `Capturing ${syscalls.length} event types live: ${syscalls.join(', ')}`);
+  const plan = openFilterPlan(running, config);
+  logger.log(LOG.INFO, openFilterLine(plan));
   return openLive({
+    ...('filter' in plan && { openFilter: plan.filter }),
     // -A (or base_syscalls.all) brings the I/O calls in: their buffers' first falco_libs.snaplen
     // bytes come with them (evt.buffer). Without it no buffer is copied.
     syscalls, ringKb: config.syscallBufferKb, ...((allEvents || config.baseSyscalls.all) && { snaplen: config.snaplen }),
@@ -421,6 +425,18 @@ function liveSyscalls(running: readonly LoadedRule[], config: GhostwatchConfig, 
   const syscalls = probeSyscalls(names === 'all' ? supported : names, base, supported);
   if (names !== 'all') warnUnsupportedEvents(names, syscalls);
   return syscalls;
+}
+
+/** The opens the probe may keep back for these rules: none with the flight recorder, whose captures keep every event. */
+function openFilterPlan(running: readonly LoadedRule[], config: GhostwatchConfig): OpenFilterPlan {
+  if (config.flightRecorder !== undefined) return { off: 'the flight recorder keeps every event' };
+  return planOpenFilter(running);
+}
+
+function openFilterLine(plan: OpenFilterPlan): string {
+  if ('off' in plan) return `Kernel filter: off (${plan.off})`;
+  const calls = [...plan.filter.calls].map(([call, clauses]) => `${call} (${clauses.length} clauses)`);
+  return `Kernel filter: opens no rule can match are kept back: ${calls.join(', ') || 'none'}`;
 }
 
 /** The rules in force and what goes with them: their engine, and their outputs ready to format. */
@@ -638,10 +654,15 @@ async function detectEvents(
         const wanted = liveSyscalls(next.running, next.config, o.allEvents === true);
         // The new calls first, then the rules, then the calls no rule needs any more: no event
         // the new rules need is missed, and none the old ones still judge is taken away early.
+        // Every open too, until the new rules' filter is set.
         const added = await live.setSyscalls([...new Set([...live.syscalls, ...wanted])]);
+        await live.setOpenFilter(undefined);
         rules.replace(active);
         markInForce();
         const removed = await live.setSyscalls(wanted);
+        const plan = openFilterPlan(next.running, next.config);
+        if ('filter' in plan) await live.setOpenFilter(plan.filter);
+        logger.log(LOG.INFO, openFilterLine(plan));
         probe = `; event types attached: ${added.attached.join(', ') || 'none'}; detached: ${removed.detached.join(', ') || 'none'}`
           + ` (${removed.programs} programs attached)`;
       } else {
@@ -757,6 +778,10 @@ function driverStats(live: LiveSource): string {
   let out = `Driver Events:${counts.totalEvents}\nDriver Drops:${drops.total}\n`;
   const by = Object.entries(drops.byEvent).filter(([, n]) => n > 0);
   if (by.length > 0) out += `Driver Drops by event: ${by.map(([name, n]) => `${name}=${n}`).join(' ')}\n`;
+  // ghostwatch's: the events the probe kept back because no rule could match them.
+  out += `Kernel Filtered:${counts.totalFiltered}\n`;
+  const filtered = Object.entries(byEventName(counts.filtered)).filter(([, n]) => n > 0);
+  if (filtered.length > 0) out += `Kernel Filtered by event: ${filtered.map(([name, n]) => `${name}=${n}`).join(' ')}\n`;
   return out;
 }
 

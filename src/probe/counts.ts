@@ -1,6 +1,6 @@
 // What the loader reports on its stats channel, one JSON object per line: {"ready":...} once
-// attached, then cumulative counts per event type id of the events sent and of those lost because
-// the ring buffer was full.
+// attached, then cumulative counts per event type id of the events sent, of those lost because
+// the ring buffer was full, and of those the kernel kept back (the open filter).
 import { EVENT_TABLE } from '../capture/event-table.js';
 
 export interface ProbeCounts {
@@ -8,17 +8,21 @@ export interface ProbeCounts {
   readonly events: ReadonlyMap<number, number>;
   /** Event type id → events lost because the ring buffer was full (or too large to send). */
   readonly drops: ReadonlyMap<number, number>;
+  /** Event type id → events the probe kept back because no rule could match them (open-filter.ts). */
+  readonly filtered: ReadonlyMap<number, number>;
   readonly totalEvents: number;
   readonly totalDrops: number;
+  readonly totalFiltered: number;
 }
 
-export const NO_COUNTS: ProbeCounts = { events: new Map(), drops: new Map(), totalEvents: 0, totalDrops: 0 };
+export const NO_COUNTS: ProbeCounts = { events: new Map(), drops: new Map(), filtered: new Map(), totalEvents: 0, totalDrops: 0, totalFiltered: 0 };
 
 export interface StatsLine {
   ready?: boolean;
   final?: boolean;
   events?: Record<string, number>;
   drops?: Record<string, number>;
+  filtered?: Record<string, number>;
 }
 
 function toMap(counts: Record<string, number> | undefined): [Map<number, number>, number] {
@@ -34,7 +38,8 @@ function toMap(counts: Record<string, number> | undefined): [Map<number, number>
 export function countsFrom(line: StatsLine): ProbeCounts {
   const [events, totalEvents] = toMap(line.events);
   const [drops, totalDrops] = toMap(line.drops);
-  return { events, drops, totalEvents, totalDrops };
+  const [filtered, totalFiltered] = toMap(line.filtered);
+  return { events, drops, filtered, totalEvents, totalDrops, totalFiltered };
 }
 
 /** Counts keyed by event name (e.g. "openat"), the way drop alerts and stats show them. */

@@ -6,7 +6,7 @@
 // While it runs, setSyscalls() changes the events captured: the loader's control channel (its
 // stdin, "attach NAME..." / "detach NAME...", answered on the stats channel) attaches and
 // detaches only the difference; everything else (the ring buffer, the other programs, the stream)
-// goes on untouched.
+// goes on untouched. setOpenFilter() sets which opens the probe keeps back (open-filter.ts).
 //
 // Life cycle: stop() sends SIGTERM; the loader detaches, drains its ring buffer, reports its final
 // counts and exits, which ends the stream. If this process dies, the loader gets SIGTERM from the
@@ -22,6 +22,7 @@ import { encodeHeader } from '../capture/writer.js';
 import { probeBinary } from './binary.js';
 import { NO_COUNTS, byEventName, countsFrom, type ProbeCounts, type StatsLine } from './counts.js';
 import { ProbeError } from './errors.js';
+import { openFilterCommand, type OpenFilter } from './open-filter.js';
 import { streamSource } from './stream-source.js';
 
 export interface ProbeOptions {
@@ -136,16 +137,33 @@ export class Probe {
     return { attached: attach, detached: detach, programs: this.programs };
   }
 
-  /** One control line, and the loader's answer to it. */
+  /**
+   * Keep back, in the kernel, the opens the filter says no rule can match (undefined: send every
+   * open). Resolves once the probe applies it; rejects with a ProbeError when it cannot (the probe
+   * then sends every open). Runs in turn with setSyscalls().
+   */
+  setOpenFilter(filter: OpenFilter | undefined): Promise<void> {
+    const line = openFilterCommand(filter);
+    const run = this.changing.then(() => this.send(line, 'set the open filter'), () => this.send(line, 'set the open filter'));
+    this.changing = run;
+    return run;
+  }
+
+  /** One attach or detach line, and the loader's answer to it. */
   private async command(verb: 'attach' | 'detach', names: readonly string[]): Promise<void> {
+    await this.send(`${verb} ${names.join(' ')}`, `${verb} ${names.join(', ')}`);
+  }
+
+  /** One control line, and the loader's answer to it. */
+  private async send(line: string, what: string): Promise<void> {
     const stdin = this.child.stdin;
     if (stdin === null || this.stopping || this.child.exitCode !== null || this.child.signalCode !== null) {
       throw new ProbeError('the probe is not running');
     }
     const answer = new Promise<ControlReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    stdin.write(`${verb} ${names.join(' ')}\n`);
+    stdin.write(`${line}\n`);
     const r = await answer;
-    if (r.ok !== true) throw new ProbeError(`cannot ${verb} ${names.join(', ')}: ${r.error ?? 'the probe refused'}`);
+    if (r.ok !== true) throw new ProbeError(`cannot ${what}: ${r.error ?? 'the probe refused'}`);
     this.programs = r.programs ?? this.programs;
   }
 
@@ -198,7 +216,7 @@ export class Probe {
     this.child.kill('SIGTERM');
   }
 
-  /** Events sent and dropped so far, per event type (updated about once a second, final after stop()). */
+  /** Events sent, dropped and filtered so far, per event type (updated about once a second, final after stop()). */
   counts(): ProbeCounts {
     return this.latest;
   }

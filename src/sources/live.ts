@@ -14,7 +14,7 @@ import { readlinkSync } from 'node:fs';
 import { Event } from '../capture/event.js';
 import type { CaptureHandlers } from '../capture/reader.js';
 import type { CaptureHeader } from '../capture/records.js';
-import { ProbeError, startProbe, type Probe, type ProbeCounts, type SyscallChange } from '../probe/index.js';
+import { ProbeError, startProbe, type OpenFilter, type Probe, type ProbeCounts, type SyscallChange } from '../probe/index.js';
 import { ContainerMetadata, type ContainerMetadataConfig, type MetadataCounters } from './containers/metadata.js';
 import type { ClientOptions, EngineName, RuntimeClient } from './containers/runtime.js';
 import { scanProc } from './proc-scan.js';
@@ -45,6 +45,8 @@ export interface LiveOptions {
   /** Capture mode (`capture`, live `events`): enter events too, and with allSyscalls every other call. */
   readonly enterEvents?: boolean;
   readonly allSyscalls?: boolean;
+  /** Opens for the probe to keep back (detection only; none: every open is sent). */
+  readonly openFilter?: OpenFilter;
 }
 
 export interface LiveSource {
@@ -74,6 +76,8 @@ export interface LiveSource {
    * an event cannot be attached.
    */
   setSyscalls(names: readonly string[]): Promise<SyscallChange>;
+  /** Keep back these opens from now on (undefined: none); in turn with setSyscalls(). */
+  setOpenFilter(filter: OpenFilter | undefined): Promise<void>;
 }
 
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
@@ -91,6 +95,8 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   let header: CaptureHeader;
   try {
     header = scanProc({ proc: `${hostRoot}/proc`, etc: `${hostRoot}/etc` });
+    // After the scan: an fd the scan found was opened before the filter, so its close is sent.
+    if (opts.openFilter !== undefined) await probe.setOpenFilter(opts.openFilter);
   } catch (err) {
     await probe.stop();
     throw err;
@@ -201,6 +207,10 @@ class Live implements LiveSource {
 
   setSyscalls(names: readonly string[]): Promise<SyscallChange> {
     return this.probe.setSyscalls(names);
+  }
+
+  setOpenFilter(filter: OpenFilter | undefined): Promise<void> {
+    return this.probe.setOpenFilter(filter);
   }
 
   stop(): Promise<void> {

@@ -40,7 +40,7 @@ function counters(): RunCounters {
   const c = new RunCounters();
   c.detection = stats;
   // openat's exit event (type 307) lost twice.
-  c.probe = () => ({ events: new Map([[307, 100]]), drops: new Map([[307, 2]]), totalEvents: 100, totalDrops: 2 });
+  c.probe = () => ({ events: new Map([[307, 100]]), drops: new Map([[307, 2]]), filtered: new Map(), totalEvents: 100, totalDrops: 2, totalFiltered: 0 });
   c.threads = () => 42;
   c.engines.set('syscall', 'modern_bpf');
   c.deliveryStats = () => [
@@ -101,7 +101,7 @@ describe('metrics', () => {
     assert.equal(first.fields['ghostwatch.delivery.http.retried'], 4);
     assert.equal(first.fields['ghostwatch.delivery.http.oldest_age_sec'], 2.5);
     assert.equal(typeof first.fields['falco.memory_rss_mb'], 'number');
-    c.probe = () => ({ events: new Map([[307, 300]]), drops: new Map([[307, 12]]), totalEvents: 300, totalDrops: 12 });
+    c.probe = () => ({ events: new Map([[307, 300]]), drops: new Map([[307, 12]]), filtered: new Map(), totalEvents: 300, totalDrops: 12, totalFiltered: 0 });
     const second = snapshotFields(c, { ...CONFIG, convertMemoryToMb: false }, ID, first.memory, 1_002_000);
     assert.equal(second.fields['scap.n_evts_prev'], 100);
     assert.equal(second.fields['scap.evts_rate_sec'], 100);
