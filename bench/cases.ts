@@ -26,6 +26,8 @@ const rules = (...files: string[]): string[] | undefined => {
   const paths = files.map((f) => sharedPath('falco', 'rules', f));
   return paths.every((p) => p !== undefined) ? paths.flatMap((p) => ['-r', p]) : undefined;
 };
+const RULES_LOAD = resolve(repoRoot, 'dist', 'bench', 'rules-load.js');
+
 const run = (capture: string, ruleArgs: string[]) => [GHOSTWATCH, 'run', '-c', CONFIG, ...ruleArgs, '-e', capture];
 
 export const CASES: readonly BenchCase[] = [
@@ -60,3 +62,21 @@ export const CASES: readonly BenchCase[] = [
     reference: (c) => ({ label: 'decode only', argv: [process.execPath, DECODE_ONLY, c] }),
   },
 ];
+
+/**
+ * Rules set-up, timed inside a fresh process (bench/rules-load.ts): what `run` does with its rules
+ * before the first event. Each mode is the parse cache's state at the start of the process.
+ */
+export interface RulesLoadCase {
+  name: string;
+  /** cold: an empty cache directory each run (the cache is filled as it goes), warm: one filled before. */
+  cache: 'none' | 'cold' | 'warm';
+  argv: string[];
+}
+
+export function rulesLoadCases(): RulesLoadCase[] {
+  const paths = ['falco_rules.yaml', 'falco-incubating_rules.yaml'].map((f) => sharedPath('falco', 'rules', f));
+  if (!paths.every((p) => p !== undefined)) return [];
+  const argv = [process.execPath, RULES_LOAD, ...paths];
+  return (['none', 'cold', 'warm'] as const).map((cache) => ({ name: `rules load: stable + incubating, ${cache === 'none' ? 'no' : cache} cache`, cache, argv }));
+}

@@ -23,20 +23,53 @@ export interface CaseResult {
   ratio?: number;
 }
 
+/** The rules set-up of `run` (bench/rules-load.ts), medians over fresh processes. */
+export interface RulesLoadResult {
+  name: string;
+  cache: 'none' | 'cold' | 'warm';
+  reps: number;
+  /** Cache opened, files read, loaded and compiled (src/rules). */
+  loadS: number;
+  /** Conditions compiled for the engine, outputs prepared. */
+  engineS: number;
+  /** Both: the fixed cost before the first event. */
+  totalS: number;
+  /** Every run's totalS, in run order. */
+  runsS: number[];
+}
+
 export interface BenchReport {
-  capture: BenchCapture;
+  /** Undefined when only the rules set-up was measured (--rules-load-only). */
+  capture?: BenchCapture;
   reps: number;
   measuredWith: string;
   node: string;
   date: string;
   cases: CaseResult[];
+  rulesLoad: RulesLoadResult[];
 }
 
 export function printReport(r: BenchReport): void {
   const out: string[] = [];
-  out.push(`capture: ${r.capture.description} = ${r.capture.events} events (${r.capture.path})`);
-  out.push(`${r.reps} alternating runs per command, medians; wall time and peak RSS by ${r.measuredWith}`);
-  out.push('');
+  if (r.capture !== undefined) {
+    out.push(`capture: ${r.capture.description} = ${r.capture.events} events (${r.capture.path})`);
+    out.push(`${r.reps} alternating runs per command, medians; wall time and peak RSS by ${r.measuredWith}`);
+    out.push('');
+  }
+  if (r.cases.length > 0) out.push(...caseTable(r));
+  if (r.rulesLoad.length > 0) {
+    out.push(`rules set-up of run (bench/rules-load.ts, in-process clock, medians of ${r.rulesLoad[0].reps} fresh processes)`);
+    const head = ['rules load', 'load s', 'engine s', 'total s', 'min s', 'max s'];
+    const rows = r.rulesLoad.map((l) => [
+      l.name, l.loadS.toFixed(3), l.engineS.toFixed(3), l.totalS.toFixed(3), Math.min(...l.runsS).toFixed(3), Math.max(...l.runsS).toFixed(3),
+    ]);
+    out.push(...table([head, ...rows]), '');
+  }
+  process.stdout.write(out.join('\n') + '\n' + JSON.stringify(r) + '\n');
+}
+
+function caseTable(r: BenchReport): string[] {
+  const out: string[] = [];
   const head = ['command', 'reference', 'ghostwatch s', 'reference s', 'ratio', 'ghostwatch ev/s', 'reference ev/s',
     'ghostwatch RSS MB', 'reference RSS MB'];
   const rows = r.cases.map((c) => [
@@ -54,7 +87,7 @@ export function printReport(r: BenchReport): void {
     }
   }
   out.push('');
-  process.stdout.write(out.join('\n') + '\n' + JSON.stringify(r) + '\n');
+  return out;
 }
 
 function seconds(t: ToolResult | undefined): string {

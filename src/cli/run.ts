@@ -43,8 +43,8 @@ import { StdoutOutput } from '../outputs/stdout.js';
 import { SyslogOutput } from '../outputs/syslog.js';
 import type { Alert, DeliveryTarget } from '../outputs/target.js';
 import {
-  checkPluginRequirements, DescribeError, describeRulesJson, loadErrorLine, loadRules, loadWarningLines, type LoadedRule, type LoadResult,
-  readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
+  checkPluginRequirements, defaultCacheDir, DescribeError, describeRulesJson, loadErrorLine, loadRules, loadWarningLines, type LoadedRule,
+  type LoadResult, openParseCache, type ParseCache, readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
 } from '../rules/index.js';
 import { byEventName, listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
 import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
@@ -872,7 +872,21 @@ function loadOptions(config: GhostwatchConfig, o: RunOptions) {
     const why = syscallFormatError(p.format);
     if (why !== undefined) throw new RunError(`-p '${p.format}' is not a valid output format: ${why}`);
   }
-  return { extraOutputFormats: [...config.extraOutputFormats, ...print], extraOutputFields: config.extraOutputFields, sources: ruleSources(config) };
+  return {
+    extraOutputFormats: [...config.extraOutputFormats, ...print], extraOutputFields: config.extraOutputFields, sources: ruleSources(config),
+    parseCache: rulesCache(),
+  };
+}
+
+/** The cache of parsed rules files (cache.ts), opened at the first load; undefined when there is none. */
+let parseCache: { readonly cache: ParseCache | undefined } | undefined;
+
+function rulesCache(): ParseCache | undefined {
+  if (parseCache === undefined) {
+    const dir = defaultCacheDir();
+    parseCache = { cache: dir === undefined ? undefined : openParseCache(dir, packageVersion()) };
+  }
+  return parseCache.cache;
 }
 
 function resolveHostname(logger: Logger): string {

@@ -19,7 +19,7 @@ import { conditionFindings, valueWarnings } from './condition-warnings.js';
 import { CONDITION_START, type Context } from './context.js';
 import { foldExceptions } from './exceptions.js';
 import type { ListInfo, MacroInfo, RuleInfo } from './infos.js';
-import { listText, substituteList } from './list-refs.js';
+import { conditionWords, isOneWord, listText, substituteList } from './list-refs.js';
 import { resolveMacros } from './macro-refs.js';
 import { ruleEventTypes } from './rule-evttypes.js';
 import { type LoadResult, RuleLoadError } from './result.js';
@@ -40,6 +40,9 @@ interface CompiledList {
   readonly items: readonly string[];
   /** The items as substituted into conditions. */
   readonly text: string;
+  /** The words of `text`, and whether the name is one word (list-refs.ts: only then is it looked up in a condition's words). */
+  readonly words: ReadonlySet<string>;
+  readonly oneWord: boolean;
   used: boolean;
 }
 
@@ -125,7 +128,8 @@ class Compiler {
           items.push(item);
         }
       }
-      this.lists.push({ info: list, name: list.name, items, text: listText(items), used: false });
+      const text = listText(items);
+      this.lists.push({ info: list, name: list.name, items, text, words: conditionWords(text), oneWord: isOneWord(list.name), used: false });
     }
     for (const l of this.lists) if (usedNames.has(l.name)) l.used = true;
   }
@@ -150,10 +154,15 @@ class Compiler {
    */
   private parse(condition: string, ctx: Context): Parsed {
     let text = condition;
+    const words = conditionWords(text);
     for (const l of this.lists) {
+      if (l.oneWord && !words.has(l.name)) continue;
       const r = substituteList(text, l.name, l.text);
       text = r.condition;
-      if (r.used) l.used = true;
+      if (r.used) {
+        l.used = true;
+        for (const w of l.words) words.add(w);
+      }
     }
     try {
       return { text, expr: parseCondition(text, { maxDepth: 1000 }) };

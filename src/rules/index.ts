@@ -3,7 +3,7 @@
 //
 // Use:
 //   const files = readRulesFiles(['/etc/falco/falco_rules.yaml', 'rules.d']);   // throws RulesFileReadError
-//   const set = loadRules(files);
+//   const set = loadRules(files);          // or loadRules(files, { parseCache: openParseCache(dir, version) })
 //   if (!set.successful) → print renderLoadResultText(result, set.contents, true) of the failed
 //     result (what Falco prints with "Error: " on a failed load) and stop;
 //   const err = checkPluginRequirements(set.requiredPluginVersions);  // Falco: fatal "Error: " + err
@@ -29,6 +29,7 @@
 // parsing, as Falco does (so `proc.name=my_list` uses a list too).
 export { loadRules, defaultSources, syscallFormatError, type RulesFile } from './loader.js';
 export { readRulesFiles, rulesFilePaths, RulesFileReadError } from './files.js';
+export { defaultCacheDir, openParseCache, type ParseCache } from './cache.js';
 export { checkPluginRequirements, BUILTIN_PLUGINS } from './plugins.js';
 export {
   renderLoadResultsJson, renderLoadResultText, renderValidationSummary, loadResultJson, loadErrorLine, loadWarningLines, placeText,

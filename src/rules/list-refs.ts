@@ -18,6 +18,23 @@ export function listText(items: readonly string[]): string {
 }
 
 /**
+ * The words of a text: its runs of characters that are not delimiters. A list whose name is a
+ * single word can be referred to only where that word is among them, and replacing a reference
+ * adds no words but those of the list's items: a condition need not be searched for a list
+ * whose name is not among its words.
+ */
+export function conditionWords(text: string): Set<string> {
+  return new Set(text.split(WORD_BREAK));
+}
+
+/** Whether a list's name is one word (see conditionWords); other names are always searched for. */
+export function isOneWord(name: string): boolean {
+  return name !== '' && !WORD_BREAK.test(name);
+}
+
+const WORD_BREAK = /[ \t\n\r(),=]+/;
+
+/**
  * The condition with every reference to the list replaced by `sub` (its listText), and whether
  * there was one.
  */

@@ -9,6 +9,7 @@ import { OutputFormat } from '../fields/format.js';
 import { createRegistry } from '../fields/registry.js';
 import { FieldError, type FieldRegistry } from '../fields/types.js';
 import type { StateView } from '../state/types.js';
+import type { ParseCache } from './cache.js';
 import { Collector, type SourceCheck } from './collector.js';
 import { compileRules } from './compiler.js';
 import { Context, ITEM_TYPES } from './context.js';
@@ -66,7 +67,7 @@ export function loadRules(files: readonly RulesFile[], opts: LoadOptions = {}): 
     const root = Context.root(file.name);
     try {
       const reader = new Reader(collector, result);
-      const docs = parseDocuments(file.content, root, result);
+      const docs = parseDocuments(file.content, root, result, opts.parseCache);
       result.schemaStatus = docs.flatMap(checkSchema);
       for (const doc of docs) reader.readDocument(doc, root);
       if (result.successful) {
@@ -136,10 +137,17 @@ function uncompiled(infos: Iterable<RuleInfo>): OtherSourceRule[] {
   return out;
 }
 
-/** The file's YAML documents; none, with LOAD_ERR_YAML_PARSE in the result, when it does not parse. */
-function parseDocuments(content: string, root: Context, result: LoadResult): YNode[] {
+/**
+ * The file's YAML documents (from the cache when it has them); none, with LOAD_ERR_YAML_PARSE in
+ * the result, when it does not parse. Only documents that parsed are cached.
+ */
+function parseDocuments(content: string, root: Context, result: LoadResult, cache: ParseCache | undefined): YNode[] {
+  const cached = cache?.get(content);
+  if (cached !== undefined) return cached;
   try {
-    return parseYamlDocuments(content);
+    const docs = parseYamlDocuments(content);
+    cache?.put(content, docs);
+    return docs;
   } catch (e) {
     if (!(e instanceof YamlParseError)) throw e;
     result.addError('LOAD_ERR_YAML_PARSE', e.message, root.child(e.mark, ITEM_TYPES.VALUE_FOR, ''));

@@ -1,6 +1,7 @@
 // What loading rules files gives the engine.
 import type { Expr } from '../filter/ast.js';
 import type { FieldRegistry } from '../fields/types.js';
+import type { ParseCache } from './cache.js';
 import type { ListInfo, MacroInfo, PluginAlternatives, PluginRequirement, RuleInfo } from './infos.js';
 import type { Priority } from './priority.js';
 import type { LoadResult } from './result.js';
@@ -126,6 +127,8 @@ export interface LoadOptions {
   readonly sources?: ReadonlyMap<string, FieldRegistry>;
   readonly extraOutputFormats?: readonly ExtraOutputFormat[];
   readonly extraOutputFields?: readonly ExtraOutputField[];
+  /** Files parsed before (cache.ts): their YAML documents are taken from it instead of parsed again. */
+  readonly parseCache?: ParseCache;
 }
 
 export type { PluginAlternatives, PluginRequirement };

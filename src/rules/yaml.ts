@@ -4,6 +4,9 @@
 // message in yaml-cpp's form ("yaml-cpp: error at line 1, column 11: illegal map value").
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLError } from 'yaml';
 
+/** This module's file (the bundle's, once bundled): the parse cache tells builds apart by it. */
+export const YAML_MODULE_URL = import.meta.url;
+
 export interface Mark {
   readonly offset: number;
   readonly line: number;
