@@ -1,0 +1,120 @@
+// The probe's filter of opens, live (root only): with the stock rules an open storm on plain files
+// is kept back in the kernel (its opens and its closes, counted in -v, nothing dropped) while the
+// opens the rules look at still alert; a thread renamed after its exec is still judged by its
+// proc.name; a hot reload that adds a rule on the kept-back files makes them alert; a rule reading
+// an open's fd on another call (dup) turns the filter off, and sees the file's name.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { killLeftovers, LiveRun, liveSkipReason, runProgram, stablePack, incubatingPack } from './live.js';
+
+const skip = liveSkipReason();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts of the -v summary line "Kernel Filtered by event: close=N openat=M". */
+function filteredByEvent(stderr: string): Record<string, number> {
+  const line = /^Kernel Filtered by event: (.*)$/m.exec(stderr)?.[1] ?? '';
+  return Object.fromEntries(line.split(' ').filter((w) => w.includes('=')).map((w) => [w.split('=')[0], Number(w.split('=')[1])]));
+}
+
+const rule = (name: string, condition: string, output = 'opened (file=%fd.name proc=%proc.name)') => `
+- rule: ${name}
+  desc: d
+  condition: ${condition}
+  output: ${output}
+  priority: WARNING
+`;
+
+async function waitFor(check: () => boolean, what: string, gw: LiveRun, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(10)) if (check()) return;
+  assert.fail(`${what} within ${ms} ms:\n${gw.log}`);
+}
+
+describe('live kernel filter of opens', { skip }, () => {
+  let dir: string;
+  let files: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gw-e2e-kfilter-'));
+    files = join(dir, 'files');
+    mkdirSync(files);
+    for (let i = 0; i < 100; i++) writeFileSync(join(files, `f${i}`), '');
+  });
+  after(async () => {
+    await killLeftovers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** python3: n opens and closes of the 100 files, read-only. */
+  const storm = (n: number) => runProgram('python3', ['-c',
+    `import os\nfor i in range(${n}):\n    os.close(os.open('${files}/f%d' % (i % 100), os.O_RDONLY))\n`]);
+
+  it('an open storm on plain files is kept back in the kernel; the rules still see what they look at', async () => {
+    const gw = new LiveRun(['-r', stablePack!, '-r', incubatingPack!, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back: open \(\d+ clauses\), openat \(\d+ clauses\), openat2 \(\d+ clauses\)/);
+    assert.equal((await storm(20_000)).status, 0);
+    assert.equal((await runProgram('cat', ['/etc/shadow'])).status, 0);
+    const a = await gw.alert((x) => x.rule === 'Read sensitive file untrusted' && x.output_fields['fd.name'] === '/etc/shadow');
+    assert.ok(a !== undefined, `no alert for cat /etc/shadow:\n${gw.log}`);
+    assert.equal(a.output_fields['proc.name'], 'cat');
+    gw.signal('SIGINT');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    const by = filteredByEvent(f.stderr);
+    assert.ok(by.openat >= 20_000, `openat kept back: ${by.openat}\n${f.stderr}`);
+    assert.ok(by.close >= 20_000, `their closes kept back too: ${by.close}\n${f.stderr}`);
+    assert.match(f.stderr, /^Driver Drops:0$/m);
+  });
+
+  it("a thread renamed after its exec is judged by its proc.name; a reload adding a rule on kept-back opens makes them alert", async () => {
+    const rules = join(dir, 'rules.yaml');
+    const byName = rule('gwkf python reads', 'evt.type in (open, openat, openat2) and evt.is_open_read = true and proc.name = python3 and fd.name endswith .gwkf');
+    writeFileSync(rules, byName);
+    const target = join(dir, 'target.gwkf');
+    writeFileSync(target, 'x\n');
+    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back/);
+
+    // prctl(PR_SET_NAME): the kernel's name changes, ghostwatch's proc.name stays python3.
+    const renamed = await runProgram('python3', ['-c',
+      `import ctypes\nctypes.CDLL(None).prctl(15, b"gwkf-renamed", 0, 0, 0)\nopen('${target}').close()\n`]);
+    assert.equal(renamed.status, 0);
+    const a = await gw.alert((x) => x.rule === 'gwkf python reads');
+    assert.ok(a !== undefined, `no alert for the renamed thread's open:\n${gw.log}`);
+    assert.equal(a.output_fields['proc.name'], 'python3');
+    assert.equal(a.output_fields['fd.name'], target);
+
+    // The storm's files match no rule yet: kept back. A reload adds a rule on them.
+    assert.equal((await storm(1000)).status, 0);
+    await sleep(1500);
+    assert.equal(gw.alerts.filter((x) => x.rule === 'gwkf storm file').length, 0);
+    writeFileSync(rules, byName + rule('gwkf storm file', `evt.type in (open, openat, openat2) and fd.name startswith ${files}/`));
+    await waitFor(() => /Restart complete/.test(gw.log), 'no reload', gw);
+    assert.equal((await storm(100)).status, 0);
+    await waitFor(() => gw.alerts.filter((x) => x.rule === 'gwkf storm file').length >= 100, 'not every open after the reload alerted', gw);
+    gw.signal('SIGINT');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.ok(filteredByEvent(f.stderr).openat >= 1000, f.stderr);
+  });
+
+  it('a rule reading an fd an open made, on another call (dup), turns the filter off and sees the file', async () => {
+    const rules = join(dir, 'dup.yaml');
+    writeFileSync(rules, rule('gwkf dup', `evt.type in (dup, dup2, dup3) and fd.name startswith ${files}/`, 'dup (file=%fd.name)'));
+    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+    assert.match(gw.log, /Kernel filter: off \(rule 'gwkf dup' reads fd\.name on dup2? events\)/);
+    const r = await runProgram('python3', ['-c', `import os\nfd = os.open('${files}/f7', os.O_RDONLY)\nos.dup2(fd, 50)\nos.close(50)\nos.close(fd)\n`]);
+    assert.equal(r.status, 0);
+    const a = await gw.alert((x) => x.rule === 'gwkf dup');
+    assert.ok(a !== undefined, `no alert for dup:\n${gw.log}`);
+    assert.equal(a.output_fields['fd.name'], join(files, 'f7'));
+    gw.signal('SIGINT');
+    const f = await gw.finished;
+    assert.equal(f.status, 0, f.stderr);
+    assert.match(f.stderr, /^Kernel Filtered:0$/m);
+  });
+});
