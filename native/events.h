@@ -56,19 +56,26 @@ struct gw_counter {
 #define GW_FILTER_CLAUSES 64
 /* Bytes of path the filter reads (a power of 2): longer paths are always sent. */
 #define GW_FILTER_PATH 256
-#define GW_FILTER_SUFFIX 62
+#define GW_FILTER_SUFFIX 30
 #define GW_FILTER_ENTRIES 4096
 
-/* One filtered call. active 0: everything passes. Clause c holds when bit c is in path_any or in
- * the bits of a prefix or suffix of the path, in comm_any or in the bits of the thread's comm, and
- * each non-zero flags_any[c][i] shares a bit with the event's flags. */
+/* One filtered call. active 0: everything passes. Clause c holds when it is one of the first
+ * nclauses, and for each i with bit c in requiring[i], the event's flags share a bit with masks[i];
+ * when bit c is in comm_any or in the bits of the thread's comm; and when it is in path_any or in
+ * the bits of a prefix or suffix of the path. suffix_lens: the lengths of the suffixes (at most
+ * GW_FILTER_SUFFIX_LENS different ones); suffix_clauses: the clauses that have some. */
+#define GW_FILTER_SUFFIX_LENS 8
+#define GW_FILTER_MASKS 8
 struct gw_filter {
 	unsigned int active;
 	unsigned int nclauses;
 	unsigned long long path_any;
 	unsigned long long comm_any;
-	unsigned long long suffix_lens; /* bit n: some suffix is n bytes long */
-	unsigned int flags_any[GW_FILTER_CLAUSES][2];
+	unsigned long long suffix_clauses;
+	unsigned long long requiring[GW_FILTER_MASKS];
+	unsigned int masks[GW_FILTER_MASKS];
+	unsigned char suffix_lens[GW_FILTER_SUFFIX_LENS];
+	unsigned int n_suffix_lens;
 };
 
 /* LPM trie key: the slot byte, then the path (prefixlen counts bits of both). */

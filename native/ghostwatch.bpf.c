@@ -129,20 +129,18 @@ static __always_inline struct gw_opened gw_opened(long fd)
 
 GW_EXIT(open)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_OPEN_X, 6)) return 0;
 	long fd = ctx->ret;
 	__u32 flags = gw_arg(1);
+	if (gw_open_kept_back(GW_FILTER_SLOT_OPEN, GW_OPEN_X, GW_USTR(0), gw_open_flags(flags), fd)) return 0;
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPEN_X, 6)) return 0;
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
-	__u32 path_off = w.pos;
-	__u32 path_len = gw_str(&w, GW_USTR(0), true);
-	__u32 scap_flags = gw_open_flags(flags) | o.flags;
-	gw_u32(&w, scap_flags);
+	gw_str(&w, GW_USTR(0), true);
+	gw_u32(&w, gw_open_flags(flags) | o.flags);
 	gw_u32(&w, gw_open_mode(flags, gw_arg(2)));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
-	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPEN, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -165,44 +163,40 @@ GW_EXIT(creat)
 
 GW_EXIT(openat)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_OPENAT_2_X, 7)) return 0;
 	long fd = ctx->ret;
 	__u32 flags = gw_arg(2);
+	if (gw_open_kept_back(GW_FILTER_SLOT_OPENAT, GW_OPENAT_2_X, GW_USTR(1), gw_open_flags(flags), fd)) return 0;
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPENAT_2_X, 7)) return 0;
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
 	gw_s64(&w, GW_FD_ARG(0));
-	__u32 path_off = w.pos;
-	__u32 path_len = gw_str(&w, GW_USTR(1), true);
-	__u32 scap_flags = gw_open_flags(flags) | o.flags;
-	gw_u32(&w, scap_flags);
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, gw_open_flags(flags) | o.flags);
 	gw_u32(&w, gw_open_mode(flags, gw_arg(3)));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
-	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPENAT, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
 
 GW_EXIT(openat2)
 {
-	struct gw_w w;
-	if (!gw_begin(&w, GW_OPENAT2_X, 8)) return 0;
 	long fd = ctx->ret;
 	struct open_how how = {};
 	bpf_probe_read_user(&how, sizeof(how), (void *)gw_arg(2));
+	if (gw_open_kept_back(GW_FILTER_SLOT_OPENAT2, GW_OPENAT2_X, GW_USTR(1), gw_open_flags(how.flags), fd)) return 0;
+	struct gw_w w;
+	if (!gw_begin(&w, GW_OPENAT2_X, 8)) return 0;
 	struct gw_opened o = gw_opened(fd);
 	gw_s64(&w, fd);
 	gw_s64(&w, GW_FD_ARG(0));
-	__u32 path_off = w.pos;
-	__u32 path_len = gw_str(&w, GW_USTR(1), true);
-	__u32 scap_flags = gw_open_flags(how.flags) | o.flags;
-	gw_u32(&w, scap_flags);
+	gw_str(&w, GW_USTR(1), true);
+	gw_u32(&w, gw_open_flags(how.flags) | o.flags);
 	gw_u32(&w, gw_open_mode(how.flags, how.mode));
 	gw_u32(&w, GW_RESOLVE_FLAGS(how.resolve));
 	gw_u32(&w, o.dev);
 	gw_u64(&w, o.ino);
-	if (!gw_open_passes(&w, GW_FILTER_SLOT_OPENAT2, path_off, path_len, scap_flags, fd)) return 0;
 	gw_submit(&w);
 	return 0;
 }
@@ -227,7 +221,7 @@ GW_EXIT(open_by_handle_at)
 
 GW_EXIT(close)
 {
-	if (gw_close_hidden()) return 0;
+	if (gw_close_hidden(GW_FD_ARG(0))) return 0;
 	return gw_res_fd(ctx, GW_CLOSE_X);
 }
 

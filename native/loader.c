@@ -747,11 +747,18 @@ static const char *set_filter(struct control *c, char *args, char *err, size_t e
 			if (key[0] == 'p') f->path_any = bits;
 			else f->comm_any = bits;
 		} else if (strcmp(key, "flags") == 0) {
-			unsigned int clause, a, b;
-			if (sscanf(value, "%x:%x:%x", &clause, &a, &b) != 3 || clause >= GW_FILTER_CLAUSES)
+			unsigned int clause, any[2];
+			if (sscanf(value, "%x:%x:%x", &clause, &any[0], &any[1]) != 3 || clause >= GW_FILTER_CLAUSES)
 				return snprintf(err, errlen, "filter: bad flags"), err;
-			f->flags_any[clause][0] = a;
-			f->flags_any[clause][1] = b;
+			for (int m = 0; m < 2; m++) {
+				if (any[m] == 0) continue;
+				int i = 0;
+				while (i < GW_FILTER_MASKS && f->masks[i] != 0 && f->masks[i] != any[m]) i++;
+				/* More masks than there is room for: the clause does not require this one. */
+				if (i == GW_FILTER_MASKS) continue;
+				f->masks[i] = any[m];
+				f->requiring[i] |= 1ULL << clause;
+			}
 		} else if (strcmp(key, "prefix") == 0) {
 			struct gw_prefix_key k = {.slot = (unsigned char)slot};
 			if ((n = entry(value, k.path, sizeof(k.path), &bits)) < 0) return snprintf(err, errlen, "filter: bad prefix"), err;
@@ -761,7 +768,12 @@ static const char *set_filter(struct control *c, char *args, char *err, size_t e
 			struct gw_suffix_key k = {.slot = (unsigned char)slot};
 			if ((n = entry(value, k.tail, sizeof(k.tail), &bits)) < 1) return snprintf(err, errlen, "filter: bad suffix"), err;
 			k.len = (unsigned char)n;
-			f->suffix_lens |= 1ULL << n;
+			f->suffix_clauses |= bits;
+			unsigned int l = 0;
+			while (l < f->n_suffix_lens && f->suffix_lens[l] != n) l++;
+			if (l == f->n_suffix_lens && l < GW_FILTER_SUFFIX_LENS) f->suffix_lens[f->n_suffix_lens++] = (unsigned char)n;
+			/* Too many lengths to look up: these clauses hold whatever the path ends with. */
+			if (l == GW_FILTER_SUFFIX_LENS) f->path_any |= bits;
 			if (bpf_map_update_elem(suffixes, &k, &bits, BPF_ANY) != 0) return snprintf(err, errlen, "filter: cannot add a suffix: %s", strerror(errno)), err;
 		} else if (strcmp(key, "comm") == 0) {
 			struct gw_comm_key k = {.slot = (unsigned int)slot};

@@ -14,7 +14,7 @@
  *
  * The state stays exact: the fd of a filtered open is unknown to user space, so its close is not
  * sent either. The fd and its file are remembered at the filtered open (gw_hidden); a close of that
- * fd that still closes that same file is dropped by its exit program. Any later use of the fd
+ * fd that still closes that same file (checked at its enter) is not sent by its exit program. Any later use of the fd
  * shows it as unknown, as after a drop.
  *
  * The loader fills these maps (loader.c, "filter" command); an inactive slot passes everything.
@@ -60,21 +60,21 @@ struct {
 	__type(value, __u64);
 } gw_comms SEC(".maps");
 
-/* (tgid << 32 | fd) of a filtered open → its struct file. */
+/* (tgid << 32 | fd) of a filtered open → its struct file, and the thread closing it (set by the
+ * close's enter program when the fd still holds that file). */
+struct gw_hidden_fd {
+	__u64 file;
+	__u32 closing_tid;
+};
+
+/* Per-cpu LRU lists: an update takes no lock shared with the other cpus. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct gw_hidden_fd);
 } gw_hidden SEC(".maps");
-
-/* Threads in a close of a filtered fd (set at its enter, taken at its exit). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u8);
-} gw_hidden_close SEC(".maps");
 
 /* Threads renamed since their exec. */
 struct {
@@ -105,148 +105,184 @@ static __always_inline void gw_count_filtered(__u16 type)
 	if (c) c->filtered++;
 }
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* The file at fd, with plain loads through the task's BTF pointers (cheaper than a read helper per
+ * step): only the fd array's slot needs one. */
+static __always_inline struct file *gw_fd_file_fast(__s64 fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || fd < 0 || fd >= fdt->max_fds) return NULL;
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]);
+	return f;
+}
+
 static __always_inline bool gw_is_directory(struct file *f)
 {
 	if (!f) return false;
-	return (BPF_CORE_READ(f, f_inode, i_mode) & GW_S_IFMT) == GW_S_IFDIR;
+	struct file *file = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	return (file->f_inode->i_mode & GW_S_IFMT) == GW_S_IFDIR;
 }
 
-/* The loops below run through bpf_loop(): the verifier checks a callback once, where it would
- * walk every iteration of an inline loop, and of each loop inside it. */
+/* Whether the path (len bytes in path, the bytes after it zero) is in normal form: it starts with
+ * '/', does not end with one, and has no "//", "/." or "..". Eight bytes at a time: a byte equal to
+ * c is found as a zero byte of the word XOR c, and a pair as a '/' byte followed by a '/' or '.'.
+ * The zeros after the path are neither. */
+#define GW_ONES 0x0101010101010101ULL
+/* The offset of an 8-byte word of path[]. */
+#define GW_FILTER_WORDS (GW_FILTER_PATH - 8)
+#define GW_HIGHS 0x8080808080808080ULL
+static __always_inline __u64 gw_bytes_equal(__u64 w, __u8 c)
+{
+	__u64 x = w ^ (GW_ONES * c);
+	/* The high bit of each zero byte of x, exactly (no borrow between bytes). */
+	return ~(((x & ~GW_HIGHS) + ~GW_HIGHS) | x | ~GW_HIGHS);
+}
 
-struct gw_filter_walk {
-	const struct gw_filter *f;
-	struct gw_filter_scratch *s;
-	__u32 slot;
+struct gw_path_walk {
+	const __u8 *path;
 	__u32 len;
-	__u32 flags;
-	__u64 bits;
-	bool yes;
+	__u64 carry_slash, carry_dot; /* the previous word's last byte */
+	bool bad;
 };
 
-/* Whether the path has a "//", "/." or ".." at byte i (from 1). */
-static long gw_unclean_at(__u32 i, void *ctx)
+/* One 8-byte word of the path (a bpf_loop callback: the verifier checks it once). */
+static long gw_normal_word(__u32 i, void *ctx)
 {
-	struct gw_filter_walk *k = ctx;
-	if (i == 0) return 0;
-	if (i >= k->len) return 1;
-	__u8 prev = k->s->prefix.path[(i - 1) & (GW_FILTER_PATH - 1)], c = k->s->prefix.path[i & (GW_FILTER_PATH - 1)];
-	if ((prev == '/' && (c == '/' || c == '.')) || (prev == '.' && c == '.')) {
-		k->yes = true;
+	struct gw_path_walk *k = ctx;
+	if (i * 8 >= k->len || i >= GW_FILTER_PATH / 8) return 1;
+	__u64 w = *(const __u64 *)&k->path[(i * 8) & GW_FILTER_WORDS];
+	__u64 slash = gw_bytes_equal(w, '/'), dot = gw_bytes_equal(w, '.');
+	/* Byte k+1 after byte k is the next byte up (little-endian): shift the first of the pair up. */
+	__u64 after_slash = (slash << 8) | k->carry_slash, after_dot = (dot << 8) | k->carry_dot;
+	if ((after_slash & (slash | dot)) || (after_dot & dot)) {
+		k->bad = true;
 		return 1;
 	}
+	k->carry_slash = slash >> 56;
+	k->carry_dot = dot >> 56;
 	return 0;
 }
 
-/* The clauses holding a suffix of n bytes of the path. */
-static long gw_suffix_of(__u32 n, void *ctx)
+static __always_inline bool gw_normal_path(const __u8 *path, __u32 len)
 {
-	struct gw_filter_walk *k = ctx;
-	if (n == 0 || n > GW_FILTER_SUFFIX || n > k->len) return 0;
-	if (!(k->f->suffix_lens & (1ULL << n))) return 0;
-	struct gw_suffix_key *key = &k->s->suffix;
-	__builtin_memset(key->tail, 0, sizeof(key->tail));
-	key->slot = k->slot;
-	key->len = n;
-	__u32 from = (k->len - n) & (GW_FILTER_PATH - 1);
-	__u32 size = n;
-	GW_CLAMP(size, GW_FILTER_SUFFIX);
-	bpf_probe_read_kernel(key->tail, size, &k->s->prefix.path[from]);
-	__u64 *v = bpf_map_lookup_elem(&gw_suffixes, key);
-	if (v) k->bits |= *v;
-	return 0;
+	if (len == 0 || path[0] != '/' || path[(len - 1) & (GW_FILTER_PATH - 1)] == '/') return false;
+	struct gw_path_walk k = {.path = path, .len = len};
+	bpf_loop((len + 7) / 8, gw_normal_word, &k, 0);
+	return !k.bad;
 }
 
-/* Whether clause c, one of the candidates in bits, holds for the flags. */
-static long gw_clause_holds(__u32 c, void *ctx)
-{
-	struct gw_filter_walk *k = ctx;
-	if (c >= GW_FILTER_CLAUSES || !(k->bits & (1ULL << c))) return 0;
-	__u32 a = k->f->flags_any[c][0], b = k->f->flags_any[c][1];
-	if ((a == 0 || (k->flags & a)) && (b == 0 || (k->flags & b))) {
-		k->yes = true;
-		return 1;
-	}
-	return 0;
-}
-
-/* Whether an open must be sent: its path (n bytes with the NUL, at path_off in the event being
- * built), its scap flags and its result. A filtered open is counted, and its fd remembered. */
-static __always_inline bool gw_open_passes(struct gw_w *w, __u32 slot, __u32 path_off, __u32 n, __u32 flags, long fd)
+/* Whether an open is kept back: its path (user memory), its scap open flags (from its arguments)
+ * and its result. Checked before anything of the event is built, so a kept-back open costs little;
+ * it is counted, and its fd remembered. The cheap checks come first: most opens of a storm fail on
+ * their flags or command name. */
+static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void *upath, __u32 flags, long fd)
 {
 	struct gw_filter *f = bpf_map_lookup_elem(&gw_filters, &slot);
-	if (!f || !f->active) return true;
-	if (n < 2 || n > GW_FILTER_PATH - 1) return true;
-	struct file *file = fd >= 0 ? gw_fd_file(fd) : NULL;
-	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(file)) return true;
+	if (!f || !f->active || gw_ignored()) return false;
+
+	/* Without branches (each one would double the paths the verifier walks): a mask the flags miss
+	 * rules out the clauses requiring it. */
+	__u64 excluded = 0;
+	for (__u32 i = 0; i < GW_FILTER_MASKS; i++) {
+		__u64 shared = flags & f->masks[i];
+		__u64 has = (shared | -shared) >> 63;
+		excluded |= f->requiring[i] & (has - 1);
+	}
+	__u32 n = f->nclauses;
+	GW_CLAMP(n, GW_FILTER_CLAUSES);
+	__u64 cand = (n == GW_FILTER_CLAUSES ? ~0ULL : (1ULL << n) - 1) & ~excluded;
 	__u32 zero = 0;
 	struct gw_filter_scratch *s = bpf_map_lookup_elem(&gw_filter_scratch, &zero);
-	if (!s) return true;
-	__u32 len = n - 1;
-	GW_CLAMP(len, GW_FILTER_PATH - 2);
-	bpf_probe_read_kernel(s->prefix.path, len, &w->d[path_off & GW_REC_MASK]);
-	struct gw_filter_walk k = {.f = f, .s = s, .slot = slot, .len = len, .flags = flags};
-
-	/* Only a path in its normal form can be judged. */
-	if (len == 0 || s->prefix.path[0] != '/' || s->prefix.path[(len - 1) & (GW_FILTER_PATH - 1)] == '/') return true;
-	bpf_loop(len, gw_unclean_at, &k, 0);
-	if (k.yes) return true;
-
-	s->prefix.prefixlen = 8 * (1 + len);
-	s->prefix.slot = slot;
-	__u64 *v = bpf_map_lookup_elem(&gw_prefixes, &s->prefix);
-	if (v) k.bits = *v;
-	if (f->suffix_lens) bpf_loop(GW_FILTER_SUFFIX + 1, gw_suffix_of, &k, 0);
-	__u64 path = f->path_any | k.bits;
-
-	__u64 comm = f->comm_any;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_lookup_elem(&gw_renamed, &tid)) {
-		comm = ~0ULL;
-	} else {
+	if (!s) return false;
+	__u64 need_comm = cand & ~f->comm_any;
+	if (need_comm) {
+		__u64 comm = 0;
 		__builtin_memset(&s->comm, 0, sizeof(s->comm));
 		s->comm.slot = slot;
 		bpf_get_current_comm(s->comm.comm, sizeof(s->comm.comm));
-		v = bpf_map_lookup_elem(&gw_comms, &s->comm);
-		if (v) comm |= *v;
+		__u64 *v = bpf_map_lookup_elem(&gw_comms, &s->comm);
+		if (v) comm = *v;
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+		if ((need_comm & ~comm) && bpf_map_lookup_elem(&gw_renamed, &tid)) comm = ~0ULL;
+		cand &= f->comm_any | comm;
 	}
-	k.bits = path & comm;
-	if (k.bits) bpf_loop(f->nclauses & (GW_FILTER_CLAUSES | (GW_FILTER_CLAUSES - 1)), gw_clause_holds, &k, 0);
-	if (k.yes) return true;
+	if (cand & f->path_any) return false;
 
-	gw_count_filtered(w->type);
-	if (file) {
-		__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)fd;
-		__u64 value = (__u64)file;
-		bpf_map_update_elem(&gw_hidden, &key, &value, BPF_ANY);
+	/* The path, and zeros after it to the end of its last 8 bytes. */
+	long got = bpf_probe_read_user_str(s->prefix.path, sizeof(s->prefix.path), upath);
+	if (got < 2 || got >= (long)sizeof(s->prefix.path)) return false; /* unreadable, empty, or too long to judge */
+	__u32 len = got - 1;
+	GW_CLAMP(len, GW_FILTER_PATH - 2);
+	__u64 *tail = (__u64 *)&s->prefix.path[len & GW_FILTER_WORDS];
+	*tail &= (1ULL << ((len & 7) * 8)) - 1;
+	if (!gw_normal_path(s->prefix.path, len)) return false;
+	struct file *file = gw_fd_file_fast(fd);
+	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(file)) return false;
+
+	if (cand) {
+		s->prefix.prefixlen = 8 * (1 + len);
+		s->prefix.slot = slot;
+		__u64 *v = bpf_map_lookup_elem(&gw_prefixes, &s->prefix);
+		if (v && (cand & *v)) return false;
 	}
-	return false;
+	if (cand & f->suffix_clauses) {
+		for (__u32 i = 0; i < GW_FILTER_SUFFIX_LENS; i++) {
+			if (i >= f->n_suffix_lens) break;
+			__u32 size = f->suffix_lens[i];
+			if (size == 0 || size > len) continue;
+			GW_CLAMP(size, GW_FILTER_SUFFIX);
+			__builtin_memset(s->suffix.tail, 0, sizeof(s->suffix.tail));
+			s->suffix.slot = slot;
+			s->suffix.len = size;
+			bpf_probe_read_kernel(s->suffix.tail, size, &s->prefix.path[(len - size) & (GW_FILTER_PATH - 1)]);
+			__u64 *v = bpf_map_lookup_elem(&gw_suffixes, &s->suffix);
+			if (v && (cand & *v)) return false;
+		}
+	}
+
+	gw_count_filtered(type);
+	if (file) {
+		/* The fd's entry is rewritten in place when there is one (a storm reopens the same fd). */
+		__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)fd;
+		struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
+		if (h) {
+			h->file = (__u64)file;
+			h->closing_tid = 0;
+		} else {
+			struct gw_hidden_fd value = {.file = (__u64)file};
+			bpf_map_update_elem(&gw_hidden, &key, &value, BPF_ANY);
+		}
+	}
+	return true;
 }
 
-/* A close: whether it closes the file of a filtered open (its exit is then not sent). */
+/* A close: when it closes the file of a filtered open, its exit is not sent (marked here, in place). */
 SEC("tracepoint/syscalls/sys_enter_close")
 int gwx_close_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	__s64 fd = (__s32)ctx->args[0];
 	if (fd < 0) return 0;
 	__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)fd;
-	__u64 *file = bpf_map_lookup_elem(&gw_hidden, &key);
-	if (!file) return 0;
-	bool same = *file == (__u64)gw_fd_file(fd);
-	bpf_map_delete_elem(&gw_hidden, &key);
-	if (!same) return 0;
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u8 one = 1;
-	bpf_map_update_elem(&gw_hidden_close, &tid, &one, BPF_ANY);
+	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
+	if (!h || !h->file) return 0;
+	/* Another file now: the fd was closed unseen (exec, close_range, dup2 over it). */
+	if (h->file != (__u64)gw_fd_file_fast(fd)) h->file = 0;
+	else h->closing_tid = (__u32)bpf_get_current_pid_tgid();
 	return 0;
 }
 
 /* At a close's exit: true when it closed a filtered fd (counted as filtered). */
-static __always_inline bool gw_close_hidden(void)
+static __always_inline bool gw_close_hidden(__s64 fd)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	if (!bpf_map_lookup_elem(&gw_hidden_close, &tid)) return false;
-	bpf_map_delete_elem(&gw_hidden_close, &tid);
+	if (fd < 0) return false;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 key = (id & 0xffffffff00000000ULL) | (__u32)fd;
+	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
+	if (!h || !h->file || h->closing_tid != (__u32)id) return false;
+	h->file = 0; /* kept for the fd's next kept-back open; the LRU drops it otherwise */
 	gw_count_filtered(GW_CLOSE_X);
 	return true;
 }

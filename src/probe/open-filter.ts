@@ -8,9 +8,9 @@ export type FilteredOpenCall = (typeof FILTERED_OPEN_CALLS)[number];
 
 /** Most clauses per call (GW_FILTER_CLAUSES). */
 export const OPEN_FILTER_CLAUSES = 64;
-/** Longest path the probe judges (GW_FILTER_PATH - 2 bytes); longer ones are always sent. */
+/** Longest path the probe judges (GW_FILTER_PATH - 2 bytes; longer ones are always sent), and suffix (GW_FILTER_SUFFIX). */
 const MAX_PATH = 254;
-const MAX_SUFFIX = 62;
+const MAX_SUFFIX = 30;
 
 /** One clause: an open passes it when it has every part given. */
 export interface OpenFilterClause {
