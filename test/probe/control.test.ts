@@ -114,7 +114,7 @@ describe('setSyscalls on the live probe', { skip }, () => {
       },
     });
     const before = bpfLinks(probe.pid);
-    assert.deepEqual([...before.values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat']);
+    assert.deepEqual([...before.values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat', 'task_rename']);
 
     const added = await probe.setSyscalls(['openat', 'execve', 'procexit', 'mkdir', 'mkdirat']);
     assert.deepEqual(added.attached, ['mkdir', 'mkdirat']);
@@ -130,7 +130,7 @@ describe('setSyscalls on the live probe', { skip }, () => {
     const removed = await probe.setSyscalls(['openat', 'procexit', 'mkdir', 'mkdirat']);
     assert.deepEqual(removed.detached, ['execve']);
     const after = bpfLinks(probe.pid);
-    assert.deepEqual([...after.values()].sort(), ['sched_process_exit', 'sys_exit_mkdir', 'sys_exit_mkdirat', 'sys_exit_openat']);
+    assert.deepEqual([...after.values()].sort(), ['sched_process_exit', 'sys_exit_mkdir', 'sys_exit_mkdirat', 'sys_exit_openat', 'task_rename']);
     for (const [id, tp] of after) assert.equal(withMkdir.get(id), tp, `${tp} kept its link`);
 
     // An event this kernel does not have: refused, nothing changed.
@@ -139,7 +139,7 @@ describe('setSyscalls on the live probe', { skip }, () => {
 
     // execve again: the program loaded at start is attached again.
     await probe.setSyscalls(['openat', 'procexit', 'execve']);
-    assert.deepEqual([...bpfLinks(probe.pid).values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat']);
+    assert.deepEqual([...bpfLinks(probe.pid).values()].sort(), ['sched_process_exec', 'sched_process_exit', 'sys_exit_execve', 'sys_exit_openat', 'task_rename']);
     await probe.stop();
     await reading;
     probe = undefined;
