@@ -13,6 +13,7 @@ import { createRegistry } from '../fields/registry.js';
 import type { TimeType } from '../fields/spec.js';
 import { DEFAULT_SNAPLEN } from '../probe/events.js';
 import { compileCondition, parseCondition } from '../filter/index.js';
+import { dependsOnTypeOnly, memoByEventType } from '../filter/type-memo.js';
 import { State, stateNeeds } from '../state/state.js';
 import { reportError } from './errors.js';
 import type { ContainerSockets } from './containers.js';
@@ -66,7 +67,11 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   try {
     const named = o.format === undefined ? undefined : NAMED_FORMATS[o.format];
     format = OutputFormat.parse(registry, unescapeFormat(named ?? o.format ?? DEFAULT_FORMAT));
-    if (o.filter !== undefined) state.filter = compileCondition(parseCondition(o.filter), registry);
+    if (o.filter !== undefined) {
+      const ast = parseCondition(o.filter);
+      const filter = compileCondition(ast, registry);
+      state.filter = dependsOnTypeOnly(ast) ? memoByEventType(filter) : filter;
+    }
   } catch (err) {
     reportError(err);
     return 1;
