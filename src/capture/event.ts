@@ -70,6 +70,29 @@ export class Event {
     this.fdNum = -1;
   }
 
+  /**
+   * reset() for the reader, which has read the type and length already (the length it passes may
+   * differ from the header's: old captures overstate some), and knows the cpu and dump flags.
+   */
+  fill(buf: Buffer, off: number, hdrLen: number, lenSize: number, nparams: number, type: number, len: number, cpu: number, dumpFlags: number): void {
+    this.buf = buf;
+    this.off = off;
+    this.hdrLen = hdrLen;
+    this.lenSize = lenSize;
+    this.nparams = nparams > MAX_PARAMS ? MAX_PARAMS : nparams;
+    this.tsLo = u32(buf, off);
+    this.tsHi = u32(buf, off + 4);
+    this.tid = i32(buf, off + 12) * TWO32 + u32(buf, off + 8);
+    this.len = len;
+    this.type = type;
+    this.cpu = cpu;
+    this.dumpFlags = dumpFlags;
+    this.decoded = false;
+    this.thread = undefined;
+    this.fd = undefined;
+    this.fdNum = -1;
+  }
+
   /** Timestamp as one exact bigint (ns since the epoch). */
   ts(): bigint {
     return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);

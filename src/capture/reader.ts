@@ -232,12 +232,19 @@ class BlockLoop {
     const b = s.buf;
     const end = s.end;
     const evt = this.evt;
+    const handlers = this.handlers;
+    // Captures hold one kind of event block: its shape is looked up again only when the type changes.
+    let lastType = -1;
+    let shape = 0;
     let p = s.pos;
     while (end - p >= BLOCK_HEADER) {
       const type = u32(b, p);
       const total = u32(b, p + 4);
-      const shape = eventShape(type);
-      this.type = type;
+      if (type !== lastType) {
+        shape = eventShape(type);
+        lastType = type;
+        this.type = type;
+      }
       if (total < BLOCK_OVERHEAD || total % 4 !== 0) this.fail(s, `corrupt block length ${total} in block of type ${hex(type)}`);
       // Like libscap: only the LARGE event blocks may exceed 64 KiB; never buffer what a bad length promises.
       if (total > MAX_SMALL_EVENT_BLOCK && (shape & (EventShape.EVENT | EventShape.LARGE)) === EventShape.EVENT) {
@@ -256,11 +263,11 @@ class BlockLoop {
       p += total;
       s.pos = p;
       if (!this.headerDelivered) {
-        this.handlers.header(this.header);
+        handlers.header(this.header);
         this.headerDelivered = true;
       }
       evt.num = ++this.num;
-      if (this.handlers.event(evt) === false) return STOPPED;
+      if (handlers.event(evt) === false) return STOPPED;
     }
     return BLOCK_HEADER;
   }
@@ -350,10 +357,7 @@ function decodeEvent(evt: Event, buf: Buffer, start: number, end: number, shape:
     nparams = v1ParamCount(buf, off + hdrLen, evEnd, tableParams);
     if (nparams < 0) return `event of type ${type}: parameter lengths do not add up to its length ${len}`;
   }
-  evt.reset(buf, off, hdrLen, lenSize, nparams);
-  evt.len = len;
-  evt.cpu = u16(buf, start);
-  evt.dumpFlags = hasFlags ? u32(buf, start + 2) : 0;
+  evt.fill(buf, off, hdrLen, lenSize, nparams, type, len, u16(buf, start), hasFlags ? u32(buf, start + 2) : 0);
   return undefined;
 }
 
