@@ -25,12 +25,17 @@ export interface LineSink {
 }
 
 export class OutputFormat {
+  /** The values of the current line's fields, in order (writeComplete). */
+  private readonly values: (string | undefined)[];
+
   private constructor(
     private readonly tokens: readonly Token[],
     /** False when the format starts with '*': missing values print as <NA>. */
     readonly requireAll: boolean,
     readonly fields: readonly BoundField[],
-  ) {}
+  ) {
+    this.values = fields.map(() => undefined);
+  }
 
   /** Parses a format; throws FieldError with sysdig's message when it is malformed. */
   static parse(registry: FieldRegistry, format: string): OutputFormat {
@@ -93,27 +98,53 @@ export class OutputFormat {
    * flags) leaves nothing of the line in `out`: the error is the only thing printed.
    */
   write(evt: Event, out: LineSink): void {
+    if (this.requireAll) {
+      this.writeComplete(evt, out);
+      return;
+    }
+    // With '*' every line is printed, missing values as <NA>.
     const mark = out.mark();
-    let complete = true;
     try {
       for (const t of this.tokens) {
         if (typeof t === 'string') {
-          if (complete) out.text(t);
+          out.text(t);
           continue;
         }
-        let s = t.field.render(evt);
-        if (s === undefined) {
-          if (this.requireAll) complete = false;
-          s = '<NA>';
-        }
-        if (complete) out.text(t.width === 0 ? s : fit(s, t.width));
+        const s = t.field.render(evt) ?? '<NA>';
+        out.text(t.width === 0 ? s : fit(s, t.width));
       }
     } catch (e) {
       out.rollback(mark);
       throw e;
     }
-    if (complete) out.endLine();
-    else out.rollback(mark);
+    out.endLine();
+  }
+
+  /**
+   * write() for a format without '*': every field is rendered first, in order, and the line is
+   * written only when none is missing. Most events of a capture miss some field (%fd.name on an
+   * event without an fd): their lines are no longer written and then taken back.
+   */
+  private writeComplete(evt: Event, out: LineSink): void {
+    const values = this.values;
+    const fields = this.fields;
+    let complete = true;
+    for (let i = 0; i < fields.length; i++) {
+      const s = fields[i].render(evt);
+      if (s === undefined) complete = false;
+      values[i] = s;
+    }
+    if (!complete) return;
+    let i = 0;
+    for (const t of this.tokens) {
+      if (typeof t === 'string') {
+        out.text(t);
+        continue;
+      }
+      const s = values[i++] ?? '';
+      out.text(t.width === 0 ? s : fit(s, t.width));
+    }
+    out.endLine();
   }
 }
 
