@@ -123,14 +123,27 @@ export class Event {
 
   /** Absolute offset in buf of parameter i. */
   paramOffset(i: number): number {
-    if (!this.decoded) this.decode();
+    // The first parameter (the fd, the return value: often the only one read) needs no decoding.
+    if (!this.decoded) {
+      if (i === 0) return this.off + this.hdrLen + this.nparams * this.lenSize;
+      this.decode();
+    }
     return this.offsets[i];
   }
 
   /** Byte length of parameter i (0 when the event has fewer parameters). */
   paramLen(i: number): number {
     if (i >= this.nparams) return 0;
-    if (!this.decoded) this.decode();
+    if (!this.decoded) {
+      if (i === 0) {
+        const lens = this.off + this.hdrLen;
+        const data = lens + this.nparams * this.lenSize;
+        const l = this.lenSize === 2 ? u16(this.buf, lens) : u32(this.buf, lens);
+        const end = this.off + this.len;
+        return data + l > end ? Math.max(0, end - data) : l;
+      }
+      this.decode();
+    }
     return this.lengths[i];
   }
 
