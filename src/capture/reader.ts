@@ -2,8 +2,6 @@
 // decoded into a CaptureHeader, then every event block is delivered through one reused Event.
 // Damage (truncation, a bad length, an unknown block or event type) stops the stream with a
 // CaptureError naming the byte offset; everything before it has already been delivered.
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { BLOCK_OVERHEAD, BlockType, PROCLIST_VERSION, SECTION_MAGIC, hex } from './blocks.js';
 import { Cursor } from './cursor.js';
@@ -58,7 +56,9 @@ function plainSource(path: string): ByteSource {
   };
 }
 
-function gzipSource(path: string): ByteSource {
+/** A gzip file, inflated as it is read (zlib is loaded only for these). */
+async function gzipSource(path: string): Promise<ByteSource> {
+  const { createGunzip } = await import('node:zlib');
   const source = createReadStream(path, { highWaterMark: CHUNK });
   const chunks = source.pipe(createGunzip({ chunkSize: CHUNK }))[Symbol.asyncIterator]();
   let chunk: Buffer = Buffer.alloc(0);
@@ -91,14 +91,14 @@ function gzipSource(path: string): ByteSource {
   };
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
   try {
     const b = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    const bytesRead = readSync(fd, b, 0, 2, 0);
     return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -151,12 +151,12 @@ class BlockStream {
 export async function readCapture(path: string, handlers: CaptureHandlers): Promise<void> {
   let gz: boolean;
   try {
-    gz = await isGzip(path);
+    gz = isGzip(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new CaptureError(path, 0, e.code === 'ENOENT' ? 'no such file' : `cannot open (${e.code ?? e.message})`);
   }
-  const source = gz ? gzipSource(path) : plainSource(path);
+  const source = gz ? await gzipSource(path) : plainSource(path);
   try {
     await readBlocks(path, new BlockStream(source), handlers);
   } finally {
