@@ -1,6 +1,6 @@
 // `npm run build`, second step: bundles the compiled CLI (dist/src/cli/main.js) and its
 // dependencies into one file, dist/ghostwatch.mjs, which bin/ghostwatch runs when it is at least
-// as new as the compiled modules. One file instead of ~150 saves Node resolving, reading and
+// as new as the compiled modules. A bundle instead of ~150 modules saves Node resolving, reading and
 // compiling each module at every start (about 0.1-0.2 s of CPU per run). The subcommands, which
 // main.js imports when they run, are split into chunks (dist/chunks/): a command compiles only the
 // code it can reach (`events -r` about a third of the whole). It runs even when tsc
