@@ -70,6 +70,29 @@ export class Event {
     this.fdNum = -1;
   }
 
+  /**
+   * reset() for the reader, which has read the type and length already (the length it passes may
+   * differ from the header's: old captures overstate some), and knows the cpu and dump flags.
+   */
+  fill(buf: Buffer, off: number, hdrLen: number, lenSize: number, nparams: number, type: number, len: number, cpu: number, dumpFlags: number): void {
+    this.buf = buf;
+    this.off = off;
+    this.hdrLen = hdrLen;
+    this.lenSize = lenSize;
+    this.nparams = nparams > MAX_PARAMS ? MAX_PARAMS : nparams;
+    this.tsLo = u32(buf, off);
+    this.tsHi = u32(buf, off + 4);
+    this.tid = i32(buf, off + 12) * TWO32 + u32(buf, off + 8);
+    this.len = len;
+    this.type = type;
+    this.cpu = cpu;
+    this.dumpFlags = dumpFlags;
+    this.decoded = false;
+    this.thread = undefined;
+    this.fd = undefined;
+    this.fdNum = -1;
+  }
+
   /** Timestamp as one exact bigint (ns since the epoch). */
   ts(): bigint {
     return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);
@@ -100,14 +123,27 @@ export class Event {
 
   /** Absolute offset in buf of parameter i. */
   paramOffset(i: number): number {
-    if (!this.decoded) this.decode();
+    // The first parameter (the fd, the return value: often the only one read) needs no decoding.
+    if (!this.decoded) {
+      if (i === 0) return this.off + this.hdrLen + this.nparams * this.lenSize;
+      this.decode();
+    }
     return this.offsets[i];
   }
 
   /** Byte length of parameter i (0 when the event has fewer parameters). */
   paramLen(i: number): number {
     if (i >= this.nparams) return 0;
-    if (!this.decoded) this.decode();
+    if (!this.decoded) {
+      if (i === 0) {
+        const lens = this.off + this.hdrLen;
+        const data = lens + this.nparams * this.lenSize;
+        const l = this.lenSize === 2 ? u16(this.buf, lens) : u32(this.buf, lens);
+        const end = this.off + this.len;
+        return data + l > end ? Math.max(0, end - data) : l;
+      }
+      this.decode();
+    }
     return this.lengths[i];
   }
 

@@ -11,11 +11,11 @@ import { CONTAINER_FORMAT, DEFAULT_FORMAT, K8S_FORMAT, OutputFormat, unescapeFor
 import { JsonFormat } from '../fields/json-format.js';
 import { createRegistry } from '../fields/registry.js';
 import type { TimeType } from '../fields/spec.js';
-import { DEFAULT_SNAPLEN } from '../probe/index.js';
+import { DEFAULT_SNAPLEN } from '../probe/events.js';
 import { compileCondition, parseCondition } from '../filter/index.js';
+import { dependsOnTypeOnly, memoByEventType } from '../filter/type-memo.js';
 import { State, stateNeeds } from '../state/state.js';
 import { reportError } from './errors.js';
-import { readLive } from './events-live.js';
 import type { ContainerSockets } from './containers.js';
 import { LineOutput } from './output.js';
 import { EventSummary } from './summary.js';
@@ -67,7 +67,11 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   try {
     const named = o.format === undefined ? undefined : NAMED_FORMATS[o.format];
     format = OutputFormat.parse(registry, unescapeFormat(named ?? o.format ?? DEFAULT_FORMAT));
-    if (o.filter !== undefined) state.filter = compileCondition(parseCondition(o.filter), registry);
+    if (o.filter !== undefined) {
+      const ast = parseCondition(o.filter);
+      const filter = compileCondition(ast, registry);
+      state.filter = dependsOnTypeOnly(ast) ? memoByEventType(filter) : filter;
+    }
   } catch (err) {
     reportError(err);
     return 1;
@@ -85,8 +89,10 @@ export async function runEvents(o: EventsOptions): Promise<number> {
   // Live, printed lines go out at least every 100 ms, not only once the buffer is full.
   const ticker = o.file === undefined && out !== undefined ? setInterval(() => out.flush(), 100) : undefined;
   try {
-    const read = (h: CaptureHandlers) =>
-      (o.file !== undefined ? readCapture(o.file, h) : readLive(o.filter, state, o.containers ?? {}, o.snaplen ?? DEFAULT_SNAPLEN, h));
+    // The live source (probe, container runtimes) is loaded only for a live run.
+    const read = async (h: CaptureHandlers) =>
+      (o.file !== undefined ? readCapture(o.file, h)
+        : (await import('./events-live.js')).readLive(o.filter, state, o.containers ?? {}, o.snaplen ?? DEFAULT_SNAPLEN, h));
     await read({
       header(h) {
         state.seed(h);

@@ -1,14 +1,12 @@
 // ghostwatch's command line. Each subcommand lives in its own module; this file only declares
 // the flags (sysdig's for `events`) and turns every error into one line on stderr and exit 1.
+// A subcommand's module is imported only when that subcommand runs: `events -r` never loads the
+// rules engine, the outputs (NATS, Loki, HTTP), YAML or the metrics, and starts that much sooner
+// (in the bundle each subcommand is a chunk of its own, see scripts/bundle.mjs).
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { TimeType } from '../fields/spec.js';
-import { DEFAULT_SNAPLEN, MAX_SNAPLEN } from '../probe/index.js';
-import { runCapture } from './capture.js';
+import { DEFAULT_SNAPLEN, MAX_SNAPLEN } from '../probe/events.js';
 import type { ContainerSockets } from './containers.js';
-import { runEvents } from './events.js';
-import { printFields } from './fields.js';
-import { runDetection } from './run.js';
-import { recordRuleTest, runRuleTests } from './test.js';
 import { reportError } from './errors.js';
 
 /** What commander parses for each subcommand (flags without a value are true when given). */
@@ -106,6 +104,7 @@ program
   .option('--podman <path>', "live: podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'filter condition (sysdig/Falco syntax)')
   .action(async (filter: string[], opts: EventsFlags) => {
+    const { runEvents } = await import('./events.js');
     process.exitCode = await runEvents({
       containers: containerSockets(opts),
       file: opts.read,
@@ -136,6 +135,7 @@ program
   .option('--podman <path>', "podman's API socket to ask about containers, instead of /run/podman/podman.sock (repeatable)", collect, [])
   .argument('[filter...]', 'keep only the events this condition matches (sysdig/Falco syntax), plus the state they need')
   .action(async (filter: string[], opts: CaptureFlags) => {
+    const { runCapture } = await import('./capture.js');
     process.exitCode = await runCapture({
       containers: containerSockets(opts),
       write: opts.write,
@@ -150,7 +150,8 @@ program
   .command('fields')
   .description('list every field with its type and description')
   .option('--brief', 'leave out the types, like sysdig -l')
-  .action((opts: { brief?: true }) => {
+  .action(async (opts: { brief?: true }) => {
+    const { printFields } = await import('./fields.js');
     printFields(opts.brief === true);
   });
 
@@ -178,6 +179,7 @@ program
   .argument('[paths...]', 'test files, or directories searched for *.test.yaml (default: the current directory)')
   .action(async (paths: string[], opts: TestFlags) => {
     const record = opts.record;
+    const { recordRuleTest, runRuleTests } = await import('./test.js');
     process.exitCode = record !== undefined
       ? await recordRuleTest({
         file: record, rules: opts.r, options: opts.option, containers: containerSockets(opts),
@@ -237,6 +239,7 @@ program
   .option('--list-plugins', "describe the Falco plugins ghostwatch has built in, in Falco's format, then exit")
   .option('--plugin-info <name>', "describe this plugin (a name or its configured library_path) and its init_config schema, then exit")
   .action(async (opts: RunFlags) => {
+    const { runDetection } = await import('./run.js');
     const status = await runDetection({
       rules: opts.r,
       capture: opts.e,

@@ -47,13 +47,8 @@ function sanitized(spec: FieldSpec): FieldSpec {
     ...spec,
     make: (c, arg) => {
       const extract = (e: Event): FieldValue => get(e, c, arg);
-      return {
-        extract,
-        render: (e) => {
-          const v = extract(e);
-          return v === undefined ? undefined : dropUnprintable(String(v));
-        },
-      };
+      const print = (v: FieldValue): string | undefined => (v === undefined ? undefined : dropUnprintable(String(v)));
+      return { extract, render: (e) => print(extract(e)), print };
     },
   };
 }

@@ -4,7 +4,7 @@
 // printed at all. Every field is still evaluated on every event, printed or not, because some keep
 // state from one event to the next (evt.deltatime).
 import type { Event } from '../capture/event.js';
-import { FieldError, type BoundField, type FieldRegistry } from './types.js';
+import { FieldError, type BoundField, type FieldRegistry, type FieldValue } from './types.js';
 
 /** sysdig's default line. */
 export const DEFAULT_FORMAT = '*%evt.num %evt.outputtime %evt.cpu %proc.name (%thread.tid) %evt.dir %evt.type %evt.info';
@@ -25,12 +25,19 @@ export interface LineSink {
 }
 
 export class OutputFormat {
+  /** The current line's fields, in order (writeComplete): printed, and as extracted for those printed last. */
+  private readonly values: (string | undefined)[];
+  private readonly raw: FieldValue[];
+
   private constructor(
     private readonly tokens: readonly Token[],
     /** False when the format starts with '*': missing values print as <NA>. */
     readonly requireAll: boolean,
     readonly fields: readonly BoundField[],
-  ) {}
+  ) {
+    this.values = fields.map(() => undefined);
+    this.raw = fields.map(() => undefined);
+  }
 
   /** Parses a format; throws FieldError with sysdig's message when it is malformed. */
   static parse(registry: FieldRegistry, format: string): OutputFormat {
@@ -93,27 +100,72 @@ export class OutputFormat {
    * flags) leaves nothing of the line in `out`: the error is the only thing printed.
    */
   write(evt: Event, out: LineSink): void {
+    if (this.requireAll) {
+      this.writeComplete(evt, out);
+      return;
+    }
+    // With '*' every line is printed, missing values as <NA>.
     const mark = out.mark();
-    let complete = true;
     try {
       for (const t of this.tokens) {
         if (typeof t === 'string') {
-          if (complete) out.text(t);
+          out.text(t);
           continue;
         }
-        let s = t.field.render(evt);
-        if (s === undefined) {
-          if (this.requireAll) complete = false;
-          s = '<NA>';
-        }
-        if (complete) out.text(t.width === 0 ? s : fit(s, t.width));
+        const s = t.field.render(evt) ?? '<NA>';
+        out.text(t.width === 0 ? s : fit(s, t.width));
       }
     } catch (e) {
       out.rollback(mark);
       throw e;
     }
-    if (complete) out.endLine();
-    else out.rollback(mark);
+    out.endLine();
+  }
+
+  /**
+   * write() for a format without '*': every field is evaluated first, in order, and the line is
+   * written only when none is missing. Most events of a capture miss some field (%fd.name on an
+   * event without an fd): their lines are no longer written and then taken back, and the fields
+   * whose printing is apart from their value (BoundField.print) are not even printed.
+   */
+  private writeComplete(evt: Event, out: LineSink): void {
+    const values = this.values;
+    const raw = this.raw;
+    const fields = this.fields;
+    let complete = true;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      if (f.print !== undefined) {
+        // Printed below, once the line is known to be kept.
+        const v = f.extract(evt);
+        if (v === undefined) complete = false;
+        raw[i] = v;
+        values[i] = undefined;
+      } else {
+        const s = f.render(evt);
+        if (s === undefined) complete = false;
+        values[i] = s;
+      }
+    }
+    if (!complete) return;
+    for (let i = 0; i < fields.length; i++) {
+      const print = fields[i].print;
+      if (print === undefined) continue;
+      const s = print(raw[i]);
+      raw[i] = undefined;
+      if (s === undefined) return;
+      values[i] = s;
+    }
+    let i = 0;
+    for (const t of this.tokens) {
+      if (typeof t === 'string') {
+        out.text(t);
+        continue;
+      }
+      const s = values[i++] ?? '';
+      out.text(t.width === 0 ? s : fit(s, t.width));
+    }
+    out.endLine();
   }
 }
 

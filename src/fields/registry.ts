@@ -17,7 +17,7 @@ import { printValue } from './print.js';
 import { PROC_CLASS } from './proc.js';
 import type { ArgValue, Extractor, FieldClass, FieldContext, FieldOptions, FieldSpec } from './spec.js';
 import { localUtcOffsetSeconds } from './time.js';
-import { FieldError, type BoundField, type FieldDef, type FieldMatch, type FieldRegistry } from './types.js';
+import { FieldError, type BoundField, type FieldDef, type FieldMatch, type FieldRegistry, type FieldValue } from './types.js';
 import { SYSLOG_CLASS } from './syslog.js';
 import { EVTIN_CLASS, SPAN_CLASS } from './tracers.js';
 import { GROUP_CLASS, USER_CLASS } from './user.js';
@@ -113,11 +113,12 @@ class FieldTable implements Registry {
     const type = spec.typeFor ? spec.typeFor(arg) : spec.type;
     const fmt = spec.printFormat ?? PrintFormat.NA;
     const extract = x.extract;
+    const print = x.render === undefined ? (v: FieldValue) => printValue(v, type, fmt) : x.print;
     const render = x.render ?? ((e: Event) => printValue(extract(e), type, fmt));
     const candidates = x.candidates;
     const checkValue = spec.checkValue;
     return {
-      def: spec, text, type, ...(arg !== undefined && { arg }), extract, render,
+      def: spec, text, type, ...(arg !== undefined && { arg }), extract, render, ...(print !== undefined && { print }),
       ...(candidates !== undefined && { candidates, ...(spec.neAll && { neAll: true }) }),
       ...(checkValue !== undefined && { checkValue }),
     };

@@ -49,6 +49,8 @@ export interface Extractor {
   readonly extract: (evt: Event) => FieldValue;
   /** Printing of its own; by default the extracted value prints by the field's type and print format. */
   readonly render?: (evt: Event) => string | undefined;
+  /** With render: how it prints an extracted value, when that is all it does (see BoundField.print). */
+  readonly print?: (value: FieldValue) => string | undefined;
   /** The values a condition compares, for fields that stand for several (see BoundField.candidates). */
   readonly candidates?: (evt: Event, out: FieldValue[]) => number;
 }

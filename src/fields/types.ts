@@ -59,6 +59,11 @@ export interface BoundField {
   /** The value as sysdig prints it in -p output; undefined for <NA>. */
   readonly render: (evt: Event) => string | undefined;
   /**
+   * When present, render(evt) is print(extract(evt)) and print has no effect of its own: an output
+   * format can extract every value of a line first and print only the lines it keeps.
+   */
+  readonly print?: (value: FieldValue) => string | undefined;
+  /**
    * For fields that stand for several values in conditions (fd.ip and fd.port: both ends of the
    * connection; proc.aname and proc.apid without an index: every ancestor). When present, a
    * condition compares each candidate instead of extract()'s value: the check holds when one

@@ -37,25 +37,30 @@ export function openExit(c: Core, evt: Event): void {
   let base: string;
   /** The overlayfs layer bits the exit event adds (kept when the enter event's flags replace its own). */
   let layer = 0;
-  // An enter event whose name is usable overrides the exit's copy of the arguments.
-  const enterName = (i: number): boolean => enter !== undefined && enter.paramLen(i) !== 0 && rawStr(enter, i) !== '(NULL)';
+  // An enter event whose name is usable overrides the exit's copy of the arguments: its name, read
+  // once (the exit's is then not read at all), or undefined.
+  const enterName = (i: number, minParams: number): string | undefined => {
+    if (enter === undefined || enter.nparams < minParams || enter.paramLen(i) === 0) return undefined;
+    const n = rawStr(enter, i);
+    return n === '(NULL)' ? undefined : n;
+  };
 
   if (type === E.OPEN_X) {
-    name = rawStr(evt, 1);
-    nameLen = evt.paramLen(1);
     flags = evt.paramUint(2);
     layer = flags;
     if (evt.nparams > 4) dev = evt.paramUint(4);
     if (evt.nparams > 5) ino = evt.paramUint(5);
-    if (enter !== undefined && enter.nparams >= 2 && enterName(0)) {
-      name = rawStr(enter, 0);
+    const fromEnter = enterName(0, 2);
+    if (enter !== undefined && fromEnter !== undefined) {
+      name = fromEnter;
       nameLen = enter.paramLen(0);
       flags = enter.paramUint(1);
+    } else {
+      name = rawStr(evt, 1);
+      nameLen = evt.paramLen(1);
     }
     base = t.cwd;
   } else if (type === E.CREAT_X) {
-    name = rawStr(evt, 1);
-    nameLen = evt.paramLen(1);
     flags = 0;
     if (evt.nparams > 3) dev = evt.paramUint(3);
     if (evt.nparams > 4) ino = evt.paramUint(4);
@@ -63,9 +68,13 @@ export function openExit(c: Core, evt: Event): void {
       const cf = evt.paramUint(5);
       layer = (cf & CreatFlag.FD_UPPER_LAYER) !== 0 ? OpenFlag.FD_UPPER_LAYER : (cf & CreatFlag.FD_LOWER_LAYER) !== 0 ? OpenFlag.FD_LOWER_LAYER : 0;
     }
-    if (enter !== undefined && enter.nparams >= 1 && enterName(0)) {
-      name = rawStr(enter, 0);
+    const fromEnter = enterName(0, 1);
+    if (enter !== undefined && fromEnter !== undefined) {
+      name = fromEnter;
       nameLen = enter.paramLen(0);
+    } else {
+      name = rawStr(evt, 1);
+      nameLen = evt.paramLen(1);
     }
     base = t.cwd;
   } else if (type === E.OPENAT_X) {
@@ -77,8 +86,6 @@ export function openExit(c: Core, evt: Event): void {
     flags = src.paramUint(2);
     base = dirfdBase(c, t, name, src.paramInt(0));
   } else if (type === E.OPENAT_2_X || type === E.OPENAT2_X) {
-    name = rawStr(evt, 2);
-    nameLen = evt.paramLen(2);
     flags = evt.paramUint(3);
     layer = flags;
     let dirfd = evt.paramInt(1);
@@ -88,11 +95,15 @@ export function openExit(c: Core, evt: Event): void {
       dev = evt.paramUint(inoIdx - 1);
       ino = evt.paramUint(inoIdx);
     }
-    if (enter !== undefined && enter.nparams >= 3 && enterName(1)) {
-      name = rawStr(enter, 1);
+    const fromEnter = enterName(1, 3);
+    if (enter !== undefined && fromEnter !== undefined) {
+      name = fromEnter;
       nameLen = enter.paramLen(1);
       flags = enter.paramUint(2);
       dirfd = enter.paramInt(0);
+    } else {
+      name = rawStr(evt, 2);
+      nameLen = evt.paramLen(2);
     }
     base = dirfdBase(c, t, name, dirfd);
   } else {
