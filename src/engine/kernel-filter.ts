@@ -9,8 +9,11 @@
 // check that no such path can pass (fd.name contains "/.ssh/", fd.nameraw contains "../") needs
 // nothing of the opens the probe judges: it is covered by the paths that are always sent.
 //
-// Filtering is off (undefined) when something else would see an open's fd: a rule on a call that
-// uses an fd (read, dup, fchmod, close...) and looks at fd fields other than a socket's.
+// Filtering is off when a rule would judge an open's fd elsewhere: a rule on a call that uses an fd
+// (read, dup, fchmod, close...) whose condition reads what that fd is (fd fields other than a
+// socket's, paths resolved through it, the rendered arguments), or a rule reading a process's
+// standard fds or how many it has open (in its condition or output). In an alert's output, an fd
+// whose open was kept back shows as unknown (evt.arg.fd without its name), as after a drop.
 import { EVENT_TABLE, EventCategory } from '../capture/event-table.js';
 import { EventFlag, ParamType } from '../capture/event-types.js';
 import type { BinaryCheck, Expr, Operand } from '../filter/ast.js';
@@ -168,17 +171,16 @@ function impossibleFor(e: Expr, type: string): boolean {
   }
 }
 
-/** The fd fields the condition reads on an event of this type. */
-function fdFields(e: Expr, type: string, out: Set<string>): Set<string> {
+/** The fields the condition reads on an event of this type. */
+function fieldsRead(e: Expr, type: string, out: Set<string>): Set<string> {
   if (impossibleFor(e, type)) return out;
   const operand = (o: Operand): void => {
-    if (o.kind === 'field') {
-      if (o.name.startsWith('fd.')) out.add(o.name);
-    } else operand(o.operand);
+    if (o.kind === 'field') out.add(o.name);
+    else operand(o.operand);
   };
   switch (e.kind) {
-    case 'and': case 'or': for (const c of e.children) fdFields(c, type, out); break;
-    case 'not': fdFields(e.child, type, out); break;
+    case 'and': case 'or': for (const c of e.children) fieldsRead(c, type, out); break;
+    case 'not': fieldsRead(e.child, type, out); break;
     case 'unary': operand(e.left); break;
     case 'binary':
       operand(e.left);
@@ -189,12 +191,15 @@ function fdFields(e: Expr, type: string, out: Set<string>): Set<string> {
   return out;
 }
 
+/** Fields that read the thread's fd table whatever the event: its standard fds, how many it has open. */
+const readsThreadFds = (f: string): boolean => /^proc\.(stdin|stdout|stderr)\.|^proc\.(fdopencount|fdusage)$/.test(f);
+
 const SOCKET_TYPES = new Set(['ipv4', 'ipv6', 'unix', 'netlink']);
 const SOCKET_TYPECHARS = new Set(['4', '6', 'u', 'n']);
 const SOCKET_FIELDS = new Set([
   'fd.sip', 'fd.cip', 'fd.lip', 'fd.rip', 'fd.ip', 'fd.sport', 'fd.cport', 'fd.lport', 'fd.rport', 'fd.port',
   'fd.net', 'fd.snet', 'fd.cnet', 'fd.lnet', 'fd.rnet', 'fd.l4proto', 'fd.sockfamily', 'fd.sip.name', 'fd.cip.name',
-  'fd.lip.name', 'fd.rip.name', 'fd.connected',
+  'fd.lip.name', 'fd.rip.name',
 ]);
 
 /** Whether the condition can only hold on a socket's fd (which no open makes). */
@@ -208,25 +213,37 @@ function socketOnly(e: Expr): boolean {
       if (field === undefined || vals === undefined || !(e.op === '=' || e.op === '==' || e.op === 'in')) return false;
       if (field === 'fd.type') return vals.every((v) => SOCKET_TYPES.has(v));
       if (field === 'fd.typechar') return vals.every((v) => SOCKET_TYPECHARS.has(v));
-      return SOCKET_FIELDS.has(field) && field !== 'fd.connected';
+      return SOCKET_FIELDS.has(field);
     }
     default: return false;
   }
 }
 
-const FD_NAMES_NOT_OPENED = new Set(['dirfd', 'olddirfd', 'newdirfd', 'res']);
+/** An fd parameter naming a directory, or a call's result: never an open's fd the filter kept back. */
+const notOpenedFd = (name: string): boolean => name.includes('dirfd') || name === 'res';
 
-/** Event names whose events use an fd some earlier call made (an open's, maybe): not sockets' calls. */
-const USES_OPENED_FD: ReadonlySet<string> = new Set(
-  EVENT_TABLE.filter((e) => e.category !== EventCategory.NET &&
-    ((e.flags & EventFlag.USES_FD) !== 0 || (e.flags & EventFlag.DESTROYS_FD) !== 0 ||
-      ((e.flags & EventFlag.CREATES_FD) === 0 && e.params.some((p) => p.type === ParamType.FD && !FD_NAMES_NOT_OPENED.has(p.name)))))
-    .map((e) => e.name),
-);
+/** Per event name, its fd parameters that may hold an open's fd (not sockets' calls, not calls that only make an fd). */
+const OPENED_FD_PARAMS = new Map<string, Set<string>>();
+for (const e of EVENT_TABLE) {
+  if (e.category === EventCategory.NET || ((e.flags & EventFlag.CREATES_FD) !== 0 && (e.flags & EventFlag.USES_FD) === 0)) continue;
+  for (const p of e.params) {
+    if (p.type !== ParamType.FD || notOpenedFd(p.name)) continue;
+    const set = OPENED_FD_PARAMS.get(e.name) ?? new Set<string>();
+    set.add(p.name);
+    OPENED_FD_PARAMS.set(e.name, set);
+  }
+}
 
-/** Fields an output format reads (%field and %{field}), for the fd fields of alerts. */
-function outputFdFields(output: string): string[] {
-  return [...output.matchAll(/%\{?(fd\.[A-Za-z0-9_.]+)/g)].map((m) => m[1]);
+/** Fields that read what an event's fd argument is: fd.*, the paths resolved through it, its rendering. */
+function readsEventFd(f: string, type: string): boolean {
+  if (f.startsWith('evt.arg.')) return OPENED_FD_PARAMS.get(type)?.has(f.slice('evt.arg.'.length)) === true;
+  return (f.startsWith('fd.') && f !== 'fd.num') || f.startsWith('fs.path.') || f.startsWith('fdlist.') ||
+    f === 'evt.args' || f === 'evt.info' || f === 'evt.arg';
+}
+
+/** Fields an output format reads (%field and %{field}). */
+function outputFields(output: string): string[] {
+  return [...output.matchAll(/%\{?([A-Za-z0-9_.]+)/g)].map((m) => m[1]);
 }
 
 /** Why no open may be kept back for these rules, or undefined. */
@@ -235,10 +252,14 @@ function fdConsumer(rules: readonly LoadedRule[]): string | undefined {
     if (!r.enabled || r.evttypes === 'all') continue;
     const types = new Set([...r.evttypes].flatMap((id) => (id < EVENT_TABLE.length ? [EVENT_TABLE[id].name] : [])));
     for (const type of types) {
-      if ((FILTERED_OPEN_CALLS as readonly string[]).includes(type) || !USES_OPENED_FD.has(type) || impossibleFor(r.condition, type)) continue;
-      const fields = fdFields(r.condition, type, new Set(outputFdFields(r.output)));
-      fields.delete('fd.num');
-      if (fields.size > 0 && !socketOnly(r.condition)) return `rule '${r.name}' reads ${[...fields][0]} on ${type} events`;
+      if (impossibleFor(r.condition, type)) continue;
+      const fields = fieldsRead(r.condition, type, new Set());
+      const thread = [...fields, ...outputFields(r.output)].find(readsThreadFds);
+      if (thread !== undefined) return `rule '${r.name}' reads ${thread}`;
+      if ((FILTERED_OPEN_CALLS as readonly string[]).includes(type) || !OPENED_FD_PARAMS.has(type)) continue;
+      // In a condition only: an alert's output shows a kept-back fd as unknown, as after a drop.
+      const event = [...fields].find((f) => readsEventFd(f, type));
+      if (event !== undefined && !socketOnly(r.condition)) return `rule '${r.name}' reads ${event} on ${type} events`;
     }
   }
   return undefined;

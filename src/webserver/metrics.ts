@@ -92,7 +92,9 @@ function dropLabels(type: number): { dir: string; drop: string } {
 /** /metrics: the Prometheus text of the counters now. */
 export async function prometheusText(c: RunCounters, config: MetricsConfig, id: Identity): Promise<{ text: string; contentType: string }> {
   // Loaded on the first scrape: runs without /metrics do not pay for it.
-  const { Counter, Gauge, Registry } = await import('prom-client');
+  // prom-client is CommonJS: imported from a bundle's chunk it is only the default export.
+  const mod = await import('prom-client');
+  const { Counter, Gauge, Registry } = (mod as unknown as { default?: typeof mod }).default ?? mod;
   const registry = new Registry();
   const registers = [registry];
   const gauge = (name: string, help: string, value: number, labels: Record<string, string> = {}) => {

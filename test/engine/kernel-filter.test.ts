@@ -25,6 +25,14 @@ function rulesOf(...texts: string[]): readonly LoadedRule[] {
   return set.rules;
 }
 
+const rule = (name: string, condition: string, output = 'o') => `
+- rule: ${name}
+  desc: d
+  condition: ${condition}
+  output: ${output}
+  priority: WARNING
+`;
+
 function filterOf(rules: readonly LoadedRule[]): OpenFilter {
   const plan = planOpenFilter(rules);
   assert.ok('filter' in plan, `no filter: ${'off' in plan ? plan.off : ''}`);
@@ -149,6 +157,14 @@ describe('open filter planning', () => {
   priority: WARNING
 `));
     assert.ok('filter' in plan, 'off' in plan ? plan.off : '');
+  });
+
+  it("is off when a rule shows a process's standard fds; an fd in another call's output alone shows as unknown", () => {
+    const stdin = planOpenFilter(rulesOf(rule('exec with its stdin', 'evt.type = execve and proc.name = gwx', 'o %proc.stdin.name')));
+    assert.ok('off' in stdin);
+    assert.match(stdin.off, /reads proc\.stdin\.name/);
+    const shown = planOpenFilter(rulesOf(rule('fchmod shown', 'evt.type = fchmod and evt.arg.mode contains S_ISUID', 'o %evt.arg.fd %fd.name')));
+    assert.ok('filter' in shown, 'off' in shown ? shown.off : '');
   });
 
   it('is off for a call when a rule matches every event type', () => {
