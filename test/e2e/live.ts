@@ -64,7 +64,8 @@ export class LiveRun {
   readonly finished: Promise<Finished>;
 
   constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [bin, 'run', ...args], { cwd: repoRoot });
+    // As a user runs it: bin/ghostwatch's own line gives node its memory settings.
+    this.child = spawn(bin, ['run', ...args], { cwd: repoRoot });
     this.child.stdout.setEncoding('utf8').on('data', (s: string) => {
       this.stdout += s;
       const lines = (this.partial + s).split('\n');
