@@ -101,7 +101,7 @@ export class LiveRun {
     void this.finished.then((f) => (exited = f));
     for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) {
       if (this.stderr.includes('Watching the live system')) return;
-      if (exited !== undefined) assert.fail(`ghostwatch exited (${exited.status}) before watching:\n${exited.stderr}`);
+      if (exited !== undefined) assert.fail(`ghostwatch exited (${exited.status ?? exited.signal}) before watching:\n${exited.stderr}`);
     }
     assert.fail(`ghostwatch did not start watching within ${ms} ms:\n${this.stderr}`);
   }
