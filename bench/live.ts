@@ -1,8 +1,10 @@
 // `npm run bench:live` (root): what watching the live system with the stock packs costs the
 // workloads it watches. Each workload runs alone and under `ghostwatch run` (stable + incubating
 // packs, a fresh run each time), alternating, REPS times; the report gives the median slowdown,
-// ghostwatch's CPU% (node and the probe loader, over the workload's wall time), its peak RSS, and
-// the events the probe sent, dropped, and kept back in the kernel (the open filter).
+// ghostwatch's CPU% (node and the probe loader, over the workload's wall time), its memory (node and
+// the loader: their peak RSS, VmHWM, and their RSS once the workload is over), and the events the
+// probe sent, dropped, and kept back in the kernel (the open filter).
+//   0. quiet host: `sleep 2` watched; the RSS of node + loader then (target <= 60 MiB, issue #11)
 //   1. syscall storm: dd if=/dev/zero of=/dev/null bs=1 count=N (target <= 1.15x)
 //   1b. the same storm under `run -A` with a rule on read and write buffers (io-rules.yaml): every
 //       read and write is captured with the first 80 bytes of its buffer (falco_libs.snaplen), then
@@ -15,7 +17,8 @@
 //       the same storms with it off: its cost (goal: at most 5% more)
 //   4. exec storm inside a podman container: fork+exec of /bin/true there (target <= 1.3x and no
 //      drops), ghostwatch asking the podman service about the container (skipped without podman)
-// Usage: live.js [--reps N] [--scale X] (X multiplies every workload's size).
+// Usage: live.js [--reps N] [--scale X] [--only TEXT] (X multiplies every workload's size; TEXT: run only
+// the workloads whose name contains it).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +34,8 @@ interface Workload {
   readonly run?: readonly string[];
   /** Largest acceptable slowdown, when there is a target. */
   readonly target?: number;
+  /** Largest acceptable RSS of node + loader after the workload (MiB), when there is a target. */
+  readonly rssTargetMiB?: number;
   readonly zeroDrops?: boolean;
 }
 
@@ -39,7 +44,9 @@ interface Sample {
   /** ghostwatch (node) and loader CPU seconds during the workload. */
   nodeCpuS: number;
   loaderCpuS: number;
-  peakRssKb: number;
+  /** Peak RSS (VmHWM) of node and of the loader, and their RSS (VmRSS) after the workload. */
+  node: Memory;
+  loader: Memory;
   events: number;
   drops: number;
   /** Events the probe kept back in the kernel (the open filter), and by event name. */
@@ -78,13 +85,23 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-function peakRssKb(pid: number): number {
+interface Memory {
+  readonly peakKb: number;
+  readonly rssKb: number;
+}
+
+/** A process's peak and current RSS (KiB), zeros when it is gone. */
+function memory(pid: number | undefined): Memory {
   try {
-    return Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    const status = readFileSync(`/proc/${pid ?? -1}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { peakKb: kb('VmHWM'), rssKb: kb('VmRSS') };
   } catch {
-    return 0;
+    return { peakKb: 0, rssKb: 0 };
   }
 }
+
+const mib = (kb: number) => (kb / 1024).toFixed(1);
 
 function runWorkload(w: Workload): number {
   const start = process.hrtime.bigint();
@@ -105,7 +122,8 @@ async function watched(w: Workload, podmanSocket: string | undefined): Promise<S
   const wallS = runWorkload(w);
   const nodeCpuS = cpuSeconds(gw.pid) - node0;
   const loaderCpuS = cpuSeconds(loader) - loader0;
-  const rss = peakRssKb(gw.pid);
+  const node = memory(gw.pid);
+  const loaderMemory = memory(loader);
   gw.signal('SIGINT');
   const f = await gw.finished;
   if (f.status !== 0) throw new Error(`ghostwatch exited with ${f.status}: ${f.stderr.trim().split('\n').pop()}`);
@@ -113,7 +131,7 @@ async function watched(w: Workload, podmanSocket: string | undefined): Promise<S
   const drops = Number(/^Driver Drops:(\d+)$/m.exec(f.stderr)?.[1] ?? NaN);
   const filtered = Number(/^Kernel Filtered:(\d+)$/m.exec(f.stderr)?.[1] ?? NaN);
   const filteredBy = /^Kernel Filtered by event: (.*)$/m.exec(f.stderr)?.[1] ?? '';
-  return { wallS, nodeCpuS, loaderCpuS, peakRssKb: rss, events, drops, filtered, filteredBy };
+  return { wallS, nodeCpuS, loaderCpuS, node, loader: loaderMemory, events, drops, filtered, filteredBy };
 }
 
 function workloads(scale: number, dir: string, container: string | undefined): Workload[] {
@@ -132,6 +150,7 @@ function workloads(scale: number, dir: string, container: string | undefined): W
   ].join('\n'));
   const recorderOn = ['-o', 'flight_recorder.enabled=true', '-o', `flight_recorder.dir=${join(dir, 'flight-recorder')}`];
   return [
+    { name: 'quiet host: sleep 2 (the memory of node + loader watching an idle system)', argv: ['sleep', '2'], rssTargetMiB: 60 },
     { name: 'syscall storm: dd if=/dev/zero of=/dev/null bs=1', argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${n(2_000_000)}`], target: 1.15 },
     {
       name: 'I/O capture: the dd storm under run -A, a rule on buffers (every read and write, 80 bytes of each)',
@@ -184,7 +203,8 @@ async function main(): Promise<void> {
   const container = await startContainer();
   let failed = false;
   try {
-    for (const w of workloads(arg('--scale', 1), dir, container?.name)) {
+    const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+    for (const w of workloads(arg('--scale', 1), dir, container?.name).filter((x) => only === undefined || x.name.includes(only))) {
       runWorkload(w); // warm up: page cache, binaries
       const base: number[] = [];
       const under: Sample[] = [];
@@ -199,18 +219,26 @@ async function main(): Promise<void> {
       const ratio = g / b;
       const cpu = median(under.map((s) => (100 * s.nodeCpuS) / s.wallS));
       const loaderCpu = median(under.map((s) => (100 * s.loaderCpuS) / s.wallS));
-      const rss = Math.max(...under.map((s) => s.peakRssKb));
+      // The worst run's figures (peaks: the highest; after the workload: the largest sum).
+      const peakNode = Math.max(...under.map((s) => s.node.peakKb));
+      const peakLoader = Math.max(...under.map((s) => s.loader.peakKb));
+      const peakSum = Math.max(...under.map((s) => s.node.peakKb + s.loader.peakKb));
+      const after = under.reduce((a, s) => (s.node.rssKb + s.loader.rssKb > a.node.rssKb + a.loader.rssKb ? s : a));
+      const afterSum = after.node.rssKb + after.loader.rssKb;
+      const rssVerdict = w.rssTargetMiB === undefined ? '' : afterSum / 1024 <= w.rssTargetMiB ? ` (target <= ${w.rssTargetMiB} MiB met)` : ` (target <= ${w.rssTargetMiB} MiB MISSED)`;
       const drops = under.reduce((n, s) => n + s.drops, 0);
       const events = median(under.map((s) => s.events));
       const filtered = median(under.map((s) => s.filtered));
       const filteredBy = under.at(-1)?.filteredBy ?? '';
       const verdict = w.target === undefined ? '' : ratio <= w.target && (!w.zeroDrops || drops === 0) ? ' (target met)' : ' (TARGET MISSED)';
-      if (verdict.includes('MISSED')) failed = true;
+      if (verdict.includes('MISSED') || rssVerdict.includes('MISSED')) failed = true;
       process.stdout.write(
         `${w.name}\n` +
         `  alone ${b.toFixed(3)} s, watched ${g.toFixed(3)} s: ${ratio.toFixed(3)}x` +
         `${w.target === undefined ? '' : ` (target <= ${w.target}x${w.zeroDrops ? ', no drops' : ''})`}${verdict}\n` +
-        `  ghostwatch CPU ${cpu.toFixed(1)}% + probe loader ${loaderCpu.toFixed(1)}% of the workload's wall time, peak RSS ${(rss / 1024).toFixed(1)} MiB\n` +
+        `  ghostwatch CPU ${cpu.toFixed(1)}% + probe loader ${loaderCpu.toFixed(1)}% of the workload's wall time\n` +
+        `  RSS after: node ${mib(after.node.rssKb)} + loader ${mib(after.loader.rssKb)} = ${mib(afterSum)} MiB${rssVerdict}; ` +
+        `peak (VmHWM): node ${mib(peakNode)} + loader ${mib(peakLoader)}, sum ${mib(peakSum)} MiB\n` +
         `  probe events ${events} per run (median), dropped ${drops} over ${reps} runs, kept back in the kernel ${filtered} per run (median${filteredBy === '' ? '' : `; last run: ${filteredBy}`})\n` +
         `  runs alone: ${base.map((x) => x.toFixed(3)).join(' ')}; watched: ${under.map((s) => s.wallS.toFixed(3)).join(' ')}\n`,
       );

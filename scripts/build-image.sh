@@ -58,7 +58,8 @@ echo 'root:x:0:0:root:/root:/sbin/nologin' > "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 
 tar -C "$root" -c . | podman import --quiet \
-  --change 'ENTRYPOINT ["/usr/local/bin/node", "/opt/ghostwatch/bin/ghostwatch"]' \
+  --change 'ENV MALLOC_TRIM_THRESHOLD_=131072' \
+  --change 'ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/opt/ghostwatch/bin/ghostwatch"]' \
   --change 'CMD ["run", "-c", "/etc/ghostwatch/ghostwatch.yaml"]' \
   --change 'WORKDIR /opt/ghostwatch' \
   --change 'LABEL org.opencontainers.image.title=ghostwatch' \

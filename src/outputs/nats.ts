@@ -10,10 +10,12 @@
 // missing, capturing the subject (JetStream's defaults: file storage, 2-minute duplicate window), and
 // again when a publish finds no stream (a server restarted without its store); a stream that exists
 // is used as it is. Without it, a stream that exists must capture the subject.
+//
+// nats.js is loaded at the first connection: a run without a nats output never evaluates it.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { jetstream, JetStreamApiCodes, JetStreamApiError, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
 import type { NatsOutputConfig } from '../config/config.js';
 import { reason } from './output.js';
 import { sidekickJson } from './sidekick.js';
@@ -40,6 +42,8 @@ export class NatsTarget implements DeliveryTarget {
   readonly name = 'nats';
   readonly retry = true;
   private readonly options: NodeConnectionOptions;
+  /** The credentials file's content (credentials_file), read at start. */
+  private readonly credentials: Buffer | undefined;
   /** The server, without credentials, for messages. */
   private readonly where: string;
   private session: Promise<Session> | undefined;
@@ -62,6 +66,7 @@ export class NatsTarget implements DeliveryTarget {
       }
     };
     const tls = config.tls || url.protocol === 'tls:' || config.caCert !== '' || config.clientCert !== '';
+    this.credentials = config.credentialsFile === '' ? undefined : Buffer.from(read('credentials_file', config.credentialsFile));
     this.options = {
       servers: config.url,
       name: 'ghostwatch',
@@ -70,7 +75,6 @@ export class NatsTarget implements DeliveryTarget {
       reconnectTimeWait: RECONNECT_WAIT_MS,
       ...(config.token !== '' && { token: config.token }),
       ...(config.user !== '' && { user: config.user, pass: config.password }),
-      ...(config.credentialsFile !== '' && { authenticator: credsAuthenticator(Buffer.from(read('credentials_file', config.credentialsFile))) }),
       ...(tls && {
         tls: {
           // nats.js names no server for an IP address, and Node then checks the certificate against
@@ -125,9 +129,11 @@ export class NatsTarget implements DeliveryTarget {
   }
 
   private async connect(): Promise<Session> {
+    const [{ connect, credsAuthenticator }, { jetstream }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
+    const credentials = this.credentials;
     let nc: NatsConnection;
     try {
-      nc = await connect(this.options);
+      nc = await connect({ ...this.options, ...(credentials !== undefined && { authenticator: credsAuthenticator(credentials) }) });
     } catch (e) {
       throw new NatsOutputError(`nats output: cannot connect to ${this.where}: ${reason(e)}`);
     }
@@ -153,6 +159,7 @@ export class NatsTarget implements DeliveryTarget {
   }
 
   private async ensureStream(nc: NatsConnection): Promise<void> {
+    const { jetstreamManager, JetStreamApiCodes, JetStreamApiError } = await import('@nats-io/jetstream');
     const jsm = await jetstreamManager(nc);
     try {
       await jsm.streams.info(this.config.stream);

@@ -64,7 +64,8 @@ export class LiveRun {
   readonly finished: Promise<Finished>;
 
   constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [bin, 'run', ...args], { cwd: repoRoot });
+    // As a user runs it: bin/ghostwatch's own line gives node its memory settings.
+    this.child = spawn(bin, ['run', ...args], { cwd: repoRoot });
     this.child.stdout.setEncoding('utf8').on('data', (s: string) => {
       this.stdout += s;
       const lines = (this.partial + s).split('\n');
@@ -100,7 +101,7 @@ export class LiveRun {
     void this.finished.then((f) => (exited = f));
     for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) {
       if (this.stderr.includes('Watching the live system')) return;
-      if (exited !== undefined) assert.fail(`ghostwatch exited (${exited.status}) before watching:\n${exited.stderr}`);
+      if (exited !== undefined) assert.fail(`ghostwatch exited (${exited.status ?? exited.signal}) before watching:\n${exited.stderr}`);
     }
     assert.fail(`ghostwatch did not start watching within ${ms} ms:\n${this.stderr}`);
   }
