@@ -49,7 +49,9 @@
 
 #define PROG_PREFIX "gw_"
 #define MAX_IGNORED 4
-#define OUT_SIZE (4 << 20)
+/* The output buffer: what one drain of the ring buffer writes at once (256 KiB: larger gains nothing,
+ * and every page of it would stay resident). */
+#define OUT_SIZE (256 << 10)
 
 static volatile sig_atomic_t stopping;
 static unsigned char out[OUT_SIZE];
