@@ -232,6 +232,7 @@ GW_EXIT(dup)
 
 GW_EXIT(dup2)
 {
+	gw_fd_replaced(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP2_X, 3)) return 0;
 	gw_s64(&w, ctx->ret);
@@ -243,6 +244,7 @@ GW_EXIT(dup2)
 
 GW_EXIT(dup3)
 {
+	gw_fd_replaced(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP3_X, 4)) return 0;
 	gw_s64(&w, ctx->ret);
@@ -1599,7 +1601,7 @@ static __always_inline void gw_exec_params(struct gw_w *w, long res, unsigned lo
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(gwx_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	gw_exec_renamed();
+	gw_exec_seen();
 	struct gw_w w;
 	if (!gw_begin(&w, GW_EXECVE_19_X, 31)) return 0;
 	gw_exec_params(&w, 0, 0, 0);
@@ -1710,6 +1712,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(gw_procexit, struct task_struct *p)
 {
 	if (BPF_CORE_READ(p, flags) & GW_PF_KTHREAD) return 0;
+	if (p->pid == p->tgid) gw_next_generation(p->tgid);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_PROCEXIT_1_E, 4)) return 0;
 	__s32 code = BPF_CORE_READ(p, exit_code);

@@ -13,8 +13,9 @@
  * PR_SET_NAME, /proc/.../comm): ghostwatch's proc.name is the name at exec or clone.
  *
  * The state stays exact: the fd of a filtered open is unknown to user space, so its close is not
- * sent either. The fd and its file are remembered at the filtered open (gw_hidden); a close of that
- * fd that still closes that same file (checked at its enter) is not sent by its exit program. Any later use of the fd
+ * sent either. The fd is remembered at the filtered open (gw_hidden), with the process's generation
+ * (moved on by each exec and at the process's end, which close fds unseen); dup2/dup3 onto it
+ * forget it. A close of a remembered fd of the current generation is not sent. Any later use of the fd
  * shows it as unknown, as after a drop.
  *
  * The loader fills these maps (loader.c, "filter" command); an inactive slot passes everything.
@@ -60,11 +61,11 @@ struct {
 	__type(value, __u64);
 } gw_comms SEC(".maps");
 
-/* (tgid << 32 | fd) of a filtered open → its struct file, and the thread closing it (set by the
- * close's enter program when the fd still holds that file). */
+/* (tgid << 32 | fd) of a kept-back open → the process's generation then (see gw_generations), while
+ * the fd is open. */
 struct gw_hidden_fd {
-	__u64 file;
-	__u32 closing_tid;
+	__u32 generation;
+	__u32 open;
 };
 
 /* Per-cpu LRU lists: an update takes no lock shared with the other cpus. */
@@ -75,6 +76,38 @@ struct {
 	__type(key, __u64);
 	__type(value, struct gw_hidden_fd);
 } gw_hidden SEC(".maps");
+
+/* A process's generation (tgid → count), moved on when its fds may have been closed unseen: an
+ * exec (close-on-exec fds) and the end of the process (its id is reused later). A kept-back fd of
+ * an older generation is no longer trusted to be the same file: its close is sent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} gw_generations SEC(".maps");
+
+static __always_inline __u32 gw_generation(__u32 tgid)
+{
+	__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
+	return g ? *g : 0;
+}
+
+/* Only processes that have kept-back fds have a generation worth moving on. */
+static __always_inline void gw_next_generation(__u32 tgid)
+{
+	__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
+	if (g) __sync_fetch_and_add(g, 1);
+}
+
+/* An fd replaced by dup2/dup3 is not the kept-back file any more. */
+static __always_inline void gw_fd_replaced(long res)
+{
+	if (res < 0) return;
+	__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)res;
+	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
+	if (h) h->open = 0;
+}
 
 /* Threads renamed since their exec. */
 struct {
@@ -219,8 +252,7 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 	__u64 *tail = (__u64 *)&s->prefix.path[len & GW_FILTER_WORDS];
 	*tail &= (1ULL << ((len & 7) * 8)) - 1;
 	if (!gw_normal_path(s->prefix.path, len)) return false;
-	struct file *file = gw_fd_file_fast(fd);
-	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(file)) return false;
+	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(gw_fd_file_fast(fd))) return false;
 
 	if (cand) {
 		s->prefix.prefixlen = 8 * (1 + len);
@@ -244,45 +276,35 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 	}
 
 	gw_count_filtered(type);
-	if (file) {
+	if (fd >= 0) {
 		/* The fd's entry is rewritten in place when there is one (a storm reopens the same fd). */
-		__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)fd;
-		struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-		if (h) {
-			h->file = (__u64)file;
-			h->closing_tid = 0;
-		} else {
-			struct gw_hidden_fd value = {.file = (__u64)file};
-			bpf_map_update_elem(&gw_hidden, &key, &value, BPF_ANY);
+		__u64 id = bpf_get_current_pid_tgid();
+		__u32 tgid = id >> 32;
+		__u64 key = (id & 0xffffffff00000000ULL) | (__u32)fd;
+		__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
+		if (!g) {
+			__u32 first = 0;
+			bpf_map_update_elem(&gw_generations, &tgid, &first, BPF_NOEXIST);
 		}
+		struct gw_hidden_fd value = {.generation = g ? *g : 0, .open = 1};
+		struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
+		if (h) *h = value;
+		else bpf_map_update_elem(&gw_hidden, &key, &value, BPF_ANY);
 	}
 	return true;
 }
 
-/* A close: when it closes the file of a filtered open, its exit is not sent (marked here, in place). */
-SEC("tracepoint/syscalls/sys_enter_close")
-int gwx_close_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__s64 fd = (__s32)ctx->args[0];
-	if (fd < 0) return 0;
-	__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)fd;
-	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-	if (!h || !h->file) return 0;
-	/* Another file now: the fd was closed unseen (exec, close_range, dup2 over it). */
-	if (h->file != (__u64)gw_fd_file_fast(fd)) h->file = 0;
-	else h->closing_tid = (__u32)bpf_get_current_pid_tgid();
-	return 0;
-}
-
-/* At a close's exit: true when it closed a filtered fd (counted as filtered). */
+/* At a close's exit: true when it closed a kept-back fd of the process's current generation (the
+ * close is then kept back too, and counted). */
 static __always_inline bool gw_close_hidden(__s64 fd)
 {
 	if (fd < 0) return false;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 key = (id & 0xffffffff00000000ULL) | (__u32)fd;
 	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-	if (!h || !h->file || h->closing_tid != (__u32)id) return false;
-	h->file = 0; /* kept for the fd's next kept-back open; the LRU drops it otherwise */
+	if (!h || !h->open) return false;
+	h->open = 0; /* the entry stays for the fd's next kept-back open; the LRU drops it otherwise */
+	if (h->generation != gw_generation(id >> 32)) return false;
 	gw_count_filtered(GW_CLOSE_X);
 	return true;
 }
@@ -298,11 +320,14 @@ int gwx_rename(struct trace_event_raw_task_rename *ctx)
 	return 0;
 }
 
-/* An exec names the thread after its program, which ghostwatch also takes as its proc.name. */
-static __always_inline void gw_exec_renamed(void)
+/* An exec names the thread after its program, which ghostwatch also takes as its proc.name; and
+ * it closes the close-on-exec fds, unseen. */
+static __always_inline void gw_exec_seen(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
 	bpf_map_delete_elem(&gw_renamed, &tid);
+	gw_next_generation(id >> 32);
 }
 
 #endif

@@ -1,7 +1,8 @@
 // The probe's filter of opens, live (root only): with the stock rules an open storm on plain files
 // is kept back in the kernel (its opens and its closes, counted in -v, nothing dropped) while the
 // opens the rules look at still alert; a thread renamed after its exec is still judged by its
-// proc.name; a hot reload that adds a rule on the kept-back files makes them alert; a rule reading
+// proc.name; an fd kept back and then closed unseen by an exec is not mistaken for the socket that
+// reuses its number; a hot reload that adds a rule on the kept-back files makes them alert; a rule reading
 // an open's fd on another call (dup) turns the filter off, and sees the file's name.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,33 @@ describe('live kernel filter of opens', { skip }, () => {
     const f = await gw.finished;
     assert.equal(f.status, 0, f.stderr);
     assert.ok(filteredByEvent(f.stderr).openat >= 1000, f.stderr);
+  });
+
+  it('an fd kept back, then closed unseen by an exec, is not mistaken for the socket that takes its number', async () => {
+    const rules = join(dir, 'close.yaml');
+    writeFileSync(rules, rule('gwkf socket close', 'evt.type = close and proc.cmdline contains gwkf-gen-marker', 'closed (type=%fd.type num=%fd.num)'));
+    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back/);
+    // 40 close-on-exec opens, kept back; the exec closes them unseen; 40 sockets take those numbers.
+    const script = [
+      'import os, socket, sys',
+      'if sys.argv[1:2] != ["gwkf-gen-marker"]:',
+      `    fds = [os.open('${files}/f%d' % i, os.O_RDONLY | os.O_CLOEXEC) for i in range(40)]`,
+      '    os.execv(sys.executable, [sys.executable, __file__, "gwkf-gen-marker"])',
+      'socks = [socket.socket() for _ in range(40)]',
+      'print(" ".join(str(s.fileno()) for s in socks))',
+      'for s in socks: s.close()',
+    ].join('\n');
+    const path = join(dir, 'gen.py');
+    writeFileSync(path, `${script}\n`);
+    const r = await runProgram('python3', [path]);
+    assert.equal(r.status, 0);
+    const numbers = r.stdout.trim().split(' ').map(Number);
+    await waitFor(() => numbers.every((n) => gw.alerts.some((a) => a.output_fields['fd.num'] === n && a.output_fields['fd.type'] === 'ipv4')),
+      `not every socket's close was seen (sockets ${numbers.join(' ')}; seen ${gw.alerts.map((a) => `${String(a.output_fields['fd.num'])}:${String(a.output_fields['fd.type'])}`).join(' ')})`, gw);
+    gw.signal('SIGINT');
+    assert.equal((await gw.finished).status, 0);
   });
 
   it('a rule reading an fd an open made, on another call (dup), turns the filter off and sees the file', async () => {
