@@ -38,6 +38,20 @@ interface Session {
   dropped: AbortController;
 }
 
+/**
+ * nats.js's modules. They are CommonJS: imported from a chunk of the bundle they are only its
+ * default export (imported as files, the named ones too).
+ */
+type Module<T> = T & { default?: T };
+const natsTransport = async () => {
+  const m: Module<typeof import('@nats-io/transport-node')> = await import('@nats-io/transport-node');
+  return m.default ?? m;
+};
+const natsJetStream = async () => {
+  const m: Module<typeof import('@nats-io/jetstream')> = await import('@nats-io/jetstream');
+  return m.default ?? m;
+};
+
 export class NatsTarget implements DeliveryTarget {
   readonly name = 'nats';
   readonly retry = true;
@@ -129,7 +143,7 @@ export class NatsTarget implements DeliveryTarget {
   }
 
   private async connect(): Promise<Session> {
-    const [{ connect, credsAuthenticator }, { jetstream }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
+    const [{ connect, credsAuthenticator }, { jetstream }] = await Promise.all([natsTransport(), natsJetStream()]);
     const credentials = this.credentials;
     let nc: NatsConnection;
     try {
@@ -159,7 +173,7 @@ export class NatsTarget implements DeliveryTarget {
   }
 
   private async ensureStream(nc: NatsConnection): Promise<void> {
-    const { jetstreamManager, JetStreamApiCodes, JetStreamApiError } = await import('@nats-io/jetstream');
+    const { jetstreamManager, JetStreamApiCodes, JetStreamApiError } = await natsJetStream();
     const jsm = await jetstreamManager(nc);
     try {
       await jsm.streams.info(this.config.stream);
