@@ -661,8 +661,10 @@ async function detectEvents(
         markInForce();
         const removed = await live.setSyscalls(wanted);
         const plan = openFilterPlan(next.running, next.config);
-        if ('filter' in plan) await live.setOpenFilter(plan.filter);
-        logger.log(LOG.INFO, openFilterLine(plan));
+        // Refused, every open stays sent: slower, nothing missed.
+        const refused = 'filter' in plan ? await live.setOpenFilter(plan.filter).then(() => undefined, (e: unknown) => errorLine(e)) : undefined;
+        if (refused === undefined) logger.log(LOG.INFO, openFilterLine(plan));
+        else warn(logger, `the kernel filter of opens is off: ${refused}`);
         probe = `; event types attached: ${added.attached.join(', ') || 'none'}; detached: ${removed.detached.join(', ') || 'none'}`
           + ` (${removed.programs} programs attached)`;
       } else {

@@ -17,7 +17,7 @@
 import { EVENT_TABLE, EventCategory } from '../capture/event-table.js';
 import { EventFlag, ParamType } from '../capture/event-types.js';
 import type { BinaryCheck, Expr, Operand } from '../filter/ast.js';
-import { FILTERED_OPEN_CALLS, OPEN_FILTER_CLAUSES, type FilteredOpenCall, type OpenFilter, type OpenFilterClause } from '../probe/index.js';
+import { FILTERED_OPEN_CALLS, OPEN_FILTER_CLAUSES, OPEN_FILTER_ENTRIES, type FilteredOpenCall, type OpenFilter, type OpenFilterClause } from '../probe/index.js';
 import type { LoadedRule } from '../rules/index.js';
 
 /** The filter, or why there is none. */
@@ -280,6 +280,10 @@ export function planOpenFilter(rules: readonly LoadedRule[]): OpenFilterPlan {
       if (n === 'all') break;
     }
     if (n !== 'all' && n.length <= OPEN_FILTER_CLAUSES) calls.set(call, n);
+  }
+  for (const kind of ['prefixes', 'suffixes', 'comms'] as const) {
+    const entries = [...calls.values()].reduce((sum, clauses) => sum + new Set(clauses.flatMap((c) => c[kind] ?? [])).size, 0);
+    if (entries > OPEN_FILTER_ENTRIES) return { off: `the rules name ${entries} ${kind === 'comms' ? 'command names' : `path ${kind}`}, more than the probe holds (${OPEN_FILTER_ENTRIES})` };
   }
   return { filter: { calls } };
 }

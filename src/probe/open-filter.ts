@@ -8,6 +8,8 @@ export type FilteredOpenCall = (typeof FILTERED_OPEN_CALLS)[number];
 
 /** Most clauses per call (GW_FILTER_CLAUSES). */
 export const OPEN_FILTER_CLAUSES = 64;
+/** Most prefixes, suffixes and command names, each, of all calls together (GW_FILTER_ENTRIES). */
+export const OPEN_FILTER_ENTRIES = 4096;
 /** Longest path the probe judges (GW_FILTER_PATH - 2 bytes; longer ones are always sent), and suffix (GW_FILTER_SUFFIX). */
 const MAX_PATH = 254;
 const MAX_SUFFIX = 30;

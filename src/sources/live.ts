@@ -95,8 +95,11 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   let header: CaptureHeader;
   try {
     header = scanProc({ proc: `${hostRoot}/proc`, etc: `${hostRoot}/etc` });
-    // After the scan: an fd the scan found was opened before the filter, so its close is sent.
-    if (opts.openFilter !== undefined) await probe.setOpenFilter(opts.openFilter);
+    // After the scan: an fd the scan found was opened before the filter, so its close is sent. A
+    // filter the probe refuses leaves every open sent, which is only slower.
+    if (opts.openFilter !== undefined) {
+      await probe.setOpenFilter(opts.openFilter).catch((e: unknown) => opts.onWarning?.(`the kernel filter of opens is off: ${e instanceof Error ? e.message : String(e)}`));
+    }
   } catch (err) {
     await probe.stop();
     throw err;

@@ -167,6 +167,13 @@ describe('open filter planning', () => {
     assert.ok('filter' in shown, 'off' in shown ? shown.off : '');
   });
 
+  it('is off when the rules name more paths than the probe holds', () => {
+    const paths = Array.from({ length: 5000 }, (_, i) => `/srv/gwkf/f${i}`).join(', ');
+    const plan = planOpenFilter(rulesOf(rule('many files', `evt.type = openat and fd.name in (${paths})`)));
+    assert.ok('off' in plan);
+    assert.match(plan.off, /the rules name 5000 path prefixes, more than the probe holds \(4096\)/);
+  });
+
   it('is off for a call when a rule matches every event type', () => {
     const plan = planOpenFilter(rulesOf(`
 - rule: anything by gwx
