@@ -18,14 +18,7 @@ import { DEFAULT_BACKOFF, Delivery, type DeliverySettings } from '../src/outputs
 import { FileOutput } from '../src/outputs/file.js';
 import { HttpOutput } from '../src/outputs/http.js';
 import type { Alert } from '../src/outputs/target.js';
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number, got '${process.argv[i + 1]}'`);
-  return n;
-}
+import { median, option } from './args.js';
 
 const ALERTS = option('--alerts', 200_000);
 const RATE = option('--rate', 10_000);
@@ -42,11 +35,6 @@ function alert(i: number): Alert {
     uuid: randomUUID(), time: '2016-08-04T16:17:57.881730713Z', rule: 'Read sensitive file untrusted', priority: 'Warning', source: 'syscall',
     hostname: 'bench', output, outputFields: { 'fd.name': '/etc/shadow', 'proc.name': 'cat', 'evt.num': i }, tags: ['filesystem', 'mitre_credential_access'], line: output,
   };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 async function costPerAlert(alerts: readonly Alert[]): Promise<void> {

@@ -17,28 +17,15 @@ import { liveSkipReason, stablePack } from '../test/e2e/live.js';
 import { repoRoot } from '../test/helpers.js';
 import { createPod } from '../test/sources/k8saudit/audit-events.js';
 import { eventList, pluginsConfig, send, startWebhookRun } from '../test/cli/k8saudit-support.js';
+import { median, option } from './args.js';
 
 const IN_FLIGHT = 4;
 const WARMUP = 2000;
 const BENCH_RULES = join(repoRoot, 'bench', 'k8saudit-rules.yaml');
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number, got '${process.argv[i + 1]}'`);
-  return n;
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Rep {

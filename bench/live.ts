@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, stablePack } from '../test/e2e/live.js';
 import { repoRoot } from '../test/helpers.js';
 import { buildImage, podman, podmanRm, podmanSkipReason, startPodmanService, testContainerName, type PodmanService } from '../test/support/podman.js';
+import { median, option } from './args.js';
 
 interface Workload {
   readonly name: string;
@@ -58,20 +59,6 @@ interface Sample {
 const IO_RULES = join(repoRoot, 'bench', 'io-rules.yaml');
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!(n > 0)) throw new Error(`${name} takes a positive number, got '${process.argv[i + 1]}'`);
-  return n;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** CPU seconds a process has used so far (user + system), 0 when it is gone. */
 function cpuSeconds(pid: number | undefined): number {
@@ -198,13 +185,13 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const reps = arg('--reps', 3);
+  const reps = option('--reps', 3);
   const dir = mkdtempSync(join(tmpdir(), 'gw-bench-live-'));
   const container = await startContainer();
   let failed = false;
   try {
     const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
-    for (const w of workloads(arg('--scale', 1), dir, container?.name).filter((x) => only === undefined || x.name.includes(only))) {
+    for (const w of workloads(option('--scale', 1, true), dir, container?.name).filter((x) => only === undefined || x.name.includes(only))) {
       runWorkload(w); // warm up: page cache, binaries
       const base: number[] = [];
       const under: Sample[] = [];

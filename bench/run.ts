@@ -12,24 +12,11 @@ import { benchCapture } from './capture.js';
 import { CASES, rulesLoadCases, type RulesLoadCase } from './cases.js';
 import { measure } from './measure.js';
 import { printReport, type CaseResult, type RulesLoadResult, type ToolResult } from './report.js';
+import { median, option } from './args.js';
 
 const DEFAULT_REPS = 5;
 /** Rules set-ups are short and noisy: more runs than the capture cases. */
 const RULES_LOAD_REPS = 11;
-
-function parseReps(argv: string[]): number {
-  const i = argv.indexOf('--reps');
-  if (i < 0) return DEFAULT_REPS;
-  const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--reps takes a positive whole number, got '${argv[i + 1]}'`);
-  return n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function available(program: string): boolean {
   return spawnSync(program, ['--version'], { stdio: 'ignore' }).error === undefined;
@@ -101,7 +88,7 @@ function measureRulesLoad(): RulesLoadResult[] {
 
 function main(): void {
   const argv = process.argv.slice(2);
-  const reps = parseReps(argv);
+  const reps = option('--reps', DEFAULT_REPS);
   if (argv.includes('--rules-load-only')) {
     printReport({ reps, cases: [], rulesLoad: measureRulesLoad(), measuredWith: '', node: process.version, date: new Date().toISOString() });
     return;

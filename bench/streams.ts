@@ -18,22 +18,9 @@ import { NatsTarget } from '../src/outputs/nats.js';
 import type { Alert, DeliveryTarget } from '../src/outputs/target.js';
 import { natsServerSkipReason, startNatsServer } from '../test/support/nats-server.js';
 import { testAlert } from '../test/outputs/stream-alerts.js';
+import { median, option } from './args.js';
 
 const BATCH_SIZES = [1, 10, 100, 500];
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} takes a positive whole number, got '${process.argv[i + 1]}'`);
-  return n;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Alerts per second delivering `alerts` in batches of `size`, one batch at a time. */
 async function rate(target: DeliveryTarget, alerts: readonly Alert[], size: number): Promise<number> {
