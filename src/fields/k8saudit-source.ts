@@ -3,7 +3,7 @@
 // k8saudit plugin's ka.* fields and, when the json plugin is loaded, its json.* and jevt.* fields.
 import { hostname } from 'node:os';
 import { pluginData } from '../capture/plugin-event.js';
-import type { StateView } from '../state/types.js';
+import { emptyStateView } from '../state/types.js';
 import { JSON_CLASS } from './json.js';
 import { K8SAUDIT_CLASS } from './k8saudit.js';
 import { pluginEventClass } from './plugin-fields.js';
@@ -24,24 +24,9 @@ export function k8sAuditClasses(withJson: boolean): FieldClass[] {
   return withJson ? [K8S_AUDIT_EVENT_CLASS, K8SAUDIT_CLASS, JSON_CLASS] : [K8S_AUDIT_EVENT_CLASS, K8SAUDIT_CLASS];
 }
 
-/** k8s_audit events belong to no thread: the fields see an empty state. */
-function emptyState(): StateView {
-  return {
-    thread: () => undefined,
-    mainThread: (t) => t,
-    parent: () => undefined,
-    enterEvent: () => undefined,
-    latency: () => 0,
-    user: () => undefined,
-    group: () => undefined,
-    container: () => undefined,
-    hostname: hostname(),
-    localIpv4: [],
-  };
-}
-
 /** The registry rules of source k8s_audit are compiled against. */
 export function createK8sAuditRegistry(withJson: boolean, opts: FieldOptions = {}): Registry {
-  // Rules files written for Falco before 2024 use `contains` on list fields (ka.req.role.rules.resources).
-  return Object.assign(createClassRegistry(k8sAuditClasses(withJson), emptyState(), opts), { anyItemOperators: true });
+  // k8s_audit events belong to no thread: the fields see an empty state. Rules files written for
+  // Falco before 2024 use `contains` on list fields (ka.req.role.rules.resources).
+  return Object.assign(createClassRegistry(k8sAuditClasses(withJson), emptyStateView(hostname()), opts), { anyItemOperators: true });
 }

@@ -8,7 +8,7 @@ import { FilterError } from '../filter/errors.js';
 import { OutputFormat } from '../fields/format.js';
 import { createRegistry } from '../fields/registry.js';
 import { FieldError, type FieldRegistry } from '../fields/types.js';
-import type { StateView } from '../state/types.js';
+import { emptyStateView } from '../state/types.js';
 import type { ParseCache } from './cache.js';
 import { Collector, type SourceCheck } from './collector.js';
 import { compileRules } from './compiler.js';
@@ -29,18 +29,7 @@ export interface RulesFile {
 }
 
 /** Fields are only bound, never evaluated, while loading: no state is needed behind them. */
-const NO_STATE: StateView = {
-  thread: () => undefined,
-  mainThread: (t) => t,
-  parent: () => undefined,
-  enterEvent: () => undefined,
-  latency: () => 0,
-  user: () => undefined,
-  group: () => undefined,
-  container: () => undefined,
-  hostname: '',
-  localIpv4: [],
-};
+const NO_STATE = emptyStateView('');
 
 /** The syscall source with ghostwatch's fields: what rules are checked against by default. */
 export function defaultSources(): ReadonlyMap<string, FieldRegistry> {

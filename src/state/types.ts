@@ -178,3 +178,19 @@ export interface StateView {
   /** IPv4 addresses of the machine's interfaces, in the FdInfo encoding (for fd.lip/server-side guesses). */
   readonly localIpv4: readonly number[];
 }
+
+/** A state that knows no thread, user or container: for fields bound without events behind them, or events of no thread. */
+export function emptyStateView(hostname: string): StateView {
+  return {
+    thread: () => undefined,
+    mainThread: (t) => t,
+    parent: () => undefined,
+    enterEvent: () => undefined,
+    latency: () => 0,
+    user: () => undefined,
+    group: () => undefined,
+    container: () => undefined,
+    hostname,
+    localIpv4: [],
+  };
+}
