@@ -54,20 +54,7 @@ export class Event {
 
   /** Point this event at a header in buf. nparams must already be known for v1 events. */
   reset(buf: Buffer, off: number, hdrLen: number, lenSize: number, nparams: number): void {
-    this.buf = buf;
-    this.off = off;
-    this.hdrLen = hdrLen;
-    this.lenSize = lenSize;
-    this.nparams = nparams > MAX_PARAMS ? MAX_PARAMS : nparams;
-    this.tsLo = u32(buf, off);
-    this.tsHi = u32(buf, off + 4);
-    this.tid = i32(buf, off + 12) * TWO32 + u32(buf, off + 8);
-    this.len = u32(buf, off + 16);
-    this.type = u16(buf, off + 20);
-    this.decoded = false;
-    this.thread = undefined;
-    this.fd = undefined;
-    this.fdNum = -1;
+    this.fill(buf, off, hdrLen, lenSize, nparams, u16(buf, off + 20), u32(buf, off + 16), this.cpu, this.dumpFlags);
   }
 
   /**

@@ -5,26 +5,14 @@
 // new ones between two events (RulesInForce).
 import type { Event } from '../capture/event.js';
 import { readCapture, type CaptureHandlers } from '../capture/reader.js';
-import type { LoadedRule } from '../rules/index.js';
 import type { State } from '../state/state.js';
 import { ContainerHold, type HoldOptions } from './container-hold.js';
 import type { DropMonitor } from './drops.js';
-import type { RuleEngine, RunningRule } from './engine.js';
-import type { RulesInForce } from './rules-in-force.js';
-import type { DetectionStats } from './stats.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { RunningRule } from './engine.js';
+import { judgeEvent, type Judging } from './judge.js';
 
-export interface Detection {
+export interface Detection extends Judging {
   readonly state: State;
-  /** The rules, replaceable between two events; each event raises every rule it matches (matchAll: rule_matching all) or only the first. */
-  readonly rules: RulesInForce<{ readonly engine: RuleEngine; readonly matchAll: boolean }>;
-  readonly stats: DetectionStats;
-  /** Sends the alert of a rule for this event. */
-  readonly alert: (rule: LoadedRule, evt: Event) => void;
-  /** Called for a match the rate limiter holds back. */
-  readonly limited: (rule: LoadedRule) => void;
-  readonly limiter?: TokenBucket;
-  readonly clock: () => number;
   readonly drops?: DropMonitor;
   /** Stop after this many nanoseconds of event time (0: read everything). */
   readonly durationNs: number;
@@ -59,12 +47,6 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
   let stoppedByDrops = false;
   const matches: RunningRule[] = [];
 
-  const matched = (rule: LoadedRule, evt: Event) => {
-    d.stats.count(rule);
-    if (d.limiter === undefined || d.limiter.claim(d.clock())) d.alert(rule, evt);
-    else d.limited(rule);
-  };
-
   let stopped = false;
   let tablesAtStart = { threads: 0, containers: 0 };
   const steps = {
@@ -92,14 +74,7 @@ export async function detect(source: EventSource, d: Detection): Promise<Detecti
       return true;
     },
     judge: (evt: Event): void => {
-      const { engine, matchAll } = d.rules.current;
-      if (matchAll) {
-        const n = engine.all(evt, matches);
-        for (let i = 0; i < n; i++) matched(matches[i].rule, evt);
-      } else {
-        const r = engine.first(evt);
-        if (r !== undefined) matched(r.rule, evt);
-      }
+      judgeEvent(d, evt, matches);
       events++;
     },
   };

@@ -5,19 +5,10 @@
 // event (a value no extractor expected) costs that event only: the failure is reported, the
 // source goes on.
 import type { Event } from '../capture/event.js';
-import type { LoadedRule } from '../rules/index.js';
-import type { RuleEngine, RunningRule } from './engine.js';
-import type { RulesInForce } from './rules-in-force.js';
-import type { DetectionStats } from './stats.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { RunningRule } from './engine.js';
+import { judgeEvent, type Judging } from './judge.js';
 
-export interface PluginDetection {
-  readonly rules: RulesInForce<{ readonly engine: RuleEngine; readonly matchAll: boolean }>;
-  readonly stats: DetectionStats;
-  readonly alert: (rule: LoadedRule, evt: Event) => void;
-  readonly limited: (rule: LoadedRule) => void;
-  readonly limiter?: TokenBucket;
-  readonly clock: () => number;
+export interface PluginDetection extends Judging {
   /** Stop once an event comes this many nanoseconds of event time after the first (0: never). */
   readonly durationNs: number;
   /** Called once, when the duration is reached. */
@@ -53,26 +44,12 @@ export class PluginJudge {
       return;
     }
     d.rules.boundary();
-    const { engine, matchAll } = d.rules.current;
     try {
-      if (matchAll) {
-        const n = engine.all(evt, this.matches);
-        for (let i = 0; i < n; i++) this.matched(this.matches[i].rule, evt);
-      } else {
-        const r = engine.first(evt);
-        if (r !== undefined) this.matched(r.rule, evt);
-      }
+      judgeEvent(d, evt, this.matches);
     } catch (e) {
       this.errors++;
       d.onError(e);
     }
     this.events++;
-  }
-
-  private matched(rule: LoadedRule, evt: Event): void {
-    const d = this.d;
-    d.stats.count(rule);
-    if (d.limiter === undefined || d.limiter.claim(d.clock())) d.alert(rule, evt);
-    else d.limited(rule);
   }
 }
