@@ -140,18 +140,6 @@ static __always_inline void gw_count_filtered(__u16 type)
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
-/* The file at fd, with plain loads through the task's BTF pointers (cheaper than a read helper per
- * step): only the fd array's slot needs one. */
-static __always_inline struct file *gw_fd_file_fast(__s64 fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
-	struct fdtable *fdt = task->files->fdt;
-	if (!fdt || fd < 0 || fd >= fdt->max_fds) return NULL;
-	struct file *f = NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), &fdt->fd[fd]);
-	return f;
-}
-
 static __always_inline bool gw_is_directory(struct file *f)
 {
 	if (!f) return false;
@@ -252,7 +240,7 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 	__u64 *tail = (__u64 *)&s->prefix.path[len & GW_FILTER_WORDS];
 	*tail &= (1ULL << ((len & 7) * 8)) - 1;
 	if (!gw_normal_path(s->prefix.path, len)) return false;
-	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(gw_fd_file_fast(fd))) return false;
+	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(gw_fd_file(fd))) return false;
 
 	if (cand) {
 		s->prefix.prefixlen = 8 * (1 + len);

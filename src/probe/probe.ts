@@ -118,7 +118,12 @@ export class Probe {
    * ProbeError (nothing changed) when an event cannot be attached. Calls run one after the other.
    */
   setSyscalls(names: readonly string[]): Promise<SyscallChange> {
-    const run = this.changing.then(() => this.change(new Set(names)), () => this.change(new Set(names)));
+    return this.inTurn(() => this.change(new Set(names)));
+  }
+
+  /** Runs after the changes asked for before it, whether they succeeded or not. */
+  private inTurn<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.changing.then(step, step);
     this.changing = run;
     return run;
   }
@@ -144,9 +149,7 @@ export class Probe {
    */
   setOpenFilter(filter: OpenFilter | undefined): Promise<void> {
     const line = openFilterCommand(filter);
-    const run = this.changing.then(() => this.send(line, 'set the open filter'), () => this.send(line, 'set the open filter'));
-    this.changing = run;
-    return run;
+    return this.inTurn(() => this.send(line, 'set the open filter'));
   }
 
   /** One attach or detach line, and the loader's answer to it. */
