@@ -251,10 +251,11 @@ function fdConsumer(rules: readonly LoadedRule[]): string | undefined {
   for (const r of rules) {
     if (!r.enabled || r.evttypes === 'all') continue;
     const types = new Set([...r.evttypes].flatMap((id) => (id < EVENT_TABLE.length ? [EVENT_TABLE[id].name] : [])));
+    const output = outputFields(r.output);
     for (const type of types) {
       if (impossibleFor(r.condition, type)) continue;
       const fields = fieldsRead(r.condition, type, new Set());
-      const thread = [...fields, ...outputFields(r.output)].find(readsThreadFds);
+      const thread = [...fields, ...output].find(readsThreadFds);
       if (thread !== undefined) return `rule '${r.name}' reads ${thread}`;
       if ((FILTERED_OPEN_CALLS as readonly string[]).includes(type) || !OPENED_FD_PARAMS.has(type)) continue;
       // In a condition only: an alert's output shows a kept-back fd as unknown, as after a drop.
