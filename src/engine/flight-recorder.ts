@@ -15,19 +15,9 @@ import { Event } from '../capture/event.js';
 import { FdType } from '../capture/event-types.js';
 import type { CaptureHeader, FdRecord, ProcRecord } from '../capture/records.js';
 import { CaptureWriter } from '../capture/writer.js';
+import type { FlightRecorderConfig } from '../config/config.js';
 import type { LoadedRule } from '../rules/index.js';
 import type { State } from '../state/state.js';
-
-export interface FlightRecorderSettings {
-  readonly beforeS: number;
-  readonly afterS: number;
-  readonly maxBytes: number;
-  readonly dir: string;
-  readonly maxFiles: number;
-  /** Rules whose alerts trigger a recording (empty: all), at this priority number or lower (more severe). */
-  readonly rules: readonly string[];
-  readonly minPriority: number;
-}
 
 /** What the recorder has done, for -v's summary and the tests. */
 export interface FlightRecorderStats {
@@ -137,7 +127,7 @@ export class FlightRecorder {
   private readonly writes = new Set<Promise<void>>();
 
   constructor(
-    private readonly settings: FlightRecorderSettings,
+    private readonly settings: FlightRecorderConfig,
     private readonly state: State,
     /** Called with each capture written (its path and the rules it is about), or with a failure's message. */
     private readonly report: { written(path: string, rules: readonly string[]): void; failed(message: string): void },

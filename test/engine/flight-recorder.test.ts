@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import type { Event } from '../../src/capture/event.js';
 import { eventId } from '../../src/capture/event-table.js';
 import { readCapture } from '../../src/capture/reader.js';
-import { EventRing, FlightRecorder, type FlightRecorderSettings } from '../../src/engine/flight-recorder.js';
+import type { FlightRecorderConfig } from '../../src/config/config.js';
+import { EventRing, FlightRecorder } from '../../src/engine/flight-recorder.js';
 import { loadRules, type LoadedRule } from '../../src/rules/index.js';
 import { State } from '../../src/state/state.js';
 import { ev, header, proc } from '../state/event-builder.js';
@@ -38,7 +39,7 @@ const RULES = loadRules([{
 }]).rules;
 const rule = (name: string): LoadedRule => RULES.find((r) => r.name === name)!;
 
-function recorder(over: Partial<FlightRecorderSettings> = {}) {
+function recorder(over: Partial<FlightRecorderConfig> = {}) {
   const dir = over.dir ?? mkdtempSync(join(tmpdir(), 'gw-recorder-'));
   const written: string[] = [];
   const failed: string[] = [];
