@@ -4,32 +4,15 @@
 // packages, or a capture the suite does not ship, are skipped with the reason; the pass count is
 // printed at the end. Needs `npm run build` (bin/ghostwatch runs dist/).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
-import { checkOutcome, commandLine, type LegacyCase, type RunOutcome, skipReason, withLatestFalco } from './harness.js';
+import { checkOutcome, commandLine, type LegacyCase, runGhostwatch, skipReason, withLatestFalco } from './harness.js';
 
 const base = sharedPath('falco', 'legacy-tests');
-const bin = join(repoRoot, 'bin', 'ghostwatch');
 const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
-
-function runGhostwatch(args: string[]): Promise<RunOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', ...args], {
-      cwd: base,
-      env: { ...process.env, FALCO_HOSTNAME: 'test-falco-hostname' },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
 
 /** Output files a case checks are removed first, and their directory created (as Falco's harness does). */
 function prepareOutputFiles(c: LegacyCase): void {
@@ -68,7 +51,7 @@ describe('Falco legacy regression suite', { skip: skipAll, concurrency: 4 }, () 
       it(`${suite}: ${name}`, async () => {
         prepareOutputFiles(c);
         const args = commandLine(c);
-        const outcome = await runGhostwatch(args);
+        const outcome = await runGhostwatch(args, base);
         const failures = checkOutcome(c, outcome, base);
         if (failures.length === 0) tally.passed++;
         else tally.failed++;

@@ -2,9 +2,11 @@
 // ghostwatch: the command line it built for each case, and the checks it made on the result.
 // Checks that could not fail in the original are kept as they were (e.g. detect_level only
 // requires a "LEVEL: N" line), so a case passes here exactly when it passed there.
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { repoRoot } from '../helpers.js';
 import { LATEST_FALCO, type ExpectedItem } from './latest-falco.js';
 
 export interface LegacyCase {
@@ -113,6 +115,19 @@ export interface RunOutcome {
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** `ghostwatch run ARGS` in cwd, as the legacy suite runs Falco (its hostname fixed), to its end. */
+export function runGhostwatch(args: readonly string[], cwd: string): Promise<RunOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'ghostwatch'), 'run', ...args], { cwd, env: { ...process.env, FALCO_HOSTNAME: 'test-falco-hostname' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+  });
 }
 
 /** The case's expectations, with the validation wording of Falco 0.63 where it changed. */

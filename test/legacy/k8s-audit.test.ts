@@ -5,7 +5,6 @@
 // event that fires it (detect_counts: 1) and the near miss (detect_counts: 0). Every matching rule
 // is counted (rule_matching: all), so that a rule earlier in the file does not hide the one tested.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +15,11 @@ import { K8SAUDIT_PLUGIN_ID } from '../../src/fields/k8saudit.js';
 import { createK8sAuditRegistry, K8S_AUDIT_SOURCE } from '../../src/fields/k8saudit-source.js';
 import { defaultSources, loadRules, PRIORITY_NAMES } from '../../src/rules/index.js';
 import { parseRfc3339Nano } from '../../src/sources/k8saudit/events.js';
-import { repoRoot, SHARED_MISSING, sharedPath } from '../helpers.js';
+import { SHARED_MISSING, sharedPath } from '../helpers.js';
 import { RULE_CASES, type JsonObject } from '../sources/k8saudit/audit-events.js';
-import { checkOutcome, commandLine, type LegacyCase, type RunOutcome, skipReason } from './harness.js';
+import { checkOutcome, commandLine, type LegacyCase, runGhostwatch, skipReason } from './harness.js';
 
 const rulesPath = sharedPath('falco', 'rules', 'k8s_audit_rules.yaml');
-const bin = join(repoRoot, 'bin', 'ghostwatch');
 
 /** Falco's test configuration for the k8s audit cases (confs/plugins/k8s_audit.yaml). */
 const K8S_AUDIT_CONF = `stdout_output:
@@ -38,18 +36,6 @@ plugins:
 
 load_plugins: [k8saudit, json]
 `;
-
-function runGhostwatch(args: string[], cwd: string): Promise<RunOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'run', ...args], { cwd, env: { ...process.env, FALCO_HOSTNAME: 'test-falco-hostname' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
 
 const slug = (rule: string) => rule.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
