@@ -39,7 +39,7 @@ export interface Result {
 /** `ghostwatch ARGS` in `cwd`, to its end. */
 export function ghostwatch(args: readonly string[], cwd: string, opts: { onSpawn?: (pid: number) => void } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd });
+    const child = spawn(bin, [...args], { cwd });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

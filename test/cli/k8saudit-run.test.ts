@@ -136,7 +136,7 @@ describe('ghostwatch run with the k8s_audit source', { skip }, () => {
   it('every alert reaches a reader of stdout that is slow to read, before the run exits', async () => {
     // A thousand alerts (far more than a pipe holds) written while the reader is paused.
     const many = file('many.json', `${Array.from({ length: 1000 }, (_, i) => JSON.stringify({ ...PRIVILEGED, auditID: `many-${i}` })).join('\n')}\n`);
-    const child = spawn(process.execPath, [bin, 'run', '-c', conf, '-r', k8sRules, '--enable-source=k8s_audit', '-o', `plugins[0].open_params=${many}`,
+    const child = spawn(bin, ['run', '-c', conf, '-r', k8sRules, '--enable-source=k8s_audit', '-o', `plugins[0].open_params=${many}`,
       '-o', 'json_output=true', '-o', 'rule_matching=all', '-o', 'priority=debug', '-v'], { cwd: dir });
     child.stdout.pause();
     let out = '';

@@ -58,7 +58,7 @@ export interface Running {
 
 /** `ghostwatch run ARGS`, until its k8s_audit webhook listens (until its log matches `ready`, whose group 1 is the address). */
 export function startWebhookRun(args: readonly string[], cwd: string, ready = /Opening event source 'k8s_audit': webhook (\S+)/): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'run', ...args], { cwd });
+  const child = spawn(bin, ['run', ...args], { cwd });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

@@ -17,7 +17,7 @@ const STREAM = 'GW_CLUSTER';
 /** `ghostwatch run` on the capture as node `node`; resolves with its exit status and how many alerts it raised. */
 function runAs(node: string, config: string, rules: string, cwd: string): Promise<{ status: number | null; detected: number; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'run', '-c', config, '-r', rules, '-e', capture!, '-v'], { cwd, env: { ...process.env, FALCO_HOSTNAME: node } });
+    const child = spawn(bin, ['run', '-c', config, '-r', rules, '-e', capture!, '-v'], { cwd, env: { ...process.env, FALCO_HOSTNAME: node } });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

@@ -21,7 +21,7 @@ chmodSync(reader, 0o755);
 const children = new Set<ReturnType<typeof spawn>>();
 
 function ghostwatch(args: string[]): { done: Promise<{ status: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [bin, ...args]);
+  const child = spawn(bin, [...args]);
   children.add(child);
   child.on('close', () => children.delete(child));
   let stdout = '';
@@ -49,7 +49,7 @@ describe('live capture and live events', { skip }, () => {
     assert.equal(r.status, 0, r.stderr);
 
     const filter = 'proc.name=gwlivecat';
-    const ours = spawnSync(process.execPath, [bin, 'events', '-r', file, filter], { encoding: 'utf8' });
+    const ours = spawnSync(bin, ['events', '-r', file, filter], { encoding: 'utf8' });
     const theirs = spawnSync('sysdig', ['-r', file, filter], { encoding: 'utf8' });
     assert.equal(ours.status, 0, ours.stderr);
     assert.equal(theirs.status, 0, theirs.stderr);

@@ -49,7 +49,7 @@ describe('flight recorder', { skip }, () => {
     assert.match(end.stderr, /Flight recorder: [1-9]\d* captures written, 0 failed/);
 
     const files = readdirSync(recordings).filter((f) => f.endsWith('.scap'));
-    const ours = files.map((f) => ({ f, out: spawnSync(process.execPath, [bin, 'events', '-r', join(recordings, f)], { encoding: 'utf8', maxBuffer: 1 << 30 }) }));
+    const ours = files.map((f) => ({ f, out: spawnSync(bin, ['events', '-r', join(recordings, f)], { encoding: 'utf8', maxBuffer: 1 << 30 }) }));
     const hit = ours.find((o) => o.out.stdout.includes('gwfrpayload ('));
     assert.ok(hit !== undefined, `no capture holds the attack: ${files.join(', ')}`);
     assert.match(hit.f, /^\d{4}-\d\d-\d\dT[\d-]+Z_read-sensitive-file-untrusted_[0-9a-f-]{36}\.scap$/);

@@ -165,7 +165,7 @@ describe('live run life cycle', { skip }, () => {
   });
 
   it('without root: one line saying so, exit 1', () => {
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'run', '-r', rules], { encoding: 'utf8' });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', bin, 'run', '-r', rules], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
     assert.deepEqual(errors.length, 1, r.stderr);

@@ -21,7 +21,7 @@ chmodSync(reader, 0o755);
 const children = new Set<ReturnType<typeof spawn>>();
 
 function ghostwatch(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: dir });
+  const child = spawn(bin, [...args], { cwd: dir });
   children.add(child);
   let stdout = '';
   let stderr = '';

@@ -175,7 +175,7 @@ describe('the newer fields on a live capture, against what sysdig 0.29.3 says ot
     writeFileSync(join(dir, 'in.txt'), 'from stdin\n');
     writeFileSync(join(dir, 'rel.txt'), 'from a relative path\n');
     const file = join(dir, 'live.scap');
-    const rec = spawn(process.execPath, [bin, 'capture', '-w', file, '-M', '4', 'proc.name=gwstdcat']);
+    const rec = spawn(bin, ['capture', '-w', file, '-M', '4', 'proc.name=gwstdcat']);
     let stderr = '';
     rec.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const done = new Promise<number | null>((resolve) => rec.on('close', resolve));
@@ -193,7 +193,7 @@ describe('the newer fields on a live capture, against what sysdig 0.29.3 says ot
     assert.equal(status, 0, stderr);
 
     const ours = (format: string, filter: string) => {
-      const r = spawnSync(process.execPath, [bin, 'events', '-r', file, '-p', format, filter], { encoding: 'utf8' });
+      const r = spawnSync(bin, ['events', '-r', file, '-p', format, filter], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return r.stdout;
     };

@@ -120,7 +120,7 @@ export interface RunOutcome {
 /** `ghostwatch run ARGS` in cwd, as the legacy suite runs Falco (its hostname fixed), to its end. */
 export function runGhostwatch(args: readonly string[], cwd: string): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'ghostwatch'), 'run', ...args], { cwd, env: { ...process.env, FALCO_HOSTNAME: 'test-falco-hostname' } });
+    const child = spawn(join(repoRoot, 'bin', 'ghostwatch'), ['run', ...args], { cwd, env: { ...process.env, FALCO_HOSTNAME: 'test-falco-hostname' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

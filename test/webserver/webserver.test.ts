@@ -35,7 +35,7 @@ interface Started {
 
 /** `ghostwatch run ARGS`, once its webserver listens. */
 async function start(args: readonly string[], cwd: string): Promise<Started> {
-  const child = spawn(process.execPath, [bin, 'run', ...args], { cwd });
+  const child = spawn(bin, ['run', ...args], { cwd });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));

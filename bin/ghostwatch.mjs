@@ -1,0 +1,17 @@
+// The compiled CLI, started by bin/ghostwatch (which gives node its settings): npm run build writes
+// dist/. The single-file bundle (dist/ghostwatch.mjs) starts faster; it is used only when it is at
+// least as new as the compiled modules, so a plain `tsc` after `npm run build` is never shadowed by
+// a stale bundle.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+const main = resolve(dist, 'src/cli/main.js');
+const bundle = resolve(dist, 'ghostwatch.mjs');
+if (!existsSync(main)) {
+  process.stderr.write('ghostwatch: not built yet: run `npm ci && npm run build` in the ghostwatch directory\n');
+  process.exit(1);
+}
+const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
+await import(fresh ? bundle : main);
