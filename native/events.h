@@ -68,6 +68,7 @@ struct gw_counter {
 #define GW_FILTER_MASKS 8
 struct gw_filter {
 	unsigned int active;
+	unsigned int version; /* new at each setting: what the probe remembers per thread is then looked up again */
 	unsigned int nclauses;
 	unsigned long long path_any;
 	unsigned long long comm_any;

@@ -232,7 +232,7 @@ GW_EXIT(dup)
 
 GW_EXIT(dup2)
 {
-	gw_fd_replaced(ctx->ret);
+	gw_fd_known(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP2_X, 3)) return 0;
 	gw_s64(&w, ctx->ret);
@@ -244,7 +244,7 @@ GW_EXIT(dup2)
 
 GW_EXIT(dup3)
 {
-	gw_fd_replaced(ctx->ret);
+	gw_fd_known(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP3_X, 4)) return 0;
 	gw_s64(&w, ctx->ret);
@@ -1712,7 +1712,6 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(gw_procexit, struct task_struct *p)
 {
 	if (BPF_CORE_READ(p, flags) & GW_PF_KTHREAD) return 0;
-	if (p->pid == p->tgid) gw_next_generation(p->tgid);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_PROCEXIT_1_E, 4)) return 0;
 	__s32 code = BPF_CORE_READ(p, exit_code);

@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -113,20 +114,94 @@ static void append(const void *p, size_t n)
 	out_len += n;
 }
 
-/* One record: wrap it in an EV_BLOCK_TYPE_V2 block (type, total length, body, padding, length). */
-static int on_record(void *ctx, void *data, size_t size)
+/* One record, in one piece or two (wrapped at the end of the ring): wrapped in an EV_BLOCK_TYPE_V2
+ * block (type, total length, body, padding, length). */
+static void on_record(const void *head, size_t head_size, const void *rest, size_t rest_size)
 {
-	(void)ctx;
+	size_t size = head_size + rest_size;
 	unsigned int pad = (4 - (8 + size) % 4) % 4;
 	unsigned int total = 8 + size + pad + 4;
 	if (out_len + total > OUT_SIZE) flush_out();
 	unsigned int header[2] = {GW_BLOCK_EVENT_V2, total};
 	static const unsigned char zeros[4];
 	append(header, sizeof(header));
-	append(data, size);
+	append(head, head_size);
+	append(rest, rest_size);
 	append(zeros, pad);
 	append(&total, sizeof(total));
+}
+
+/* The ring buffer's consumer side, its data mapped once. libbpf's reader maps the data pages twice
+ * in a row, so that a record wrapping at the end reads as one piece; the kernel maps every page at
+ * mmap, so that costs the ring's size again in resident memory (8 MiB at Falco's default). Here a
+ * wrapped record is copied out in two pieces instead. Layout and protocol are the kernel's
+ * (kernel/bpf/ringbuf.c): a consumer position page (written here), a producer position page, then
+ * the data, where each record is an 8-byte header (length, busy and discard bits) and its sample,
+ * padded to 8 bytes, at position & mask. */
+struct ring {
+	int fd;
+	unsigned long *consumer;
+	const unsigned long *producer; /* the producer page; the data follows it */
+	const unsigned char *data;
+	size_t size;
+	size_t page;
+};
+
+static int ring_open(struct ring *r, int fd, size_t size)
+{
+	r->fd = fd;
+	r->size = size;
+	r->page = sysconf(_SC_PAGESIZE);
+	void *c = mmap(NULL, r->page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (c == MAP_FAILED) return -errno;
+	void *p = mmap(NULL, r->page + size, PROT_READ, MAP_SHARED, fd, r->page);
+	if (p == MAP_FAILED) {
+		int err = -errno;
+		munmap(c, r->page);
+		return err;
+	}
+	r->consumer = c;
+	r->producer = p;
+	r->data = (const unsigned char *)p + r->page;
 	return 0;
+}
+
+static void ring_close(struct ring *r)
+{
+	munmap(r->consumer, r->page);
+	munmap((void *)r->producer, r->page + r->size);
+}
+
+/* Every complete record, in order, to on_record; stops at one still being written. */
+static void ring_consume(struct ring *r)
+{
+	size_t mask = r->size - 1;
+	unsigned long cons = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
+	for (;;) {
+		unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+		if (cons >= prod) return;
+		while (cons < prod) {
+			/* Records start 8-aligned in a power-of-two ring: a header never wraps. */
+			const unsigned int *hdr = (const unsigned int *)(r->data + (cons & mask));
+			unsigned int len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			if (len & BPF_RINGBUF_BUSY_BIT) return;
+			size_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+				size_t at = (cons + BPF_RINGBUF_HDR_SZ) & mask;
+				size_t head = size <= r->size - at ? size : r->size - at;
+				on_record(r->data + at, head, r->data, size - head);
+			}
+			cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
+			__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+/* Waits up to ms for the probe's wake-up: 0, or -errno. */
+static int ring_wait(struct ring *r, int ms)
+{
+	struct pollfd p = {.fd = r->fd, .events = POLLIN};
+	return poll(&p, 1, ms) < 0 ? -errno : 0;
 }
 
 /* Wall-clock time of boot in ns: what bpf_ktime_get_boot_ns() values are relative to. */
@@ -464,18 +539,18 @@ static int attach_all(struct ghostwatch *skel, struct bpf_link **links, const ch
 #define DRAIN_MS 20
 
 /* Copy events to stdout until told to stop; counts go to the stats channel once a second. */
-static void pump(struct ring_buffer *rb, FILE *stats, struct counters *counters)
+static void pump(struct ring *rb, FILE *stats, struct counters *counters)
 {
 	unsigned long long last_report = now_ms();
 	while (!stopping) {
-		int err = ring_buffer__poll(rb, DRAIN_MS);
-		/* The probe wakes this loop only when much is waiting (see gw_submit): what came since
+		/* The probe wakes this wait only when much is waiting (see gw_submit): what came since
 		 * is read at each timeout. */
-		if (err >= 0) err = ring_buffer__consume(rb);
+		int err = ring_wait(rb, DRAIN_MS);
 		if (err < 0 && err != -EINTR) {
-			fprintf(stderr, "ghostwatch-probe: reading the ring buffer failed: %s\n", strerror(-err));
+			fprintf(stderr, "ghostwatch-probe: waiting on the ring buffer failed: %s\n", strerror(-err));
 			return;
 		}
+		ring_consume(rb);
 		flush_out();
 		if (now_ms() - last_report >= 1000) {
 			report(stats, counters, false);
@@ -713,6 +788,8 @@ static const char *set_filter(struct control *c, char *args, char *err, size_t e
 	int comms = bpf_map__fd(skel->maps.gw_comms);
 	static struct gw_filter slots[GW_FILTER_SLOTS];
 	bool given[GW_FILTER_SLOTS] = {false};
+	static unsigned int versions;
+	unsigned int version = ++versions;
 	memset(slots, 0, sizeof(slots));
 	for (__u32 i = 0; i < GW_FILTER_SLOTS; i++) bpf_map_update_elem(filters, &i, &slots[i], BPF_ANY);
 	clear_map(prefixes);
@@ -732,6 +809,7 @@ static const char *set_filter(struct control *c, char *args, char *err, size_t e
 			if (*end != '\0' || slot < 0 || slot >= GW_FILTER_SLOTS) return snprintf(err, errlen, "filter: bad slot"), err;
 			given[slot] = true;
 			slots[slot].active = 1;
+			slots[slot].version = version;
 			continue;
 		}
 		if (slot < 0) return snprintf(err, errlen, "filter: %.20s before any slot", key), err;
@@ -908,8 +986,9 @@ int main(int argc, char **argv)
 	size_t counters_size = (size_t)cpus * GW_EVENT_TYPES * sizeof(struct gw_counter);
 	counters.map = mmap(NULL, counters_size, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.gw_counters), 0);
 	if (counters.map == MAP_FAILED) fail(1, "cannot map the counters: %s", strerror(errno));
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.gw_ring), on_record, NULL, NULL);
-	if (!rb) fail(1, "cannot open the ring buffer: %s", strerror(errno));
+	struct ring rb;
+	err = ring_open(&rb, bpf_map__fd(skel->maps.gw_ring), ring_bytes);
+	if (err) fail(1, "cannot map the ring buffer: %s", strerror(-err));
 
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
@@ -931,15 +1010,15 @@ int main(int argc, char **argv)
 	}
 	control.stats = stats;
 	start_control(&control);
-	pump(rb, stats, &counters);
+	pump(&rb, stats, &counters);
 
 	/* No command runs from here on. Detach first so nothing new arrives, then drain what is left. */
 	pthread_mutex_lock(&control.lock);
 	detach_all(control.links, control.n_links);
-	ring_buffer__consume(rb);
+	ring_consume(&rb);
 	flush_out();
 	report(stats, &counters, true);
-	ring_buffer__free(rb);
+	ring_close(&rb);
 	munmap((void *)counters.map, counters_size);
 	for (int i = control.n_objects - 1; i >= 0; i--) ghostwatch__destroy(control.objects[i]);
 	return 0;

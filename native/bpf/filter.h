@@ -13,10 +13,11 @@
  * PR_SET_NAME, /proc/.../comm): ghostwatch's proc.name is the name at exec or clone.
  *
  * The state stays exact: the fd of a filtered open is unknown to user space, so its close is not
- * sent either. The fd is remembered at the filtered open (gw_hidden), with the process's generation
- * (moved on by each exec and at the process's end, which close fds unseen); dup2/dup3 onto it
- * forget it. A close of a remembered fd of the current generation is not sent. Any later use of the fd
- * shows it as unknown, as after a drop.
+ * sent either. The fd is remembered at the filtered open (gw_hidden, a bit per fd of the process),
+ * and forgotten when user space is told of a file on it (a sent open, dup2/dup3 onto it) and at an
+ * exec (which closes the close-on-exec fds unseen). A close of a remembered fd is not sent; any
+ * other close is, and user space ignores one of an fd it does not know. Any later use of a kept-back
+ * fd shows it as unknown, as after a drop.
  *
  * The loader fills these maps (loader.c, "filter" command); an inactive slot passes everything.
  */
@@ -61,61 +62,56 @@ struct {
 	__type(value, __u64);
 } gw_comms SEC(".maps");
 
-/* (tgid << 32 | fd) of a kept-back open → the process's generation then (see gw_generations), while
- * the fd is open. */
-struct gw_hidden_fd {
-	__u32 generation;
-	__u32 open;
+/* The kept-back fds of a process (a bit per fd below GW_HIDDEN_FDS), on its group leader: task
+ * storage, which the kernel frees with the task, so a pid used again starts with none. A kept-back
+ * fd above them is not remembered: its close is sent. */
+#define GW_HIDDEN_FDS 4096
+struct gw_hidden_fds {
+	__u64 bits[GW_HIDDEN_FDS / 64];
 };
 
-/* Per-cpu LRU lists: an update takes no lock shared with the other cpus. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
-	__type(key, __u64);
-	__type(value, struct gw_hidden_fd);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct gw_hidden_fds);
 } gw_hidden SEC(".maps");
 
-/* A process's generation (tgid → count), moved on when its fds may have been closed unseen: an
- * exec (close-on-exec fds) and the end of the process (its id is reused later). A kept-back fd of
- * an older generation is no longer trusted to be the same file: its close is sent. */
+/* Per thread: the clauses its command name satisfies, per slot, as of the filter's version then
+ * (the name changes only at an exec, which drops them, or by a rename); renamed since its exec. */
+struct gw_thread_filter {
+	__u32 version[GW_FILTER_SLOTS];
+	__u64 comm[GW_FILTER_SLOTS];
+	__u32 renamed;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u32);
-} gw_generations SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct gw_thread_filter);
+} gw_threads SEC(".maps");
 
-static __always_inline __u32 gw_generation(__u32 tgid)
+/* The word of fd's bit (fd is below GW_HIDDEN_FDS). */
+static __always_inline __u32 gw_fd_word(long fd)
 {
-	__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
-	return g ? *g : 0;
+	return ((__u64)fd >> 6) & (GW_HIDDEN_FDS / 64 - 1);
 }
 
-/* Only processes that have kept-back fds have a generation worth moving on. */
-static __always_inline void gw_next_generation(__u32 tgid)
+static __always_inline struct gw_hidden_fds *gw_hidden_fds(bool create)
 {
-	__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
-	if (g) __sync_fetch_and_add(g, 1);
+	return bpf_task_storage_get(&gw_hidden, gw_task()->group_leader, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
-/* An fd replaced by dup2/dup3 is not the kept-back file any more. */
-static __always_inline void gw_fd_replaced(long res)
+/* User space is told of a file on fd (an open sent, dup2/dup3 onto it): not a kept-back one. */
+static __always_inline void gw_fd_known(long fd)
 {
-	if (res < 0) return;
-	__u64 key = (bpf_get_current_pid_tgid() & 0xffffffff00000000ULL) | (__u32)res;
-	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-	if (h) h->open = 0;
+	if (fd < 0 || fd >= GW_HIDDEN_FDS) return;
+	struct gw_hidden_fds *h = gw_hidden_fds(false);
+	__u64 bit = 1ULL << (fd & 63);
+	if (h && (h->bits[gw_fd_word(fd)] & bit))
+		__sync_fetch_and_and(&h->bits[gw_fd_word(fd)], ~bit);
 }
-
-/* Threads renamed since their exec. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u8);
-} gw_renamed SEC(".maps");
 
 /* Room for the lookup keys (too large for the stack). */
 struct gw_filter_scratch {
@@ -195,15 +191,31 @@ static __always_inline bool gw_normal_path(const __u8 *path, __u32 len)
 	return !k.bad;
 }
 
-/* Whether an open is kept back: its path (user memory), its scap open flags (from its arguments)
- * and its result. Checked before anything of the event is built, so a kept-back open costs little;
- * it is counted, and its fd remembered. The cheap checks come first: most opens of a storm fail on
- * their flags or command name. */
-static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void *upath, __u32 flags, long fd)
+/* The command-name clauses the current thread satisfies in this slot: looked up once per thread
+ * and filter version. A thread renamed since its exec satisfies them all. */
+static __always_inline __u64 gw_comm_clauses(struct gw_filter *f, struct gw_filter_scratch *s, __u32 slot)
 {
-	struct gw_filter *f = bpf_map_lookup_elem(&gw_filters, &slot);
-	if (!f || !f->active || gw_ignored()) return false;
+	struct gw_thread_filter *t = bpf_task_storage_get(&gw_threads, gw_task(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t || t->renamed) return ~0ULL;
+	__u32 i = slot & (GW_FILTER_SLOTS - 1);
+	if (t->version[i] == f->version) return t->comm[i];
+	__u64 comm = 0;
+	__builtin_memset(&s->comm, 0, sizeof(s->comm));
+	s->comm.slot = slot;
+	bpf_get_current_comm(s->comm.comm, sizeof(s->comm.comm));
+	__u64 *v = bpf_map_lookup_elem(&gw_comms, &s->comm);
+	if (v) comm = *v;
+	t->comm[i] = comm;
+	t->version[i] = f->version;
+	return comm;
+}
 
+/* Whether an open may match a rule: its path (user memory), its scap open flags (from its
+ * arguments) and its result. Checked before anything of the event is built, so a kept-back open
+ * costs little. The cheap checks come first: most opens of a storm fail on their flags or command
+ * name. */
+static __always_inline bool gw_open_may_match(struct gw_filter *f, __u32 slot, const void *upath, __u32 flags, long fd)
+{
 	/* Without branches (each one would double the paths the verifier walks): a mask the flags miss
 	 * rules out the clauses requiring it. */
 	__u64 excluded = 0;
@@ -217,37 +229,26 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 	__u64 cand = (n == GW_FILTER_CLAUSES ? ~0ULL : (1ULL << n) - 1) & ~excluded;
 	__u32 zero = 0;
 	struct gw_filter_scratch *s = bpf_map_lookup_elem(&gw_filter_scratch, &zero);
-	if (!s) return false;
-	__u64 need_comm = cand & ~f->comm_any;
-	if (need_comm) {
-		__u64 comm = 0;
-		__builtin_memset(&s->comm, 0, sizeof(s->comm));
-		s->comm.slot = slot;
-		bpf_get_current_comm(s->comm.comm, sizeof(s->comm.comm));
-		__u64 *v = bpf_map_lookup_elem(&gw_comms, &s->comm);
-		if (v) comm = *v;
-		__u32 tid = (__u32)bpf_get_current_pid_tgid();
-		if ((need_comm & ~comm) && bpf_map_lookup_elem(&gw_renamed, &tid)) comm = ~0ULL;
-		cand &= f->comm_any | comm;
-	}
-	if (cand & f->path_any) return false;
+	if (!s) return true;
+	if (cand & ~f->comm_any) cand &= f->comm_any | gw_comm_clauses(f, s, slot);
+	if (cand & f->path_any) return true;
+	/* Whatever the rules: user space resolves paths through directory fds. */
+	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(gw_fd_file(fd))) return true;
+	if (!cand) return false;
 
 	/* The path, and zeros after it to the end of its last 8 bytes. */
 	long got = bpf_probe_read_user_str(s->prefix.path, sizeof(s->prefix.path), upath);
-	if (got < 2 || got >= (long)sizeof(s->prefix.path)) return false; /* unreadable, empty, or too long to judge */
+	if (got < 2 || got >= (long)sizeof(s->prefix.path)) return true; /* unreadable, empty, or too long to judge */
 	__u32 len = got - 1;
 	GW_CLAMP(len, GW_FILTER_PATH - 2);
 	__u64 *tail = (__u64 *)&s->prefix.path[len & GW_FILTER_WORDS];
 	*tail &= (1ULL << ((len & 7) * 8)) - 1;
-	if (!gw_normal_path(s->prefix.path, len)) return false;
-	if ((flags & PPM_O_DIRECTORY) || gw_is_directory(gw_fd_file(fd))) return false;
+	if (!gw_normal_path(s->prefix.path, len)) return true;
 
-	if (cand) {
-		s->prefix.prefixlen = 8 * (1 + len);
-		s->prefix.slot = slot;
-		__u64 *v = bpf_map_lookup_elem(&gw_prefixes, &s->prefix);
-		if (v && (cand & *v)) return false;
-	}
+	s->prefix.prefixlen = 8 * (1 + len);
+	s->prefix.slot = slot;
+	__u64 *v = bpf_map_lookup_elem(&gw_prefixes, &s->prefix);
+	if (v && (cand & *v)) return true;
 	if (cand & f->suffix_clauses) {
 		for (__u32 i = 0; i < GW_FILTER_SUFFIX_LENS; i++) {
 			if (i >= f->n_suffix_lens) break;
@@ -258,64 +259,60 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 			s->suffix.slot = slot;
 			s->suffix.len = size;
 			bpf_probe_read_kernel(s->suffix.tail, size, &s->prefix.path[(len - size) & (GW_FILTER_PATH - 1)]);
-			__u64 *v = bpf_map_lookup_elem(&gw_suffixes, &s->suffix);
-			if (v && (cand & *v)) return false;
+			v = bpf_map_lookup_elem(&gw_suffixes, &s->suffix);
+			if (v && (cand & *v)) return true;
 		}
 	}
 
+	return false;
+}
+
+/* Whether an open is kept back (see gw_open_may_match): then it is counted, and its fd remembered. */
+static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void *upath, __u32 flags, long fd)
+{
+	struct gw_filter *f = bpf_map_lookup_elem(&gw_filters, &slot);
+	if (!f || !f->active || gw_ignored()) return false;
+	if (gw_open_may_match(f, slot, upath, flags, fd)) {
+		gw_fd_known(fd);
+		return false;
+	}
 	gw_count_filtered(type);
-	if (fd >= 0) {
-		/* The fd's entry is rewritten in place when there is one (a storm reopens the same fd). */
-		__u64 id = bpf_get_current_pid_tgid();
-		__u32 tgid = id >> 32;
-		__u64 key = (id & 0xffffffff00000000ULL) | (__u32)fd;
-		__u32 *g = bpf_map_lookup_elem(&gw_generations, &tgid);
-		if (!g) {
-			__u32 first = 0;
-			bpf_map_update_elem(&gw_generations, &tgid, &first, BPF_NOEXIST);
-		}
-		struct gw_hidden_fd value = {.generation = g ? *g : 0, .open = 1};
-		struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-		if (h) *h = value;
-		else bpf_map_update_elem(&gw_hidden, &key, &value, BPF_ANY);
+	if (fd >= 0 && fd < GW_HIDDEN_FDS) {
+		struct gw_hidden_fds *h = gw_hidden_fds(true);
+		if (h) __sync_fetch_and_or(&h->bits[gw_fd_word(fd)], 1ULL << (fd & 63));
 	}
 	return true;
 }
 
-/* At a close's exit: true when it closed a kept-back fd of the process's current generation (the
- * close is then kept back too, and counted). */
+/* At a close's exit: true when it closed a kept-back fd (the close is then kept back too, and
+ * counted). */
 static __always_inline bool gw_close_hidden(__s64 fd)
 {
-	if (fd < 0) return false;
-	__u64 id = bpf_get_current_pid_tgid();
-	__u64 key = (id & 0xffffffff00000000ULL) | (__u32)fd;
-	struct gw_hidden_fd *h = bpf_map_lookup_elem(&gw_hidden, &key);
-	if (!h || !h->open) return false;
-	h->open = 0; /* the entry stays for the fd's next kept-back open; the LRU drops it otherwise */
-	if (h->generation != gw_generation(id >> 32)) return false;
+	if (fd < 0 || fd >= GW_HIDDEN_FDS) return false;
+	struct gw_hidden_fds *h = gw_hidden_fds(false);
+	__u64 bit = 1ULL << (fd & 63);
+	if (!h || !(h->bits[gw_fd_word(fd)] & bit)) return false;
+	__sync_fetch_and_and(&h->bits[gw_fd_word(fd)], ~bit);
 	gw_count_filtered(GW_CLOSE_X);
 	return true;
 }
 
-/* A thread's name changed: prctl, a write to /proc/.../comm, or an exec (whose own program
- * clears the mark again, see gw_exec_renamed). */
-SEC("tracepoint/task/task_rename")
-int gwx_rename(struct trace_event_raw_task_rename *ctx)
+/* A thread's name changed: prctl, a write to /proc/.../comm (of another thread, maybe), or an exec
+ * (whose own program drops the mark again, see gw_exec_seen). */
+SEC("tp_btf/task_rename")
+int BPF_PROG(gwx_rename, struct task_struct *task, const char *comm)
 {
-	__u32 tid = ctx->pid;
-	__u8 one = 1;
-	bpf_map_update_elem(&gw_renamed, &tid, &one, BPF_ANY);
+	struct gw_thread_filter *t = bpf_task_storage_get(&gw_threads, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t) t->renamed = 1;
 	return 0;
 }
 
 /* An exec names the thread after its program, which ghostwatch also takes as its proc.name; and
- * it closes the close-on-exec fds, unseen. */
+ * it closes the close-on-exec fds, unseen. The exec'ing thread is its process's leader by now. */
 static __always_inline void gw_exec_seen(void)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	bpf_map_delete_elem(&gw_renamed, &tid);
-	gw_next_generation(id >> 32);
+	bpf_task_storage_delete(&gw_threads, gw_task());
+	bpf_task_storage_delete(&gw_hidden, gw_task());
 }
 
 #endif
