@@ -6,7 +6,10 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../dist');
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = resolve(here, '../dist');
+// The command is bin/ghostwatch, which starts this module: what `run --support` shows as its command line.
+process.argv[1] = resolve(here, 'ghostwatch');
 const main = resolve(dist, 'src/cli/main.js');
 const bundle = resolve(dist, 'ghostwatch.mjs');
 if (!existsSync(main)) {
