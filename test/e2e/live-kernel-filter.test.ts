@@ -48,6 +48,23 @@ describe('live kernel filter of opens', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** `ghostwatch run` on these rules (JSON alerts, -v), once it says the kernel filter is on. */
+  async function watchFiltered(name: string, rules: string): Promise<LiveRun> {
+    const path = join(dir, name);
+    writeFileSync(path, rules);
+    const gw = new LiveRun(['-r', path, '-o', 'json_output=true', '-v']);
+    await gw.ready();
+    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back/);
+    return gw;
+  }
+
+  /** python3 on a script of these lines. */
+  function python(name: string, lines: readonly string[], ...args: string[]) {
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return runProgram('python3', [path, ...args]);
+  }
+
   /** python3: n opens and closes of the 100 files, read-only. */
   const storm = (n: number) => runProgram('python3', ['-c',
     `import os\nfor i in range(${n}):\n    os.close(os.open('${files}/f%d' % (i % 100), os.O_RDONLY))\n`]);
@@ -104,13 +121,10 @@ describe('live kernel filter of opens', { skip }, () => {
   });
 
   it('an fd kept back, then closed unseen by an exec, is not mistaken for the socket that takes its number', async () => {
-    const rules = join(dir, 'close.yaml');
-    writeFileSync(rules, rule('gwkf socket close', 'evt.type = close and proc.cmdline contains gwkf-gen-marker', 'closed (type=%fd.type num=%fd.num)'));
-    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
-    await gw.ready();
-    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back/);
+    const gw = await watchFiltered('close.yaml',
+      rule('gwkf socket close', 'evt.type = close and proc.cmdline contains gwkf-gen-marker', 'closed (type=%fd.type num=%fd.num)'));
     // 40 close-on-exec opens, kept back; the exec closes them unseen; 40 sockets take those numbers.
-    const script = [
+    const r = await python('gen.py', [
       'import os, socket, sys',
       'if sys.argv[1:2] != ["gwkf-gen-marker"]:',
       `    fds = [os.open('${files}/f%d' % i, os.O_RDONLY | os.O_CLOEXEC) for i in range(40)]`,
@@ -118,10 +132,7 @@ describe('live kernel filter of opens', { skip }, () => {
       'socks = [socket.socket() for _ in range(40)]',
       'print(" ".join(str(s.fileno()) for s in socks))',
       'for s in socks: s.close()',
-    ].join('\n');
-    const path = join(dir, 'gen.py');
-    writeFileSync(path, `${script}\n`);
-    const r = await runProgram('python3', [path]);
+    ]);
     assert.equal(r.status, 0);
     const numbers = r.stdout.trim().split(' ').map(Number);
     await waitFor(() => numbers.every((n) => gw.alerts.some((a) => a.output_fields['fd.num'] === n && a.output_fields['fd.type'] === 'ipv4')),
@@ -131,17 +142,13 @@ describe('live kernel filter of opens', { skip }, () => {
   });
 
   it('a kept-back fd closed unseen (close_range) and then taken by a sent open: that file is not mistaken for the next kept-back one', async () => {
-    const rules = join(dir, 'reuse.yaml');
-    writeFileSync(rules, [
+    const gw = await watchFiltered('reuse.yaml', [
       rule('gwkf reuse shadow', 'evt.type in (open, openat) and fd.name = /etc/shadow and proc.cmdline contains gwkf-reuse-marker'),
       rule('gwkf reuse fchmod', 'evt.type = fchmod and proc.cmdline contains gwkf-reuse-marker', 'fchmod (fd=%evt.arg.fd)'),
     ].join(''));
-    const gw = new LiveRun(['-r', rules, '-o', 'json_output=true', '-v']);
-    await gw.ready();
-    assert.match(gw.log, /Kernel filter: opens no rule can match are kept back/);
     // close_range is not among the calls the probe follows: the kept-back fd closes unseen, and the
     // probe still holds it kept back when /etc/shadow, sent, takes its number.
-    const script = [
+    const r = await python('reuse.py', [
       'import ctypes, os, sys',
       'libc = ctypes.CDLL(None, use_errno=True)',
       `fd = os.open('${files}/f1', os.O_RDONLY)`,
@@ -152,10 +159,7 @@ describe('live kernel filter of opens', { skip }, () => {
       `g = os.open('${files}/f2', os.O_RDONLY)`,
       'assert g == fd',
       'os.fchmod(g, 0o644)',
-    ].join('\n');
-    const path = join(dir, 'reuse.py');
-    writeFileSync(path, `${script}\n`);
-    const r = await runProgram('python3', [path, 'gwkf-reuse-marker']);
+    ], 'gwkf-reuse-marker');
     assert.equal(r.status, 0);
     assert.ok(await gw.alert((x) => x.rule === 'gwkf reuse shadow'), `the open of /etc/shadow was not seen:\n${gw.log}`);
     const a = await gw.alert((x) => x.rule === 'gwkf reuse fchmod');
