@@ -418,9 +418,11 @@ static const char *helper_program(const char *event)
 {
 	/* A successful exec is seen on sched_process_exec: its arguments are gone at the exit. */
 	if (strcmp(event, "execve") == 0 || strcmp(event, "execveat") == 0) return "gwx_exec";
-	/* The open filter (detection mode only): a command name check is skipped for a renamed thread. */
+	/* The open filter (detection mode only): a command name check is skipped for a renamed thread... */
 	if (enter_events) return NULL;
 	if (strcmp(event, "open") == 0 || strcmp(event, "openat") == 0 || strcmp(event, "openat2") == 0) return "gwx_rename";
+	/* ... and the fds a close_range closes are no longer kept back. */
+	if (strcmp(event, "close") == 0) return "gwx_close_range";
 	return NULL;
 }
 

@@ -14,10 +14,11 @@
  *
  * The state stays exact: the fd of a filtered open is unknown to user space, so its close is not
  * sent either. The fd is remembered at the filtered open (gw_hidden, a bit per fd of the process),
- * and forgotten when user space is told of a file on it (a sent open, dup2/dup3 onto it) and at an
- * exec (which closes the close-on-exec fds unseen). A close of a remembered fd is not sent; any
- * other close is, and user space ignores one of an fd it does not know. Any later use of a kept-back
- * fd shows it as unknown, as after a drop.
+ * and forgotten when user space is told of a file on it (a sent open, dup2/dup3 onto it), when a
+ * close_range closes it (close's helper, gwx_close_range), and at an exec (which closes the
+ * close-on-exec fds unseen). A close of a remembered fd is not sent; any other close is, and user
+ * space ignores one of an fd it does not know. Any later use of a kept-back fd shows it as unknown,
+ * as after a drop.
  *
  * The loader fills these maps (loader.c, "filter" command); an inactive slot passes everything.
  */
@@ -271,8 +272,8 @@ static __always_inline bool gw_open_may_match(struct gw_filter *f, __u32 slot, c
 static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void *upath, __u32 flags, long fd)
 {
 	struct gw_filter *f = bpf_map_lookup_elem(&gw_filters, &slot);
-	if (!f || !f->active || gw_ignored()) return false;
-	if (gw_open_may_match(f, slot, upath, flags, fd)) {
+	/* Sent (also while the filter is lifted, in a hot reload): its fd is no longer a kept-back one. */
+	if (!f || !f->active || gw_ignored() || gw_open_may_match(f, slot, upath, flags, fd)) {
 		gw_fd_known(fd);
 		return false;
 	}
