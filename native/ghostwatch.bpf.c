@@ -227,33 +227,12 @@ GW_EXIT(close)
 
 #define GW_CLOSE_RANGE_CLOEXEC (1U << 2)
 
-struct gw_fd_range {
-	struct gw_hidden_fds *h;
-	__u64 first, last;
-};
-
-/* Clears the bits of the range in its i-th word from the first's (a bpf_loop callback). */
-static long gw_forget_word(__u32 i, void *ctx)
-{
-	struct gw_fd_range *r = ctx;
-	__u64 w = (r->first >> 6) + i, lo = w * 64, hi = lo + 63;
-	__u64 closed = ~0ULL;
-	if (r->first > lo) closed &= ~0ULL << (r->first - lo);
-	if (r->last < hi) closed &= ~0ULL >> (hi - r->last);
-	__sync_fetch_and_and(&r->h->bits[w & (GW_HIDDEN_FDS / 64 - 1)], ~closed);
-	return 0;
-}
-
 /* close's helper with the open filter (no event): the kept-back fds a close_range closed are
  * forgotten, so that the close of whatever takes their numbers next is sent. */
 SEC("tracepoint/syscalls/sys_exit_close_range")
 int gwx_close_range(struct syscall_trace_exit *ctx)
 {
-	if (ctx->ret != 0 || (gw_arg(2) & GW_CLOSE_RANGE_CLOEXEC)) return 0;
-	struct gw_fd_range r = {.h = gw_hidden_fds(false), .first = (__u32)gw_arg(0), .last = (__u32)gw_arg(1)};
-	if (!r.h || r.first >= GW_HIDDEN_FDS || r.last < r.first) return 0;
-	if (r.last >= GW_HIDDEN_FDS) r.last = GW_HIDDEN_FDS - 1;
-	bpf_loop((r.last >> 6) - (r.first >> 6) + 1, gw_forget_word, &r, 0);
+	if (ctx->ret == 0 && !(gw_arg(2) & GW_CLOSE_RANGE_CLOEXEC)) gw_forget_fds((__u32)gw_arg(0), (__u32)gw_arg(1));
 	return 0;
 }
 
@@ -264,7 +243,7 @@ GW_EXIT(dup)
 
 GW_EXIT(dup2)
 {
-	gw_fd_known(ctx->ret);
+	gw_forget_fd(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP2_X, 3)) return 0;
 	gw_s64(&w, ctx->ret);
@@ -276,7 +255,7 @@ GW_EXIT(dup2)
 
 GW_EXIT(dup3)
 {
-	gw_fd_known(ctx->ret);
+	gw_forget_fd(ctx->ret);
 	struct gw_w w;
 	if (!gw_begin(&w, GW_DUP3_X, 4)) return 0;
 	gw_s64(&w, ctx->ret);

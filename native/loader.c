@@ -177,23 +177,19 @@ static void ring_consume(struct ring *r)
 {
 	size_t mask = r->size - 1;
 	unsigned long cons = __atomic_load_n(r->consumer, __ATOMIC_ACQUIRE);
-	for (;;) {
-		unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
-		if (cons >= prod) return;
-		while (cons < prod) {
-			/* Records start 8-aligned in a power-of-two ring: a header never wraps. */
-			const unsigned int *hdr = (const unsigned int *)(r->data + (cons & mask));
-			unsigned int len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
-			if (len & BPF_RINGBUF_BUSY_BIT) return;
-			size_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
-			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				size_t at = (cons + BPF_RINGBUF_HDR_SZ) & mask;
-				size_t head = size <= r->size - at ? size : r->size - at;
-				on_record(r->data + at, head, r->data, size - head);
-			}
-			cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
-			__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+	while (cons < __atomic_load_n(r->producer, __ATOMIC_ACQUIRE)) {
+		/* Records start 8-aligned in a power-of-two ring: a header never wraps. */
+		const unsigned int *hdr = (const unsigned int *)(r->data + (cons & mask));
+		unsigned int len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		if (len & BPF_RINGBUF_BUSY_BIT) return;
+		size_t size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+			size_t at = (cons + BPF_RINGBUF_HDR_SZ) & mask;
+			size_t head = size <= r->size - at ? size : r->size - at;
+			on_record(r->data + at, head, r->data, size - head);
 		}
+		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
+		__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
 	}
 }
 

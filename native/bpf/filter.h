@@ -104,14 +104,42 @@ static __always_inline struct gw_hidden_fds *gw_hidden_fds(bool create)
 	return bpf_task_storage_get(&gw_hidden, gw_task()->group_leader, 0, create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
-/* User space is told of a file on fd (an open sent, dup2/dup3 onto it): not a kept-back one. */
-static __always_inline void gw_fd_known(long fd)
+/* fd is no longer a kept-back one: it was closed, or user space is told of a file on it (an open
+ * sent, dup2/dup3 onto it). True when it was kept back. */
+static __always_inline bool gw_forget_fd(long fd)
 {
-	if (fd < 0 || fd >= GW_HIDDEN_FDS) return;
+	if (fd < 0 || fd >= GW_HIDDEN_FDS) return false;
 	struct gw_hidden_fds *h = gw_hidden_fds(false);
 	__u64 bit = 1ULL << (fd & 63);
-	if (h && (h->bits[gw_fd_word(fd)] & bit))
-		__sync_fetch_and_and(&h->bits[gw_fd_word(fd)], ~bit);
+	if (!h || !(h->bits[gw_fd_word(fd)] & bit)) return false;
+	__sync_fetch_and_and(&h->bits[gw_fd_word(fd)], ~bit);
+	return true;
+}
+
+struct gw_fd_range {
+	struct gw_hidden_fds *h;
+	__u64 first, last;
+};
+
+/* Clears the range's bits in its i-th word from the first's (a bpf_loop callback). */
+static long gw_forget_word(__u32 i, void *ctx)
+{
+	struct gw_fd_range *r = ctx;
+	__u64 w = (r->first >> 6) + i, lo = w * 64, hi = lo + 63;
+	__u64 closed = ~0ULL;
+	if (r->first > lo) closed &= ~0ULL << (r->first - lo);
+	if (r->last < hi) closed &= ~0ULL >> (hi - r->last);
+	__sync_fetch_and_and(&r->h->bits[w & (GW_HIDDEN_FDS / 64 - 1)], ~closed);
+	return 0;
+}
+
+/* gw_forget_fd for the fds first to last (close_range). */
+static __always_inline void gw_forget_fds(__u64 first, __u64 last)
+{
+	struct gw_fd_range r = {.h = gw_hidden_fds(false), .first = first, .last = last};
+	if (!r.h || first >= GW_HIDDEN_FDS || last < first) return;
+	if (r.last >= GW_HIDDEN_FDS) r.last = GW_HIDDEN_FDS - 1;
+	bpf_loop((r.last >> 6) - (first >> 6) + 1, gw_forget_word, &r, 0);
 }
 
 /* Room for the lookup keys (too large for the stack). */
@@ -274,7 +302,7 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
 	struct gw_filter *f = bpf_map_lookup_elem(&gw_filters, &slot);
 	/* Sent (also while the filter is lifted, in a hot reload): its fd is no longer a kept-back one. */
 	if (!f || !f->active || gw_ignored() || gw_open_may_match(f, slot, upath, flags, fd)) {
-		gw_fd_known(fd);
+		gw_forget_fd(fd);
 		return false;
 	}
 	gw_count_filtered(type);
@@ -289,11 +317,7 @@ static __always_inline bool gw_open_kept_back(__u32 slot, __u16 type, const void
  * counted). */
 static __always_inline bool gw_close_hidden(__s64 fd)
 {
-	if (fd < 0 || fd >= GW_HIDDEN_FDS) return false;
-	struct gw_hidden_fds *h = gw_hidden_fds(false);
-	__u64 bit = 1ULL << (fd & 63);
-	if (!h || !(h->bits[gw_fd_word(fd)] & bit)) return false;
-	__sync_fetch_and_and(&h->bits[gw_fd_word(fd)], ~bit);
+	if (!gw_forget_fd(fd)) return false;
 	gw_count_filtered(GW_CLOSE_X);
 	return true;
 }
