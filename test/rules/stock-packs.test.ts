@@ -94,16 +94,6 @@ describe('stock rule packs', { skip: rulesDir === undefined ? SHARED_MISSING : f
     assert.ok(result.warnings.every((w) => w.code === 'LOAD_DEPRECATED_ITEM'));
     assert.equal(set.requiredEngineVersion, '0.17.0');
   });
-
-  it('loads the stock packs in well under a second', () => {
-    loadRules(read(rulesDir, 'falco_rules.yaml'));
-    const files = read(rulesDir, 'falco_rules.yaml', 'falco-incubating_rules.yaml');
-    // CPU time, not wall time: other processes on a busy machine must not fail the test.
-    const start = process.cpuUsage();
-    loadRules(files);
-    const used = process.cpuUsage(start);
-    assert.ok((used.user + used.system) / 1000 < 500, `${(used.user + used.system) / 1000} ms`);
-  });
 });
 
 describe('legacy suite rule files', { skip: legacyDir === undefined ? SHARED_MISSING : false }, () => {

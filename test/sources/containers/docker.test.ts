@@ -171,17 +171,19 @@ describe('against podman’s Docker-compatible service', () => {
     assert.deepEqual(errors, [], 'stopping the watch calls no onError');
   });
 
-  test('inspect takes a few milliseconds', { skip }, async (t) => {
+  // How long an inspect takes is reported, not asserted (timings belong to benchmarks): what is
+  // asserted is that a hundred in a row, on the one connection, all answer the same.
+  test('a hundred inspects in a row all answer the same container', { skip }, async (t) => {
     const ms: number[] = [];
+    const first = await client.inspect(plain, seconds(5));
     for (let i = 0; i < 100; i++) {
       const t0 = performance.now();
-      await client.inspect(plain, seconds(5));
+      const c = await client.inspect(plain, seconds(5));
       ms.push(performance.now() - t0);
+      assert.deepEqual(c, first);
     }
     ms.sort((x, y) => x - y);
-    const median = ms[50];
-    t.diagnostic(`inspect (container + image, 2 requests): median ${median.toFixed(2)} ms, p95 ${ms[95].toFixed(2)} ms, max ${ms[99].toFixed(2)} ms`);
-    assert.ok(median < 100, `median ${median} ms`);
+    t.diagnostic(`inspect (container + image, 2 requests): median ${ms[50].toFixed(2)} ms, p95 ${ms[95].toFixed(2)} ms, max ${ms[99].toFixed(2)} ms`);
   });
 
   test('a runtime that accepts and never answers (SIGSTOPped) makes calls reject when the signal aborts', { skip }, async () => {
