@@ -632,6 +632,17 @@ static struct ghostwatch *open_probe(void)
 	return ghostwatch__open_opts(&opts);
 }
 
+/* The probe's object, embedded in this binary (2 MiB), is read only while programs load: its pages
+ * are let go after each load. They are the binary's own, unwritten, so a later load (events added
+ * by a hot reload) has the kernel read them back from the file. */
+static void release_object_bytes(void)
+{
+	size_t size;
+	uintptr_t at = (uintptr_t)ghostwatch__elf_bytes(&size), page = sysconf(_SC_PAGESIZE);
+	uintptr_t first = (at + page - 1) & ~(page - 1), end = (at + size) & ~(page - 1);
+	if (end > first) madvise((void *)first, end - first, MADV_DONTNEED);
+}
+
 /* A new instance of the object with only these programs, sharing the first one's maps. */
 static struct ghostwatch *load_programs(const struct control *c, const char *const *names, int n, char *err, size_t errlen)
 {
@@ -655,6 +666,7 @@ static struct ghostwatch *load_programs(const struct control *c, const char *con
 		if (e == 0 && first && bpf_map__fd(first) >= 0) e = bpf_map__reuse_fd(map, bpf_map__fd(first));
 	}
 	if (e == 0) e = ghostwatch__load(skel);
+	release_object_bytes();
 	if (e) {
 		snprintf(err, errlen, "cannot load %.63s: %s", names[0], strerror(-e));
 		ghostwatch__destroy(skel);
@@ -972,6 +984,7 @@ int main(int argc, char **argv)
 	if (cpus <= 0) fail(1, "cannot count the cpus: %s", strerror(-cpus));
 	configure(skel, &o, cpus, ring_bytes);
 	err = ghostwatch__load(skel);
+	release_object_bytes();
 	if (err) fail(1, "cannot load the probe: %s (GW_PROBE_DEBUG=1 shows the verifier's log)", strerror(-err));
 	fill_tail_calls(skel, &o);
 	static struct control control = {.lock = PTHREAD_MUTEX_INITIALIZER};

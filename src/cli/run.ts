@@ -607,6 +607,7 @@ async function detectEvents(
   counters.threads = () => state.threads.size;
   if (live !== undefined) {
     counters.probe = () => live.counts();
+    counters.helperPids = [live.probePid];
     counters.events = () => live.progress().events;
   }
   health.running(SYSCALL_SOURCE);

@@ -60,6 +60,8 @@ export interface LiveSource {
   drops(): { total: number; byEvent: Record<string, number> };
   /** Events sent and dropped, per event type id. */
   counts(): ProbeCounts;
+  /** The probe's loader process (its CPU and memory are ghostwatch's too). */
+  readonly probePid: number;
   /** For the state's container table: asks the runtimes about a container first seen in a cgroup. */
   readonly containerLookups: { request(id: string, fullId: string, typeHint: number): void };
   /** Called (between two events) when a runtime removed a container, by its short id. */
@@ -227,6 +229,10 @@ class Live implements LiveSource {
 
   counts(): ProbeCounts {
     return this.probe.counts();
+  }
+
+  get probePid(): number {
+    return this.probe.pid;
   }
 }
 

@@ -1,5 +1,5 @@
 // ghostwatch's metrics under Falco's names: the counters a run keeps (rule matches, events, the
-// probe's drops, the state's threads, the process's CPU and memory, the delivery layer's counters)
+// probe's drops, the state's threads, ghostwatch's CPU and memory (node's and the probe loader's), the delivery layer's counters)
 // read at one moment, as the Prometheus text of /metrics (prom-client) and as Falco's flat
 // snapshot ("Falco internal: metrics snapshot", metrics.output_file).
 //
@@ -27,6 +27,8 @@ export class RunCounters {
   events: () => number = () => 0;
   /** The probe's counters (live only). */
   probe: (() => ProbeCounts) | undefined = undefined;
+  /** ghostwatch's other processes (the probe's loader): their CPU and memory count with node's. */
+  helperPids: readonly number[] = [];
   /** Threads in the state's table. */
   threads: (() => number) | undefined = undefined;
   /** Each output's delivery counters, and the alerts dropped by the outputs' queues (the delivery layer's; none without outputs). */
@@ -57,20 +59,46 @@ function tagLabel(tag: string): string {
   return `tag_${tag.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
-/** The process's CPU time over its life, as libs' cpu_usage_perc (percent of one CPU, one decimal). */
-function cpuUsagePercent(): number {
-  const used = process.cpuUsage();
-  const seconds = process.uptime();
-  return seconds > 0 ? Math.round((1000 * (used.user + used.system)) / 1e6 / seconds) / 10 : 0;
-}
-
-/** Virtual memory size in bytes (/proc/self/statm, in pages). */
-function vszBytes(): number {
+/** The /proc/PID/stat times (utime + stime, in clock ticks: 100 a second on Linux) of a helper, 0 once it is gone. */
+function helperCpuSeconds(pid: number): number {
   try {
-    return Number(readFileSync('/proc/self/statm', 'utf8').split(' ')[0]) * 4096;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
     return 0;
   }
+}
+
+/** ghostwatch's CPU time over its life, as libs' cpu_usage_perc (percent of one CPU, one decimal): node's and its helpers'. */
+function cpuUsagePercent(helpers: readonly number[]): number {
+  const used = process.cpuUsage();
+  let seconds = (used.user + used.system) / 1e6;
+  for (const pid of helpers) seconds += helperCpuSeconds(pid);
+  const life = process.uptime();
+  return life > 0 ? Math.round((1000 * seconds) / life) / 10 : 0;
+}
+
+/** Virtual and resident size in bytes (/proc/PID/statm, in pages), 0 for a process that is gone. */
+function statm(pid: number | 'self'): { vsz: number; rss: number } {
+  try {
+    const [vsz = 0, rss = 0] = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ').map(Number);
+    return { vsz: vsz * 4096, rss: rss * 4096 };
+  } catch {
+    return { vsz: 0, rss: 0 };
+  }
+}
+
+/** ghostwatch's memory: node's and its helpers' (Falco is one process; ghostwatch's loader is part of it). */
+function memoryBytes(helpers: readonly number[]): { vsz: number; rss: number } {
+  const m = { vsz: statm('self').vsz, rss: process.memoryUsage.rss() };
+  for (const pid of helpers) {
+    const h = statm(pid);
+    m.vsz += h.vsz;
+    m.rss += h.rss;
+  }
+  return m;
 }
 
 /** The host's boot time, ns since the epoch (/proc/stat btime). */
@@ -126,9 +154,10 @@ export async function prometheusText(c: RunCounters, config: MetricsConfig, id: 
     }
   }
   if (config.resourceUtilization) {
-    gauge('falcosecurity_falco_cpu_usage_ratio', FALCO_HELP, Math.round(cpuUsagePercent() * 10) / 1000);
-    gauge('falcosecurity_falco_memory_rss_bytes', FALCO_HELP, process.memoryUsage.rss());
-    gauge('falcosecurity_falco_memory_vsz_bytes', FALCO_HELP, vszBytes());
+    const memory = memoryBytes(c.helperPids);
+    gauge('falcosecurity_falco_cpu_usage_ratio', FALCO_HELP, Math.round(cpuUsagePercent(c.helperPids) * 10) / 1000);
+    gauge('falcosecurity_falco_memory_rss_bytes', FALCO_HELP, memory.rss);
+    gauge('falcosecurity_falco_memory_vsz_bytes', FALCO_HELP, memory.vsz);
   }
   if (config.stateCounters && c.threads !== undefined) gauge('falcosecurity_scap_n_threads', FALCO_HELP, c.threads());
   if (config.kernelEventCounters) {
@@ -207,9 +236,10 @@ export function snapshotFields(
       if (config.convertMemoryToMb) f[`falco.${name}_mb`] = Math.round((bytes / 1048576) * 10) / 10;
       else f[`falco.${name}_kb`] = Math.round(bytes / 1024);
     };
-    f['falco.cpu_usage_perc'] = cpuUsagePercent();
-    memory('memory_rss', process.memoryUsage.rss());
-    memory('memory_vsz', vszBytes());
+    const used = memoryBytes(c.helperPids);
+    f['falco.cpu_usage_perc'] = cpuUsagePercent(c.helperPids);
+    memory('memory_rss', used.rss);
+    memory('memory_vsz', used.vsz);
   }
   if (config.stateCounters && c.threads !== undefined) f['falco.n_threads'] = c.threads();
   if (config.kernelEventCounters) {

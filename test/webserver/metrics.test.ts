@@ -2,7 +2,7 @@
 // probe's counters, and each output's delivery counters as the delivery layer will report them
 // (given here as the DeliveryStats it returns); every text checked by `promtool check metrics`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { MetricsConfig } from '../../src/config/config.js';
 import { DetectionStats } from '../../src/engine/stats.js';
@@ -108,5 +108,30 @@ describe('metrics', () => {
     assert.equal(second.fields['scap.evts_drop_rate_sec'], 5);
     assert.equal(second.fields['scap.n_drops_perc'], 5);
     assert.equal(typeof second.fields['falco.memory_rss_kb'], 'number');
+  });
+
+  it("CPU and memory are ghostwatch's: node's and its helper processes' (the probe's loader)", async () => {
+    // A helper holding 64 MiB resident, and 0.3 s of CPU spent before it settles.
+    const helper = spawn('python3', ['-c', 'import sys, time\nx = bytearray(64 << 20)\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\nprint(flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => helper.stdout.once('data', resolve));
+      const alone = counters();
+      const withHelper = counters();
+      withHelper.helperPids = [helper.pid!];
+      const a = snapshotFields(alone, CONFIG, ID, undefined, 1_000_000).fields;
+      const b = snapshotFields(withHelper, CONFIG, ID, undefined, 1_000_000).fields;
+      const rss = (f: Record<string, string | number>) => f['falco.memory_rss_mb'] as number;
+      assert.ok(rss(b) - rss(a) >= 60, `${rss(b)} MB with the helper, ${rss(a)} without`);
+      assert.ok((b['falco.memory_vsz_mb'] as number) - (a['falco.memory_vsz_mb'] as number) >= 60);
+      assert.ok((b['falco.cpu_usage_perc'] as number) > (a['falco.cpu_usage_perc'] as number));
+      const prom = async (c: RunCounters) => sample((await prometheusText(c, CONFIG, ID)).text, /^falcosecurity_falco_memory_rss_bytes /)!;
+      assert.ok((await prom(withHelper)) - (await prom(alone)) >= 60 * 1048576);
+      // A helper that is gone counts for nothing, and breaks nothing.
+      helper.kill();
+      await new Promise((resolve) => helper.once('exit', resolve));
+      assert.ok(Math.abs(rss(snapshotFields(withHelper, CONFIG, ID, undefined, 1_000_000).fields) - rss(a)) < 20);
+    } finally {
+      helper.kill();
+    }
   });
 });
