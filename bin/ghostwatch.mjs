@@ -1,20 +1,49 @@
 // The compiled CLI, started by bin/ghostwatch (which gives node its settings): npm run build writes
-// dist/. The single-file bundle (dist/ghostwatch.mjs) starts faster; it is used only when it is at
+// dist/. The single-file bundle (dist/ghostwatch.cjs) starts faster; it is used only when it is at
 // least as new as the compiled modules, so a plain `tsc` after `npm run build` is never shadowed by
 // a stale bundle.
-import { existsSync, statSync } from 'node:fs';
+//
+// The bundle runs with its V8 code cache (scripts/bundle.mjs) when there is one for it: a cache is
+// named after the bundle's size and time and after node's flags, since V8 takes one only from the
+// same flags; it checks the rest itself (its version, the data's checksum) and compiles the source
+// when it refuses one. GHOSTWATCH_WRITE_CODE_CACHE=1 (the build sets it) writes the cache at exit.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '../dist');
 // The command is bin/ghostwatch, which starts this module: what `run --support` shows as its command line.
 process.argv[1] = resolve(here, 'ghostwatch');
 const main = resolve(dist, 'src/cli/main.js');
-const bundle = resolve(dist, 'ghostwatch.mjs');
+const bundle = resolve(dist, 'ghostwatch.cjs');
 if (!existsSync(main)) {
   process.stderr.write('ghostwatch: not built yet: run `npm ci && npm run build` in the ghostwatch directory\n');
   process.exit(1);
 }
-const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
-await import(fresh ? bundle : main);
+const built = existsSync(bundle) ? statSync(bundle) : undefined;
+if (built !== undefined && built.mtimeMs >= statSync(main).mtimeMs) runBundle(built);
+else await import(main);
+
+function runBundle(st) {
+  const flags = process.execArgv.join(' ').replace(/[^A-Za-z0-9=.-]+/g, '_');
+  const cacheFile = resolve(dist, 'code-cache', `${st.size}-${Math.trunc(st.mtimeMs)}${flags === '' ? '' : `-${flags}`}.bin`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // none: compiled from the source
+  }
+  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  if (process.env.GHOSTWATCH_WRITE_CODE_CACHE === '1') {
+    process.once('exit', () => {
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(`${cacheFile}.tmp`, script.createCachedData());
+      renameSync(`${cacheFile}.tmp`, cacheFile);
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+}

@@ -37,10 +37,11 @@ copy_with_libs native/build/ghostwatch-probe /opt/ghostwatch/native/build/ghostw
 cp bin/ghostwatch.mjs "$app/bin/"
 cp package.json "$app/"
 cp -r dist/src "$app/dist/src"
-# The bundle and its chunks (the subcommands, imported when they run).
-if [ -f dist/ghostwatch.mjs ]; then
-  cp -p dist/ghostwatch.mjs "$app/dist/"
-  cp -rp dist/chunks "$app/dist/"
+# The bundle and its code caches (named after its size and time: -p keeps them), the entrypoint's
+# flags being those of `run` (bin/ghostwatch), for which the build wrote one.
+if [ -f dist/ghostwatch.cjs ]; then
+  cp -p dist/ghostwatch.cjs "$app/dist/"
+  [ -d dist/code-cache ] && cp -rp dist/code-cache "$app/dist/"
 fi
 # The production dependencies only (gRPC for CRI, loaded when a CRI socket exists, is not bundled).
 npm ls --omit=dev --parseable --all 2>/dev/null | tail -n +2 | while read -r dir; do

@@ -320,9 +320,8 @@ program.addHelpText('after', `
 // `ghostwatch --version` is `ghostwatch run --version`: it reads the configuration for json_output.
 const argv = process.argv[2] === '--version' ? [...process.argv.slice(0, 2), 'run', ...process.argv.slice(2)] : process.argv;
 
-try {
-  await program.parseAsync(argv);
-} catch (err) {
+// No top-level await: the bundle is CommonJS (scripts/bundle.mjs), which has none.
+program.parseAsync(argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     // commander has already printed its message through outputError (or the help text, exit code 0).
     process.exitCode = err.exitCode;
@@ -330,4 +329,4 @@ try {
     reportError(err);
     process.exitCode = 1;
   }
-}
+});
