@@ -47,6 +47,20 @@ export class LineOutput implements LineSink {
     this.pos = p + b.write(s, p, 'utf8');
   }
 
+  digits(n: number): void {
+    if (this.buf.length - this.pos < 16) this.grow(16);
+    let len = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) len++;
+    const b = this.buf;
+    // Exact: a safe integer and its quotients by 10 are exact in a double.
+    for (let p = this.pos + len - 1, m = n; p >= this.pos; p--) {
+      const d = m % 10;
+      b[p] = 0x30 + d;
+      m = (m - d) / 10;
+    }
+    this.pos += len;
+  }
+
   /** Where the current line stands, to take back what was written since with rollback(). */
   mark(): number {
     return this.pos;

@@ -19,6 +19,8 @@ type Token = string | { readonly field: BoundField; readonly width: number };
 /** Where write() puts a line: piece by piece, with a way to take back a line that is not printed. */
 export interface LineSink {
   text(s: string): void;
+  /** A safe integer >= 0, in decimal (what text(String(n)) writes, without the string). */
+  digits(n: number): void;
   mark(): number;
   rollback(mark: number): void;
   endLine(): void;
@@ -28,6 +30,8 @@ export class OutputFormat {
   /** The current line's fields, in order (writeComplete): printed, and as extracted for those printed last. */
   private readonly values: (string | undefined)[];
   private readonly raw: FieldValue[];
+  /** Per field: a decimal field printed at its own width, whose digits go straight to the sink. */
+  private readonly asDigits: boolean[];
 
   private constructor(
     private readonly tokens: readonly Token[],
@@ -37,6 +41,8 @@ export class OutputFormat {
   ) {
     this.values = fields.map(() => undefined);
     this.raw = fields.map(() => undefined);
+    const widths = tokens.flatMap((t) => (typeof t === 'string' ? [] : [t.width]));
+    this.asDigits = fields.map((f, i) => f.decimal === true && widths[i] === 0);
   }
 
   /** Parses a format; throws FieldError with sysdig's message when it is malformed. */
@@ -148,10 +154,14 @@ export class OutputFormat {
       }
     }
     if (!complete) return;
+    const asDigits = this.asDigits;
     for (let i = 0; i < fields.length; i++) {
       const print = fields[i].print;
       if (print === undefined) continue;
-      const s = print(raw[i]);
+      const v = raw[i];
+      // Left in raw, written as digits below (evt.num on every line: no string for it).
+      if (asDigits[i] && typeof v === 'number' && v >= 0 && Number.isSafeInteger(v)) continue;
+      const s = print(v);
       raw[i] = undefined;
       if (s === undefined) return;
       values[i] = s;
@@ -162,8 +172,15 @@ export class OutputFormat {
         out.text(t);
         continue;
       }
-      const s = values[i++] ?? '';
-      out.text(t.width === 0 ? s : fit(s, t.width));
+      const k = i++;
+      const s = values[k];
+      const v = raw[k];
+      if (s === undefined && typeof v === 'number') {
+        out.digits(v);
+        raw[k] = undefined;
+        continue;
+      }
+      out.text(t.width === 0 ? s ?? '' : fit(s ?? '', t.width));
     }
     out.endLine();
   }

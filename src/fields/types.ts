@@ -63,6 +63,8 @@ export interface BoundField {
    * format can extract every value of a line first and print only the lines it keeps.
    */
   readonly print?: (value: FieldValue) => string | undefined;
+  /** print(v) is v's decimal digits whenever v is a safe integer >= 0: an output can write them itself. */
+  readonly decimal?: boolean;
   /**
    * For fields that stand for several values in conditions (fd.ip and fd.port: both ends of the
    * connection; proc.aname and proc.apid without an index: every ancestor). When present, a

@@ -87,6 +87,7 @@ describe('output formats', () => {
     let line = '';
     const sink: LineSink = {
       text: (s) => { line += s; },
+      digits: (n) => { line += String(n); },
       mark: () => line.length,
       rollback: (m) => { line = line.slice(0, m); },
       endLine: () => { lines.push(line); line = ''; },
