@@ -1,7 +1,7 @@
 // ghostwatch's metrics under Falco's names: the counters a run keeps (rule matches, events, the
-// probe's drops, the state's threads, ghostwatch's CPU and memory (node's and the probe loader's), the delivery layer's counters)
-// read at one moment, as the Prometheus text of /metrics (prom-client) and as Falco's flat
-// snapshot ("Falco internal: metrics snapshot", metrics.output_file).
+// probe's drops, the state's threads, ghostwatch's CPU and memory: node's and the probe loader's;
+// the delivery layer's counters) read at one moment, as the Prometheus text of /metrics
+// (prom-client) and as Falco's flat snapshot ("Falco internal: metrics snapshot", metrics.output_file).
 //
 // Names and labels follow Falco 0.41's (userspace/falco/falco_metrics.cpp, libs' metrics_collector):
 // falcosecurity_<subsystem>_<name>_<unit>, rules_matches with rule_name, priority (its number),
