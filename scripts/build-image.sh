@@ -34,7 +34,7 @@ copy_with_libs() {
 copy_with_libs "$(readlink -f "$(command -v node)")" /usr/local/bin/node
 copy_with_libs native/build/ghostwatch-probe /opt/ghostwatch/native/build/ghostwatch-probe
 
-cp bin/ghostwatch.mjs "$app/bin/"
+cp bin/ghostwatch.cjs "$app/bin/"
 cp package.json "$app/"
 cp -r dist/src "$app/dist/src"
 # The bundle and its code caches (named after its size and time: -p keeps them), the entrypoint's
@@ -60,7 +60,7 @@ echo 'root:x:0:' > "$root/etc/group"
 
 tar -C "$root" -c . | podman import --quiet \
   --change 'ENV MALLOC_TRIM_THRESHOLD_=131072' \
-  --change 'ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/opt/ghostwatch/bin/ghostwatch.mjs"]' \
+  --change 'ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/opt/ghostwatch/bin/ghostwatch.cjs"]' \
   --change 'CMD ["run", "-c", "/etc/ghostwatch/ghostwatch.yaml"]' \
   --change 'WORKDIR /opt/ghostwatch' \
   --change 'LABEL org.opencontainers.image.title=ghostwatch' \

@@ -7,16 +7,15 @@
 // named after the bundle's size and time and after node's flags, since V8 takes one only from the
 // same flags; it checks the rest itself (its version, the data's checksum) and compiles the source
 // when it refuses one. GHOSTWATCH_WRITE_CODE_CACHE=1 (the build sets it) writes the cache at exit.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname, resolve } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { Script } = require('node:vm');
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = resolve(here, '../dist');
+const dist = resolve(__dirname, '../dist');
 // The command is bin/ghostwatch, which starts this module: what `run --support` shows as its command line.
-process.argv[1] = resolve(here, 'ghostwatch');
+process.argv[1] = resolve(__dirname, 'ghostwatch');
 const main = resolve(dist, 'src/cli/main.js');
 const bundle = resolve(dist, 'ghostwatch.cjs');
 if (!existsSync(main)) {
@@ -25,7 +24,7 @@ if (!existsSync(main)) {
 }
 const built = existsSync(bundle) ? statSync(bundle) : undefined;
 if (built !== undefined && built.mtimeMs >= statSync(main).mtimeMs) runBundle(built);
-else await import(main);
+else void import(pathToFileURL(main).href);
 
 function runBundle(st) {
   const flags = process.execArgv.join(' ').replace(/[^A-Za-z0-9=.-]+/g, '_');
@@ -44,6 +43,6 @@ function runBundle(st) {
       renameSync(`${cacheFile}.tmp`, cacheFile);
     });
   }
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dist);
+  const bundleModule = { exports: {} };
+  script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, dist);
 }
