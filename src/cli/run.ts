@@ -47,7 +47,7 @@ import {
   type LoadResult, openParseCache, type ParseCache, readRulesFiles, renderLoadResultsJson, rulesFilePaths, renderLoadResultText, renderValidationSummary, type RuleSet, sortKeys, syscallFormatError,
 } from '../rules/index.js';
 import { byEventName, listProbeEvents, probeBinary, ProbeError } from '../probe/index.js';
-import { openLive, probeSyscalls, type LiveSource } from '../sources/live.js';
+import { openLive, probeSyscalls, trySetOpenFilter, type LiveSource } from '../sources/live.js';
 import { State } from '../state/state.js';
 import { hostRoot } from './containers.js';
 import { streamTargets } from '../outputs/streams.js';
@@ -662,10 +662,9 @@ async function detectEvents(
         markInForce();
         const removed = await live.setSyscalls(wanted);
         const plan = openFilterPlan(next.running, next.config);
-        // Refused, every open stays sent: slower, nothing missed.
-        const refused = 'filter' in plan ? await live.setOpenFilter(plan.filter).then(() => undefined, (e: unknown) => errorLine(e)) : undefined;
+        const refused = 'filter' in plan ? await trySetOpenFilter(live, plan.filter) : undefined;
         if (refused === undefined) logger.log(LOG.INFO, openFilterLine(plan));
-        else warn(logger, `the kernel filter of opens is off: ${refused}`);
+        else warn(logger, refused);
         probe = `; event types attached: ${added.attached.join(', ') || 'none'}; detached: ${removed.detached.join(', ') || 'none'}`
           + ` (${removed.programs} programs attached)`;
       } else {

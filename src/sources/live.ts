@@ -82,6 +82,17 @@ export interface LiveSource {
   setOpenFilter(filter: OpenFilter | undefined): Promise<void>;
 }
 
+/**
+ * Puts the filter of opens in force, at start or after a hot reload. A filter the probe refuses
+ * leaves every open sent, which is only slower: resolves to why (one line), undefined once in force.
+ */
+export function trySetOpenFilter(target: { setOpenFilter(filter: OpenFilter): Promise<void> }, filter: OpenFilter): Promise<string | undefined> {
+  return target.setOpenFilter(filter).then(
+    () => undefined,
+    (e: unknown) => `the kernel filter of opens is off: ${e instanceof Error ? e.message : String(e)}`,
+  );
+}
+
 /** Attach the probe and scan /proc; rejects with a ProbeError (one line: not root, no BTF...) when the probe cannot start. */
 export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   const hostRoot = opts.hostRoot ?? '';
@@ -97,11 +108,9 @@ export async function openLive(opts: LiveOptions): Promise<LiveSource> {
   let header: CaptureHeader;
   try {
     header = scanProc({ proc: `${hostRoot}/proc`, etc: `${hostRoot}/etc` });
-    // After the scan: an fd the scan found was opened before the filter, so its close is sent. A
-    // filter the probe refuses leaves every open sent, which is only slower.
-    if (opts.openFilter !== undefined) {
-      await probe.setOpenFilter(opts.openFilter).catch((e: unknown) => opts.onWarning?.(`the kernel filter of opens is off: ${e instanceof Error ? e.message : String(e)}`));
-    }
+    // After the scan: an fd the scan found was opened before the filter, so its close is sent.
+    const refused = opts.openFilter === undefined ? undefined : await trySetOpenFilter(probe, opts.openFilter);
+    if (refused !== undefined) opts.onWarning?.(refused);
   } catch (err) {
     await probe.stop();
     throw err;
