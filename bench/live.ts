@@ -25,6 +25,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incubatingPack, killLeftovers, liveSkipReason, LiveRun, stablePack } from '../test/e2e/live.js';
+import { cpuSecondsOf } from '../src/sources/proc-files.js';
 import { repoRoot } from '../test/helpers.js';
 import { buildImage, podman, podmanRm, podmanSkipReason, startPodmanService, testContainerName, type PodmanService } from '../test/support/podman.js';
 import { median, option } from './args.js';
@@ -58,20 +59,10 @@ interface Sample {
 
 /** A rule on what read and write carry (the I/O capture workloads). */
 const IO_RULES = join(repoRoot, 'bench', 'io-rules.yaml');
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CPU seconds a process has used so far (user + system), 0 when it is gone. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
+const cpuSeconds = (pid: number | undefined): number => (pid === undefined ? 0 : cpuSecondsOf(pid));
 
 interface Memory {
   readonly peakKb: number;

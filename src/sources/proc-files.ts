@@ -74,3 +74,19 @@ export function kernelDev(dev: bigint): number {
   const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
 }
+
+/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux architecture ghostwatch runs on). */
+export const USER_HZ = 100;
+
+/** The fields of a /proc/PID/stat text after the command name, which is in parentheses and may itself hold spaces or ')' ([0]: the state). */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** The CPU time a process has used so far (utime + stime of /proc/PID/stat, in seconds), 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === undefined) return 0;
+  const f = statFields(stat);
+  return (Number(f[11]) + Number(f[12])) / USER_HZ;
+}

@@ -3,7 +3,7 @@
 // once per process, and what each thread has (ids, credentials, memory, faults, cgroups) per thread.
 import { SCAP_MAX, type ProcRecord } from '../capture/records.js';
 import { CloneFlag } from '../capture/flags.js';
-import { field, nulList, numbers, readBytes, readLink, readText, statOf, truncateUtf8 } from './proc-files.js';
+import { field, nulList, numbers, readBytes, readLink, readText, statFields, statOf, truncateUtf8, USER_HZ } from './proc-files.js';
 
 /** What every thread of a process shares. */
 export interface ProcessFacts {
@@ -22,8 +22,6 @@ export interface ProcessFacts {
   exeOwner: { uid: number; gid: number; mode: number } | undefined;
 }
 
-/** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on every Linux architecture ghostwatch runs on). */
-const USER_HZ = 100;
 const NO_LOGINUID = 0xffffffff;
 
 /** The shared facts of the process in dir (/proc/PID/); undefined for kernel threads and vanished processes. */
@@ -58,8 +56,7 @@ export function readThread(dir: string, tid: number, proc: ProcessFacts, bootTim
   const status = readText(`${dir}status`);
   const stat = readText(`${dir}stat`);
   if (status === undefined || stat === undefined) return undefined;
-  // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
-  const st = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const st = statFields(stat);
   const pid = numbers(status, 'Tgid')[0] ?? tid;
   const nspid = numbers(status, 'NSpid');
   const nstgid = numbers(status, 'NStgid');

@@ -18,6 +18,7 @@ import type { MetricsConfig } from '../config/config.js';
 import type { DetectionStats } from '../engine/stats.js';
 import type { DeliveryStats } from '../outputs/target.js';
 import type { ProbeCounts } from '../probe/index.js';
+import { cpuSecondsOf, readText } from '../sources/proc-files.js';
 
 /** What a run's metrics are read from; each part is set once the run has it. */
 export class RunCounters {
@@ -59,35 +60,19 @@ function tagLabel(tag: string): string {
   return `tag_${tag.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
-/** The /proc/PID/stat times (utime + stime, in clock ticks: 100 a second on Linux) of a helper, 0 once it is gone. */
-function helperCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** ghostwatch's CPU time over its life, as libs' cpu_usage_perc (percent of one CPU, one decimal): node's and its helpers'. */
 function cpuUsagePercent(helpers: readonly number[]): number {
   const used = process.cpuUsage();
   let seconds = (used.user + used.system) / 1e6;
-  for (const pid of helpers) seconds += helperCpuSeconds(pid);
+  for (const pid of helpers) seconds += cpuSecondsOf(pid);
   const life = process.uptime();
   return life > 0 ? Math.round((1000 * seconds) / life) / 10 : 0;
 }
 
 /** Virtual and resident size in bytes (/proc/PID/statm, in pages), 0 for a process that is gone. */
 function statm(pid: number | 'self'): { vsz: number; rss: number } {
-  try {
-    const [vsz = 0, rss = 0] = readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ').map(Number);
-    return { vsz: vsz * 4096, rss: rss * 4096 };
-  } catch {
-    return { vsz: 0, rss: 0 };
-  }
+  const [vsz = 0, rss = 0] = (readText(`/proc/${pid}/statm`) ?? '').split(' ').map(Number);
+  return { vsz: vsz * 4096, rss: rss * 4096 };
 }
 
 /** ghostwatch's memory: node's and its helpers' (Falco is one process; ghostwatch's loader is part of it). */
