@@ -6,8 +6,9 @@
 // most of what separates the two. A bundle instead of ~150 modules saves resolving and reading each
 // module; CommonJS because Node 20 can give a script (vm.Script), but not an ES module, a V8 code
 // cache: the compiled top level is read back instead of parsing and compiling 1.4 MB of source at
-// every start (about 30 ms of the 110 an `events -r` took). V8 takes a cache only from a node with
-// the same flags, so there is one per flag set the launcher uses: `run`'s and the other commands'.
+// every start (about 20 ms of compiling; 7-9 ms of an `events -r` start once the rest is counted).
+// V8 takes a cache only from a node with the same flags, so there is one per flag set the launcher
+// uses: `run`'s and the other commands'.
 //
 // It runs even when tsc reports errors, since tsc still emits and the CLI would run that output
 // anyway; the build keeps tsc's exit status. esbuild comes with the dev dependencies (through tsx);

@@ -11,6 +11,11 @@ export { ipv4ToString, ipv6ToString };
 const T = ParamType;
 const F = PrintFormat;
 
+/** Whether printValue prints a safe integer >= 0 of this type and format as its decimal digits, as String() does. */
+export function printsDigits(type: ParamType, fmt: PrintFormat): boolean {
+  return (type === T.UINT64 || type === T.RELTIME || type === T.ABSTIME) && (fmt === F.DEC || fmt === F.ID);
+}
+
 /** The text of a value; undefined when sysdig would print <NA>. */
 export function printValue(v: FieldValue, type: ParamType, fmt: PrintFormat): string | undefined {
   if (v === undefined) return undefined;
@@ -24,7 +29,7 @@ export function printValue(v: FieldValue, type: ParamType, fmt: PrintFormat): st
       return printSmallUnsigned(num(v), fmt);
     case T.UINT64: case T.RELTIME: case T.ABSTIME:
       // Counters and sizes are mostly exact non-negative numbers: no need to go through a bigint.
-      if (typeof v === 'number' && (fmt === F.DEC || fmt === F.ID) && v >= 0 && Number.isSafeInteger(v)) return String(v);
+      if (typeof v === 'number' && printsDigits(type, fmt) && v >= 0 && Number.isSafeInteger(v)) return String(v);
       return printUnsigned64(typeof v === 'number' ? BigInt(Math.trunc(v)) : BigInt(num(v)), fmt);
     case T.BOOL:
       return v === true || (typeof v === 'number' && v !== 0) ? 'true' : 'false';

@@ -4,7 +4,7 @@
 // longest matching field name, then that field's own argument syntax. bind() serves conditions,
 // whose parser has already split the field from its argument.
 import type { Event } from '../capture/event.js';
-import { ParamType, PrintFormat } from '../capture/event-types.js';
+import { PrintFormat } from '../capture/event-types.js';
 import type { StateView } from '../state/types.js';
 import { indexOrKey } from './args.js';
 import { CONTAINER_CLASS, K8S_CLASS, MESOS_CLASS } from './container.js';
@@ -13,7 +13,7 @@ import { GEN_EVENT_CLASS, SYSCALL_EVENT_CLASS } from './evt.js';
 import { FD_CLASS } from './fd.js';
 import { FDLIST_CLASS } from './fdlist.js';
 import { FSPATH_CLASS } from './fspath.js';
-import { printValue } from './print.js';
+import { printsDigits, printValue } from './print.js';
 import { PROC_CLASS } from './proc.js';
 import type { ArgValue, Extractor, FieldClass, FieldContext, FieldOptions, FieldSpec } from './spec.js';
 import { localUtcOffsetSeconds } from './time.js';
@@ -117,9 +117,7 @@ class FieldTable implements Registry {
     const render = x.render ?? ((e: Event) => printValue(extract(e), type, fmt));
     const candidates = x.candidates;
     const checkValue = spec.checkValue;
-    // printValue's own shortcut for these: a safe integer >= 0 prints as its digits.
-    const decimal = x.render === undefined && (type === ParamType.UINT64 || type === ParamType.RELTIME || type === ParamType.ABSTIME)
-      && (fmt === PrintFormat.DEC || fmt === PrintFormat.ID);
+    const decimal = x.render === undefined && printsDigits(type, fmt);
     return {
       def: spec, text, type, ...(arg !== undefined && { arg }), extract, render, ...(print !== undefined && { print }), ...(decimal && { decimal }),
       ...(candidates !== undefined && { candidates, ...(spec.neAll && { neAll: true }) }),
