@@ -18,6 +18,7 @@ import type { HttpOutputConfig } from '../config/config.js';
 import { reason } from './output.js';
 import { sidekickJson } from './sidekick.js';
 import type { Alert, DeliveryTarget } from './target.js';
+import { defaultTrust } from './trust.js';
 
 export class HttpOutputError extends Error {}
 
@@ -98,7 +99,7 @@ function parseUrl(text: string): URL {
   return url;
 }
 
-function tlsOptions(s: HttpOutputConfig): { rejectUnauthorized: boolean; ca?: Buffer[]; cert?: Buffer; key?: Buffer } {
+function tlsOptions(s: HttpOutputConfig): { rejectUnauthorized: boolean; ca?: (Buffer | string)[] | string; cert?: Buffer; key?: Buffer } {
   const read = (what: string, path: string) => {
     try {
       return readFileSync(path);
@@ -108,7 +109,7 @@ function tlsOptions(s: HttpOutputConfig): { rejectUnauthorized: boolean; ca?: Bu
   };
   const ca = s.caCert !== '' ? [read('ca_cert', s.caCert)]
     : s.caBundle !== '' ? [read('ca_bundle', s.caBundle)]
-      : s.caPath !== '' && s.caPath !== SYSTEM_CA_PATH ? certificatesIn(s.caPath) : undefined;
+      : s.caPath !== '' && s.caPath !== SYSTEM_CA_PATH ? certificatesIn(s.caPath) : defaultTrust();
   return {
     rejectUnauthorized: !s.insecure,
     ...(ca !== undefined && { ca }),

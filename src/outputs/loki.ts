@@ -21,6 +21,7 @@ import { escapeControls } from './logger.js';
 import { reason } from './output.js';
 import { sidekickJson } from './sidekick.js';
 import type { Alert, DeliveryTarget } from './target.js';
+import { defaultTrust } from './trust.js';
 
 export class LokiOutputError extends Error {}
 
@@ -65,7 +66,7 @@ export class LokiTarget implements DeliveryTarget {
     } catch (e) {
       throw new LokiOutputError(`loki output: could not read ca_cert ${config.caCert}: ${reason(e)}`);
     }
-    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, ...(ca && { ca }) }) : new HttpAgent({ keepAlive: true });
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, ca: ca ?? defaultTrust() }) : new HttpAgent({ keepAlive: true });
     this.headers = {
       'Content-Type': 'application/json',
       'User-Agent': 'ghostwatch',

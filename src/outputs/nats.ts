@@ -20,6 +20,7 @@ import type { NatsOutputConfig } from '../config/config.js';
 import { reason } from './output.js';
 import { sidekickJson } from './sidekick.js';
 import type { Alert, DeliveryTarget } from './target.js';
+import { defaultTrust } from './trust.js';
 
 export class NatsOutputError extends Error {}
 
@@ -80,6 +81,7 @@ export class NatsTarget implements DeliveryTarget {
       }
     };
     const tls = config.tls || url.protocol === 'tls:' || config.caCert !== '' || config.clientCert !== '';
+    const ca = !tls ? undefined : config.caCert !== '' ? read('ca_cert', config.caCert) : defaultTrust();
     this.credentials = config.credentialsFile === '' ? undefined : Buffer.from(read('credentials_file', config.credentialsFile));
     this.options = {
       servers: config.url,
@@ -94,7 +96,7 @@ export class NatsTarget implements DeliveryTarget {
           // nats.js names no server for an IP address, and Node then checks the certificate against
           // "localhost": it is checked against the address instead (options pass on to tls.connect).
           ...(isIP(url.hostname) !== 0 && { host: url.hostname }),
-          ...(config.caCert !== '' && { ca: read('ca_cert', config.caCert) }),
+          ...(ca !== undefined && { ca }),
           ...(config.clientCert !== '' && { cert: read('client_cert', config.clientCert), key: read('client_key', config.clientKey) }),
         },
       }),

@@ -11,6 +11,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { reason } from './output.js';
 import { lines } from './stdout.js';
+import { userEnvironment } from './trust.js';
 import type { Alert, DeliveryTarget } from './target.js';
 
 export interface ProgramOutputSettings {
@@ -55,7 +56,7 @@ export class ProgramOutput implements DeliveryTarget {
   }
 
   private spawnShell(): Shell {
-    return spawn('/bin/sh', ['-c', this.settings.program], { stdio: ['pipe', 'inherit', 'inherit'] });
+    return spawn('/bin/sh', ['-c', this.settings.program], { stdio: ['pipe', 'inherit', 'inherit'], env: userEnvironment() });
   }
 
   private runOnce(line: string, signal: AbortSignal): Promise<void> {

@@ -37,9 +37,9 @@ export interface Result {
 }
 
 /** `ghostwatch ARGS` in `cwd`, to its end. */
-export function ghostwatch(args: readonly string[], cwd: string, opts: { onSpawn?: (pid: number) => void } = {}): Promise<Result> {
+export function ghostwatch(args: readonly string[], cwd: string, opts: { onSpawn?: (pid: number) => void; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args], { cwd });
+    const child = spawn(bin, [...args], { cwd, ...(opts.env && { env: opts.env }) });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -2,10 +2,7 @@
 // JetStream on, on loopback): what is stored, de-duplication by uuid, a server stopped and
 // restarted in the middle of a burst, a server that stops answering, authentication.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -15,6 +12,7 @@ import { NatsOutputError, NatsTarget } from '../../src/outputs/nats.js';
 import { sidekickJson } from '../../src/outputs/sidekick.js';
 import type { Alert } from '../../src/outputs/target.js';
 import { natsServerSkipReason, startNatsServer, type NatsServer } from '../support/nats-server.js';
+import { testCertificates } from '../support/certificates.js';
 import { testAlert } from './stream-alerts.js';
 
 const skip = natsServerSkipReason();
@@ -40,19 +38,6 @@ async function storedMessages(server: NatsServer, stream: string, opts: Partial<
   } finally {
     await nc.close();
   }
-}
-
-/** A CA and a server certificate for 127.0.0.1 that it signed, made with openssl. */
-function testCertificates(): { dir: string; caCert: string; serverCert: string; serverKey: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'gw-nats-tls-'));
-  const f = (name: string) => join(dir, name);
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl('req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '1', '-subj', '/CN=ghostwatch test CA');
-  ssl('req', ...ec, '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
-  writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1\n');
-  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '1', '-extfile', f('ext'));
-  return { dir, caCert: f('ca.pem'), serverCert: f('server.pem'), serverKey: f('server.key') };
 }
 
 /** The delivery fails with a NatsOutputError whose message matches. */
