@@ -17,6 +17,7 @@
 // the index of its dirfd parameter.
 import { EventFlag, ParamType, PrintFormat, type EventInfo, type NameValue, type ParamInfo } from './event-types.js';
 import { FLAG_TABLES } from './flag-tables.js';
+import { LongestPrefix } from './longest-prefix.js';
 
 /** Event categories (ppm_event_category, without the event-source bits of newer libs). */
 export const EventCategory = {
@@ -575,14 +576,7 @@ export function legacyParamCount(info: EventInfo): number {
  * parameters sysdig 0.29.3 knows. Its type is what evt.rawarg renders every event's value as.
  */
 export function findLongestParam(name: string): ParamInfo | undefined {
-  let best: ParamInfo | undefined;
-  for (let id = 0; id < LEGACY_EVENT_COUNT; id++) {
-    const info = EVENT_TABLE[id];
-    const n = legacyParamCount(info);
-    for (let k = 0; k < n; k++) {
-      const p = info.params[k];
-      if (name.startsWith(p.name) && (best === undefined || p.name.length > best.name.length)) best = p;
-    }
-  }
-  return best;
+  legacyParams ??= new LongestPrefix(EVENT_TABLE.slice(0, LEGACY_EVENT_COUNT).flatMap((info) => info.params.slice(0, legacyParamCount(info))), (p) => p.name);
+  return legacyParams.find(name);
 }
+let legacyParams: LongestPrefix<ParamInfo> | undefined;

@@ -5,6 +5,7 @@
 // whose parser has already split the field from its argument.
 import type { Event } from '../capture/event.js';
 import { PrintFormat } from '../capture/event-types.js';
+import { LongestPrefix } from '../capture/longest-prefix.js';
 import type { StateView } from '../state/types.js';
 import { indexOrKey } from './args.js';
 import { CONTAINER_CLASS, K8S_CLASS, MESOS_CLASS } from './container.js';
@@ -132,12 +133,13 @@ interface ClassMatch {
   readonly end: number;
 }
 
+const classNames = new WeakMap<FieldClass, LongestPrefix<FieldSpec>>();
+
 /** The class's field whose name is the longest prefix of text at pos, with its argument read. */
 function matchInClass(cls: FieldClass, text: string, pos: number): ClassMatch | undefined {
-  let best: FieldSpec | undefined;
-  for (const f of cls.fields) {
-    if ((best === undefined || f.name.length > best.name.length) && text.startsWith(f.name, pos)) best = f;
-  }
+  let names = classNames.get(cls);
+  if (names === undefined) classNames.set(cls, (names = new LongestPrefix(cls.fields, (f) => f.name)));
+  const best = names.find(text, pos);
   if (best === undefined) return undefined;
   const nameEnd = pos + best.name.length;
   if (best.parseArg === undefined) return { spec: best, arg: undefined, end: nameEnd };

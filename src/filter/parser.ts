@@ -60,6 +60,8 @@ export interface ParseOptions {
 }
 
 const OPERATOR_LIST = OPERATORS.map((o) => `'${o.name}'`).join(', ');
+/** Each transformer with the text that starts a call of it. */
+const TRANSFORMER_CALLS = TRANSFORMERS.map((t) => [t, `${t}(`] as const);
 const TRANSFORMER_LIST = ['val', ...TRANSFORMERS].map((t) => `'${t}'`).join(', ');
 
 /** Parse a condition; throws FilterSyntaxError with the position of the problem. */
@@ -202,7 +204,7 @@ class Parser {
   }
 
   private tryTransformerName(): TransformerName | undefined {
-    for (const t of TRANSFORMERS) if (this.s.tryLiteral(`${t}(`)) return t;
+    for (const [t, call] of TRANSFORMER_CALLS) if (this.s.tryLiteral(call)) return t;
     return undefined;
   }
 
