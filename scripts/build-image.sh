@@ -60,7 +60,7 @@ echo 'root:x:0:' > "$root/etc/group"
 
 tar -C "$root" -c . | podman import --quiet \
   --change 'ENV MALLOC_TRIM_THRESHOLD_=131072' \
-  --change 'ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "/opt/ghostwatch/bin/ghostwatch.cjs"]' \
+  --change 'ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=1", "--no-sparkplug", "/opt/ghostwatch/bin/ghostwatch.cjs"]' \
   --change 'CMD ["run", "-c", "/etc/ghostwatch/ghostwatch.yaml"]' \
   --change 'WORKDIR /opt/ghostwatch' \
   --change 'LABEL org.opencontainers.image.title=ghostwatch' \
