@@ -2,6 +2,7 @@
 // command doing the same work over the same capture, run side by side: sysdig for the inspector,
 // and for the rules engine the same pipeline without rules and bare decoding (reader only).
 // Add a row here to add a benchmark.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { repoRoot, sharedPath } from '../test/helpers.js';
 
@@ -72,11 +73,27 @@ export interface RulesLoadCase {
   /** cold: an empty cache directory each run (the cache is filled as it goes), warm: one filled before. */
   cache: 'none' | 'cold' | 'warm';
   argv: string[];
+  /** The environment run is given besides the user's (glibc's malloc settings). */
+  env: Record<string, string>;
 }
 
 export function rulesLoadCases(): RulesLoadCase[] {
   const paths = ['falco_rules.yaml', 'falco-incubating_rules.yaml'].map((f) => sharedPath('falco', 'rules', f));
   if (!paths.every((p) => p !== undefined)) return [];
-  const argv = [process.execPath, RULES_LOAD, ...paths];
-  return (['none', 'cold', 'warm'] as const).map((cache) => ({ name: `rules load: stable + incubating, ${cache === 'none' ? 'no' : cache} cache`, cache, argv }));
+  const { flags, env } = runNodeSettings();
+  const argv = [process.execPath, ...flags, RULES_LOAD, ...paths];
+  return (['none', 'cold', 'warm'] as const).map((cache) => ({ name: `rules load: stable + incubating, ${cache === 'none' ? 'no' : cache} cache`, cache, argv, env }));
+}
+
+/**
+ * The node flags and environment bin/ghostwatch gives `run` (V8's heap and compiler settings change
+ * how long the set-up takes), read from the launcher itself so that the two cannot drift apart.
+ */
+function runNodeSettings(): { flags: string[]; env: Record<string, string> } {
+  const launcher = readFileSync(GHOSTWATCH, 'utf8');
+  const runBranch = /^if \[ "\$1" = run \]; then\n([\s\S]*?)^fi$/m.exec(launcher)?.[1];
+  const exec = runBranch === undefined ? undefined : /^\s*exec node ((?:--\S+ )*)"\$here\/ghostwatch\.cjs"/m.exec(runBranch);
+  if (runBranch === undefined || exec === undefined || exec === null) throw new Error(`bench: cannot find run's node command in ${GHOSTWATCH}`);
+  const env = Object.fromEntries([...runBranch.matchAll(/^\s*export (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  return { flags: exec[1].trim().split(' ').filter((f) => f !== ''), env };
 }

@@ -1,8 +1,8 @@
 // `npm run bench`: ghostwatch against the reference tool (sysdig) on a capture of a million
 // events. Runs every command once to warm up (and to catch failures), then REPS more times,
 // alternating which tool goes first, and reports medians. Then the rules set-up of `run` (stable +
-// incubating packs) in fresh processes, without, with a cold and with a warm parse cache: medians
-// of RULES_LOAD_REPS runs. Usage: run.js [--reps N] [--rules-load-only]
+// incubating packs) in fresh processes given run's node settings, without, with a cold and with a
+// warm parse cache: medians of RULES_LOAD_REPS runs. Usage: run.js [--reps N] [--rules-load-only]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ class Runner {
 
 /** One rules set-up, in a fresh process with this cache directory ('' for none). */
 function rulesLoadOnce(c: RulesLoadCase, cacheDir: string): { loadS: number; engineS: number; totalS: number } {
-  const r = spawnSync(c.argv[0], c.argv.slice(1), { encoding: 'utf8', env: { ...process.env, GHOSTWATCH_CACHE_DIR: cacheDir } });
+  const r = spawnSync(c.argv[0], c.argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...c.env, GHOSTWATCH_CACHE_DIR: cacheDir } });
   if (r.status !== 0) throw new Error(`${c.name}: ${r.stderr.trim().split('\n').at(-1) ?? `exit status ${String(r.status)}`}`);
   return JSON.parse(r.stdout) as { loadS: number; engineS: number; totalS: number };
 }
