@@ -3,7 +3,7 @@
 //
 // Node parses that file, with all its bundled roots, when it starts, whether or not a TLS
 // connection is ever made: 34 ms of a 55 ms start on a host where it names the system bundle, and
-// about 2 MiB. bin/ghostwatch therefore hands it over as GHOSTWATCH_EXTRA_CA_CERTS, and the outputs
+// about 1.7 MiB. bin/ghostwatch therefore hands it over as GHOSTWATCH_EXTRA_CA_CERTS, and the outputs
 // that connect over TLS read it here, when they are set up. Commands run for an alert (the program
 // output) get the variable back as the user set it.
 import { readFileSync } from 'node:fs';
