@@ -24,7 +24,7 @@ import type { Outputs } from '../outputs/outputs.js';
 import { defaultSources, type LoadedRule } from '../rules/index.js';
 import type { PluginVersion } from '../rules/plugins.js';
 import { K8sAuditConfigError } from '../sources/k8saudit/config.js';
-import { K8sAuditSource } from '../sources/k8saudit/source.js';
+import type { K8sAuditSource } from '../sources/k8saudit/source.js';
 import type { SourceHealth } from '../webserver/health.js';
 import { PLUGINS } from './plugins.js';
 
@@ -111,6 +111,8 @@ export class PluginSources {
     const rules = new RulesInForce(activeRules(running, o.config, registry, o.hostname));
     let source: K8sAuditSource;
     try {
+      // The webhook's module (node:http, node:https) is loaded only for this source.
+      const { K8sAuditSource } = await import('../sources/k8saudit/source.js');
       source = await K8sAuditSource.open(k8s, (m) => o.warn(`k8saudit: ${m}`));
     } catch (e) {
       if (e instanceof K8sAuditConfigError) throw new PluginSourceError(`Could not open source '${K8S_AUDIT_SOURCE}': ${e.message}`);

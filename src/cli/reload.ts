@@ -9,7 +9,7 @@
 //
 // Reloads run one at a time; requests made during one are folded into one more reload after it.
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { GhostwatchConfig } from '../config/config.js';
 import { FileWatcher } from '../config/watch.js';
 import { errorLine } from './errors.js';
@@ -126,7 +126,7 @@ export class LoaderThread<I, O> {
 
   async run(input: I): Promise<O> {
     clearTimeout(this.idle);
-    const worker = this.start();
+    const worker = await this.start();
     if (worker === undefined) return this.inline(input);
     try {
       const out = await new Promise<O>((resolve, reject) => {
@@ -164,7 +164,10 @@ export class LoaderThread<I, O> {
     await w?.terminate();
   }
 
-  private start(): Worker | undefined {
+  /** The thread, started at the first reload (node:worker_threads is loaded only then). */
+  private async start(): Promise<Worker | undefined> {
+    // First, so that what follows runs in one go even if two reloads ask at once.
+    const { Worker } = await import('node:worker_threads');
     if (this.worker !== undefined || this.unavailable) return this.worker;
     if (this.file === undefined || !existsSync(this.file)) {
       this.unavailable = true;

@@ -34,7 +34,6 @@ import { AlertFormatter, alertFormatSettings, localTimeOfDay, type PreparedOutpu
 import { ContainerWait } from '../outputs/container-wait.js';
 import { FileOutput } from '../outputs/file.js';
 import { DEFAULT_BACKOFF, Delivery } from '../outputs/delivery.js';
-import { HttpOutput } from '../outputs/http.js';
 import { escapeControls, LOG, Logger } from '../outputs/logger.js';
 import { Outputs } from '../outputs/outputs.js';
 import { ProgramOutput } from '../outputs/program.js';
@@ -200,7 +199,7 @@ async function run(o: RunOptions, logger: Logger): Promise<number> {
   }
 
   const hostname = resolveHostname(logger);
-  const outputs = openOutputs(config, logger);
+  const outputs = await openOutputs(config, logger);
   if (o.dryRun) {
     logger.log(LOG.DEBUG, 'Skipping event processing in dry-run');
     await outputs.close();
@@ -904,7 +903,8 @@ function reportError(logger: Logger, m: string): void {
   else process.stderr.write(`Error: ${escapeControls(m.replace(/[\r\n]+/g, ' '))}\n`);
 }
 
-function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
+/** The outputs configured; each network output's module (node:http, node:https, ...) is loaded only when it is on. */
+async function openOutputs(config: GhostwatchConfig, logger: Logger): Promise<Outputs> {
   // A failing output is said even when ghostwatch's log is off: alerts are being lost.
   const report = (m: string) => reportError(logger, m);
   const notice = (m: string) => {
@@ -923,6 +923,7 @@ function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
   if (config.programOutput !== undefined) targets.push([new ProgramOutput(config.programOutput, report), config.programOutput.keepAlive ? LOCAL_BATCH : 1]);
   if (config.httpOutput !== undefined) {
     const http = config.httpOutput;
+    const { HttpOutput } = await import('../outputs/http.js');
     targets.push([guard(() => new HttpOutput(http)), HTTP_BATCH]);
   }
   if (config.syslogOutput !== undefined) {
@@ -930,7 +931,7 @@ function openOutputs(config: GhostwatchConfig, logger: Logger): Outputs {
     targets.push([guard(() => new SyslogOutput(destination)), LOCAL_BATCH]);
   }
   // NATS and Loki take batches as large as http's: one acknowledgement or push per batch.
-  for (const target of guard(() => streamTargets(config))) targets.push([target, HTTP_BATCH]);
+  for (const target of await guardAsync(streamTargets(config))) targets.push([target, HTTP_BATCH]);
   if (targets.length === 0) throw new RunError('No output configured, please make sure at least one output is configured and enabled.');
   const d = config.delivery;
   const deliveries = targets.map(([target, batchSize]) => {
@@ -952,7 +953,19 @@ function guard<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof RunError) throw e;
-    throw new RunError(errorLine(e));
+    throw asRunError(e);
   }
+}
+
+/** guard for work that resolves later. */
+async function guardAsync<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw asRunError(e);
+  }
+}
+
+function asRunError(e: unknown): RunError {
+  return e instanceof RunError ? e : new RunError(errorLine(e));
 }

@@ -10,7 +10,7 @@ import type { Outputs } from '../outputs/outputs.js';
 import { State } from '../state/state.js';
 import { SourceHealth } from '../webserver/health.js';
 import { identity, prometheusText, RunCounters } from '../webserver/metrics.js';
-import { startWebserver, type Webserver } from '../webserver/server.js';
+import type { Webserver } from '../webserver/server.js';
 import { MetricsSnapshots, SNAPSHOT_MESSAGE, SNAPSHOT_RULE } from '../webserver/snapshots.js';
 import { packageVersion, versionsEndpointJson } from './info.js';
 
@@ -43,6 +43,8 @@ export class Telemetry {
     if (web !== undefined && readsCapture) log.debug('Skipping the webserver: reading a capture');
     if (web !== undefined && !readsCapture) {
       const withMetrics = metrics.enabled && web.prometheusMetrics;
+      // Its module (node:http, node:https) is loaded only when the webserver is on.
+      const { startWebserver } = await import('../webserver/server.js');
       this.server = await startWebserver(web, {
         health: this.health,
         versions: versionsEndpointJson(),

@@ -11,7 +11,6 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { reason } from './output.js';
 import { lines } from './stdout.js';
-import { userEnvironment } from './trust.js';
 import type { Alert, DeliveryTarget } from './target.js';
 
 export interface ProgramOutputSettings {
@@ -113,6 +112,17 @@ export class ProgramOutput implements DeliveryTarget {
 
 /** The shell running the program: alerts go to its input, its output and errors are ghostwatch's. */
 type Shell = ChildProcessByStdio<Writable, null, null>;
+
+/**
+ * The command's environment: the user's, with NODE_EXTRA_CA_CERTS as they set it (bin/ghostwatch
+ * hands it over to the TLS outputs as GHOSTWATCH_EXTRA_CA_CERTS, see trust.ts).
+ */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const path = process.env.GHOSTWATCH_EXTRA_CA_CERTS;
+  if (path === undefined) return process.env;
+  const env = Object.entries(process.env).filter(([name]) => name !== 'GHOSTWATCH_EXTRA_CA_CERTS');
+  return { ...Object.fromEntries(env), NODE_EXTRA_CA_CERTS: path };
+}
 
 function exitText(code: number | null, signal: NodeJS.Signals | null): string {
   return signal !== null ? `was killed by ${signal}` : `exited with status ${code}`;

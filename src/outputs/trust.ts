@@ -4,8 +4,8 @@
 // Node parses that file, with all its bundled roots, when it starts, whether or not a TLS
 // connection is ever made: 34 ms of a 55 ms start on a host where it names the system bundle, and
 // about 1.7 MiB. bin/ghostwatch therefore hands it over as GHOSTWATCH_EXTRA_CA_CERTS, and the outputs
-// that connect over TLS read it here, when they are set up. Commands run for an alert (the program
-// output) get the variable back as the user set it.
+// that connect over TLS read it here, when they are set up. Commands run for an alert get the
+// variable back as the user set it (program.ts).
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { reason } from './output.js';
@@ -31,12 +31,4 @@ function loadTrust(): string | null {
     process.emitWarning(`Ignoring extra certs from \`${path}\`, load failed: ${reason(e)}`);
     return null;
   }
-}
-
-/** The environment of a command ghostwatch runs for the user: NODE_EXTRA_CA_CERTS as they set it. */
-export function userEnvironment(): NodeJS.ProcessEnv {
-  const path = process.env.GHOSTWATCH_EXTRA_CA_CERTS;
-  if (path === undefined) return process.env;
-  const env = Object.entries(process.env).filter(([name]) => name !== 'GHOSTWATCH_EXTRA_CA_CERTS');
-  return { ...Object.fromEntries(env), NODE_EXTRA_CA_CERTS: path };
 }
