@@ -116,8 +116,9 @@ export class Scanner {
 
   /** A word that must be followed by a blank (consumed too), e.g. the `contains` operator. */
   tryWordThenBlank(word: string): boolean {
+    if (!this.text.startsWith(word, this.index)) return false;
     const m = this.mark();
-    if (!this.tryLiteral(word)) return false;
+    this.tryLiteral(word);
     if (this.skipBlanks()) return true;
     this.reset(m);
     return false;
