@@ -91,9 +91,9 @@ export function rulesLoadCases(): RulesLoadCase[] {
  */
 function runNodeSettings(): { flags: string[]; env: Record<string, string> } {
   const launcher = readFileSync(GHOSTWATCH, 'utf8');
-  const runBranch = /^if \[ "\$1" = run \]; then\n([\s\S]*?)^fi$/m.exec(launcher)?.[1];
-  const exec = runBranch === undefined ? undefined : /^\s*exec node ((?:--\S+ )*)"\$here\/ghostwatch\.cjs"/m.exec(runBranch);
-  if (runBranch === undefined || exec === undefined || exec === null) throw new Error(`bench: cannot find run's node command in ${GHOSTWATCH}`);
+  const runBranch = /^if \[ "\$1" = run \]; then\n([\s\S]*?)^fi$/m.exec(launcher)?.[1] ?? '';
+  const exec = /^\s*exec node ((?:--\S+ )*)"\$here\/ghostwatch\.cjs"/m.exec(runBranch);
+  if (exec === null) throw new Error(`bench: cannot find run's node command in ${GHOSTWATCH}`);
   const env = Object.fromEntries([...runBranch.matchAll(/^\s*export (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
   return { flags: exec[1].trim().split(' ').filter((f) => f !== ''), env };
 }
